@@ -1,0 +1,85 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+/** Repository root: every default path is relative to it, wherever the process was started from. */
+export const repoRoot = path.resolve(__dirname, '..', __dirname.includes(`${path.sep}dist${path.sep}`) ? '..' : '');
+
+const port = z.coerce.number().int().min(0).max(65535);
+
+const schema = z.object({
+  /** `production` masks errors and turns introspection and the Sandbox off. */
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  /** Port of the gateway's HTTP endpoint (`/graphql`, `/health/*`). */
+  GATEWAY_PORT: port.default(4000),
+  /** Interface every server binds to. */
+  HOST: z.string().min(1).default('127.0.0.1'),
+  /** Host name printed in the ready line and used for subgraph URLs the hub runs itself. */
+  PUBLIC_HOST: z.string().min(1).default('localhost'),
+  /** First port of the subgraphs this process runs; each takes the next one in catalogue order. */
+  SUBGRAPH_PORT_BASE: port.default(4001),
+  /**
+   * Subgraph URL overrides, `name=url` pairs separated by commas
+   * (e.g. `operations=http://operations:4001/graphql`), for subgraphs running elsewhere.
+   */
+  SUBGRAPH_URLS: z
+    .string()
+    .default('')
+    .transform((value, ctx) => {
+      const urls: Record<string, string> = {};
+      for (const pair of value.split(',').map((p) => p.trim()).filter(Boolean)) {
+        const [name, url] = pair.split(/=(.*)/s, 2);
+        if (!name || !url || !z.url().safeParse(url).success) {
+          ctx.addIssue({ code: 'custom', message: `"${pair}" is not name=url (e.g. operations=http://operations:4001/graphql)` });
+          continue;
+        }
+        urls[name] = url;
+      }
+      return urls;
+    }),
+  /** Which services this process runs: `all`, or a comma list of `gateway` and subgraph names. */
+  HUB_SERVICES: z
+    .string()
+    .default('all')
+    .transform((value) => value.split(',').map((s) => s.trim()).filter(Boolean)),
+  /** PostgreSQL server to use instead of the embedded one (a superuser or a role with CREATEROLE). */
+  DATABASE_URL: z
+    .string()
+    .refine((v) => /^postgres(ql)?:\/\//.test(v), 'must be a postgres:// or postgresql:// URL')
+    .optional(),
+  /** Port of the embedded PostgreSQL (never 5432, which a local server may hold). */
+  EMBEDDED_PG_PORT: port.refine((p) => p !== 5432 && p !== 0, 'must be a fixed port other than 5432').default(54329),
+  /** Data directory of the embedded PostgreSQL. */
+  EMBEDDED_PG_DIR: z.string().min(1).default(path.join(repoRoot, '.frontera', 'pgdata')),
+  /** Folder for generated local secrets (database role passwords, issuer keys, audit key). */
+  SECRETS_DIR: z.string().min(1).default(path.join(repoRoot, '.frontera', 'secrets')),
+  /** Load the demo data set at start-up (idempotent). */
+  SEED: z
+    .enum(['true', 'false'])
+    .default('true')
+    .transform((v) => v === 'true'),
+  /** pino log level. */
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Largest `first` a connection accepts. */
+  MAX_PAGE_SIZE: z.coerce.number().int().min(1).max(1000).default(100),
+});
+
+export type Config = z.infer<typeof schema>;
+
+/** Thrown with every invalid variable named, so start-up can print them all at once. */
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  }
+}
+
+/**
+ * The one reader of `process.env`: validates every variable the hub knows and reports all bad
+ * values together, each with the variable's name and what it accepts.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const result = schema.safeParse(env);
+  if (!result.success) {
+    throw new ConfigError(result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`));
+  }
+  return result.data;
+}

@@ -1,0 +1,57 @@
+import 'reflect-metadata';
+import { ConfigError, loadConfig } from './config';
+import { externalDatabase, startEmbeddedDatabase, type DatabaseServer } from './database';
+import { createLogger } from './logger';
+import { prepareDatabase, startHub } from './runtime';
+import { loadSecrets } from './secrets';
+
+/**
+ * `npm start`: the database (embedded unless DATABASE_URL is set), migrations and demo data, every
+ * subgraph and the gateway, in one process that shuts all of them down on SIGINT/SIGTERM.
+ */
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\nNothing was started.\n`);
+      process.exit(1);
+    }
+    throw error;
+  }
+  const log = createLogger(config.LOG_LEVEL);
+  const secrets = loadSecrets(config.SECRETS_DIR);
+  let database: DatabaseServer | null = null;
+  let hub: Awaited<ReturnType<typeof startHub>> | null = null;
+  let stopping = false;
+  const shutdown = async (signal: string, code = 0) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'shutting down');
+    await hub?.stop().catch((error: unknown) => log.error({ err: error }, 'stopping services failed'));
+    await database?.stop().catch((error: unknown) => log.error({ err: error }, 'stopping PostgreSQL failed'));
+    process.exit(code);
+  };
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+
+  try {
+    database = config.DATABASE_URL
+      ? externalDatabase(config.DATABASE_URL)
+      : await startEmbeddedDatabase({ dataDir: config.EMBEDDED_PG_DIR, port: config.EMBEDDED_PG_PORT, database: 'frontera' }, secrets, log);
+    await prepareDatabase(database, secrets, { seed: config.SEED, log });
+    hub = await startHub(config, database, secrets, log);
+  } catch (error) {
+    log.fatal({ err: error }, 'start-up failed');
+    await shutdown('start-up failure', 1);
+    return;
+  }
+  if (hub.gatewayUrl) {
+    process.stdout.write(`Frontera gateway ready at http://${config.PUBLIC_HOST}:${config.GATEWAY_PORT}/graphql\n`);
+  } else {
+    log.info({ subgraphs: [...hub.subgraphs.keys()] }, 'subgraphs ready');
+  }
+}
+
+void main();

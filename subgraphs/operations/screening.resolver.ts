@@ -1,0 +1,131 @@
+import type { FilterQuery } from '@mikro-orm/core';
+import { Arg, Args, Ctx, Field, FieldResolver, ID, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
+import { Connection, PageArgs, pageWindow, toConnection } from '../shared/connection';
+import { fail, found } from '../shared/errors';
+import type { SubgraphContext } from '../shared/subgraph';
+import { Check } from './check.entity';
+import { Checkpoint } from './checkpoint.entity';
+import { Deployment } from './deployment.entity';
+import { DocumentAlert } from './document-alert.entity';
+import { HitStatus, OperationStatus, ScreeningDatabase } from './enums';
+import { Hit } from './hit.entity';
+import { Operation } from './operation.entity';
+import { ConfirmHitInput, HitFilter, RejectHitInput, ScreenDocumentInput } from './operation.input';
+import type { OperationsLoaders } from './operations.loaders';
+
+type Context = SubgraphContext<OperationsLoaders>;
+
+const HitConnection = Connection(Hit, 'A page of hits, newest first.');
+const DOCUMENT_NUMBER = /^[A-Z0-9]{5,20}$/;
+
+/** Upper case without spaces or dashes, as numbers are printed in the machine-readable zone. */
+export function normaliseDocumentNumber(raw: string): string {
+  return raw.toUpperCase().replace(/[\s-]/g, '');
+}
+
+@ObjectType({ description: 'Outcome of one screening. The document number is not echoed back.' })
+export class ScreeningResult {
+  @Field(() => ID, { description: 'Identifier of the recorded check.' })
+  checkId!: string;
+
+  @Field({ description: 'When the check was recorded.' })
+  checkedAt!: Date;
+
+  @Field({ description: 'True when the document matched a stolen or lost document record.' })
+  matched!: boolean;
+
+  @Field(() => Hit, { nullable: true, description: 'The PENDING hit created on a match.' })
+  hit!: Hit | null;
+}
+
+@Resolver(() => Hit)
+export class ScreeningResolver {
+  @Query(() => HitConnection, { description: 'Hits matching the filter, newest first.' })
+  async hits(
+    @Ctx() ctx: Context,
+    @Args() page: PageArgs,
+    @Arg('filter', () => HitFilter, { nullable: true, description: 'Conditions, all of which must hold.' }) filter?: HitFilter,
+  ) {
+    const { limit, afterKey } = pageWindow(page);
+    const where: FilterQuery<Hit>[] = [];
+    if (filter?.operationId) where.push({ operation: filter.operationId });
+    if (filter?.checkpointId) where.push({ checkpoint: filter.checkpointId });
+    if (filter?.status) where.push({ status: filter.status });
+    if (afterKey !== null) {
+      const [time, id] = afterKey.split('|');
+      const at = new Date(time);
+      if (Number.isNaN(at.getTime()) || !id) throw fail.badInput('after is not a cursor returned by this API: pass pageInfo.endCursor unchanged', 'after');
+      where.push({ $or: [{ detectedAt: { $lt: at } }, { detectedAt: at, id: { $lt: id } }] });
+    }
+    const rows = await ctx.em.find(Hit, { $and: where }, { orderBy: { detectedAt: 'desc', id: 'desc' }, limit: limit + 1 });
+    return toConnection(rows, limit, (row) => `${row.detectedAt.toISOString()}|${row.id}`);
+  }
+
+  @FieldResolver(() => Operation, { description: 'Operation during which the hit occurred.' })
+  async operation(@Root() hit: Hit, @Ctx() ctx: Context): Promise<Operation> {
+    return found(await ctx.loaders.operationById.load(hit.operation.id), 'Operation', `id ${hit.operation.id}`);
+  }
+
+  @FieldResolver(() => Checkpoint, { description: 'Checkpoint where the document was screened.' })
+  async checkpoint(@Root() hit: Hit, @Ctx() ctx: Context): Promise<Checkpoint> {
+    return found(await ctx.loaders.checkpointById.load(hit.checkpoint.id), 'Checkpoint', `id ${hit.checkpoint.id}`);
+  }
+
+  @FieldResolver(() => DocumentAlert, { description: 'The stolen or lost document record that matched.' })
+  async alert(@Root() hit: Hit, @Ctx() ctx: Context): Promise<DocumentAlert> {
+    return found(await ctx.loaders.alertById.load(hit.alert.id), 'DocumentAlert', `id ${hit.alert.id}`);
+  }
+
+  @Mutation(() => ScreeningResult, {
+    description: 'Screens a travel document at a checkpoint deployed in an ACTIVE operation: records a check and, on a match, a PENDING hit.',
+  })
+  async screenDocument(@Ctx() ctx: Context, @Arg('input', () => ScreenDocumentInput) input: ScreenDocumentInput): Promise<ScreeningResult> {
+    const number = normaliseDocumentNumber(input.documentNumber);
+    if (!DOCUMENT_NUMBER.test(number)) throw fail.badInput('documentNumber must have 5 to 20 letters or digits (spaces and dashes are ignored)', 'documentNumber');
+    const operation = found(await ctx.em.findOne(Operation, { id: input.operationId }), 'Operation', `id ${input.operationId}`);
+    if (operation.status !== OperationStatus.ACTIVE) throw fail.conflict(`operation ${operation.code} is ${operation.status}: screening is only allowed while it is ACTIVE`);
+    if (!operation.databasesEnabled.includes(ScreeningDatabase.STOLEN_LOST_TRAVEL_DOCUMENTS)) {
+      throw fail.conflict(`operation ${operation.code} does not open the stolen and lost travel documents database`);
+    }
+    const deployed = await ctx.em.count(Deployment, { operation: operation.id, checkpoint: input.checkpointId });
+    if (!deployed) {
+      found(await ctx.em.findOne(Checkpoint, { id: input.checkpointId }), 'Checkpoint', `id ${input.checkpointId}`);
+      throw fail.conflict(`checkpoint ${input.checkpointId} has no deployment in operation ${operation.code}: screening is only allowed at deployed checkpoints`);
+    }
+    const subjectRef = ctx.tools.subjectRef(`${input.issuingCountry}:${number}`);
+    const alert = await ctx.em.findOne(DocumentAlert, { lookupKey: subjectRef });
+    const check = ctx.em.create(Check, {
+      operation: operation.id,
+      checkpoint: input.checkpointId,
+      database: ScreeningDatabase.STOLEN_LOST_TRAVEL_DOCUMENTS,
+      subjectRef,
+      documentType: input.documentType,
+      issuingCountry: input.issuingCountry,
+      matched: alert !== null,
+    });
+    const hit = alert
+      ? ctx.em.create(Hit, { check, alert, operation: operation.id, checkpoint: input.checkpointId, database: check.database })
+      : null;
+    await ctx.em.flush();
+    return { checkId: check.id, checkedAt: check.checkedAt, matched: hit !== null, hit };
+  }
+
+  @Mutation(() => Hit, { description: 'The record owner confirms a PENDING hit; the action taken is recorded.' })
+  async confirmHit(@Ctx() ctx: Context, @Arg('input', () => ConfirmHitInput) input: ConfirmHitInput): Promise<Hit> {
+    return decide(ctx, input.hitId, HitStatus.CONFIRMED, input);
+  }
+
+  @Mutation(() => Hit, { description: 'The record owner rejects a PENDING hit (no match after verification).' })
+  async rejectHit(@Ctx() ctx: Context, @Arg('input', () => RejectHitInput) input: RejectHitInput): Promise<Hit> {
+    return decide(ctx, input.hitId, HitStatus.REJECTED, input);
+  }
+}
+
+async function decide(ctx: Context, hitId: string, status: HitStatus, input: ConfirmHitInput | RejectHitInput): Promise<Hit> {
+  if (input.note !== undefined && input.note !== null && input.note.length > 2000) throw fail.badInput('note must be at most 2000 characters', 'note');
+  const hit = found(await ctx.em.findOne(Hit, { id: hitId }), 'Hit', `id ${hitId}`);
+  if (hit.status !== HitStatus.PENDING) throw fail.conflict(`hit ${hitId} is already ${hit.status}; only a PENDING hit can be decided`);
+  ctx.em.assign(hit, { status, actionTaken: input.action, decisionNote: input.note ?? null, decidedAt: new Date() });
+  await ctx.em.flush();
+  return hit;
+}

@@ -1,0 +1,72 @@
+import { ArgsType, Field, Int, ObjectType, type ClassType } from 'type-graphql';
+import { fail } from './errors';
+
+/** Largest page a connection returns; set once at start-up from `MAX_PAGE_SIZE`. */
+export const pageLimits = { max: 100 };
+
+@ObjectType({ description: 'Relay page information.' })
+export class PageInfo {
+  @Field({ description: 'True when more items follow `endCursor`.' })
+  hasNextPage!: boolean;
+
+  @Field(() => String, { nullable: true, description: 'Cursor of the last edge; pass it as `after` to get the next page.' })
+  endCursor!: string | null;
+}
+
+@ArgsType()
+export class PageArgs {
+  @Field(() => Int, { defaultValue: 20, description: 'How many items to return (1 to the configured maximum, 100 by default).' })
+  first!: number;
+
+  @Field(() => String, { nullable: true, description: 'Opaque cursor from a previous page\'s `pageInfo.endCursor`.' })
+  after?: string | null;
+}
+
+/** A cursor is an opaque wrapper around the sort key of the last row (here: code or id). */
+export function encodeCursor(key: string): string {
+  return Buffer.from(`c:${key}`, 'utf8').toString('base64url');
+}
+
+/** Validates `first` and `after` and returns what a keyset query needs. */
+export function pageWindow(args: PageArgs): { limit: number; afterKey: string | null } {
+  if (!Number.isInteger(args.first) || args.first < 1 || args.first > pageLimits.max) {
+    throw fail.badInput(`first must be between 1 and ${pageLimits.max}; got ${args.first}`, 'first');
+  }
+  if (args.after === undefined || args.after === null) return { limit: args.first, afterKey: null };
+  const decoded = Buffer.from(args.after, 'base64url').toString('utf8');
+  if (!decoded.startsWith('c:')) throw fail.badInput('after is not a cursor returned by this API: pass pageInfo.endCursor unchanged', 'after');
+  return { limit: args.first, afterKey: decoded.slice(2) };
+}
+
+/** Wraps one keyset page (fetched with `limit + 1` rows) as a connection. */
+export function toConnection<T>(rows: T[], limit: number, keyOf: (row: T) => string) {
+  const nodes = rows.slice(0, limit);
+  return {
+    edges: nodes.map((node) => ({ node, cursor: encodeCursor(keyOf(node)) })),
+    pageInfo: { hasNextPage: rows.length > limit, endCursor: nodes.length ? encodeCursor(keyOf(nodes[nodes.length - 1])) : null },
+  };
+}
+
+/** Declares `XConnection` and `XEdge` types for a node type, so every list in the API is paged the same way. */
+export function Connection<T extends object>(nodeType: ClassType<T>, description: string) {
+  const name = nodeType.name;
+
+  @ObjectType(`${name}Edge`, { description: `One ${name} in a page, with its cursor.` })
+  class Edge {
+    @Field(() => nodeType, { description: `The ${name}.` })
+    node!: T;
+
+    @Field({ description: 'Cursor of this edge, for `after`.' })
+    cursor!: string;
+  }
+
+  @ObjectType(`${name}Connection`, { description })
+  class ConnectionType {
+    @Field(() => [Edge], { description: 'The items of this page, in order.' })
+    edges!: Edge[];
+
+    @Field(() => PageInfo, { description: 'Where this page stands in the whole list.' })
+    pageInfo!: PageInfo;
+  }
+  return ConnectionType;
+}

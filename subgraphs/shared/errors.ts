@@ -1,0 +1,24 @@
+import { GraphQLError } from 'graphql';
+
+/**
+ * The known failures a resolver may raise, each with a stable `extensions.code` that clients can
+ * switch on (listed in the README). Messages say what was wrong and what is accepted.
+ */
+export const fail = {
+  badInput(message: string, field?: string): GraphQLError {
+    return new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT', ...(field ? { field } : {}) } });
+  },
+  notFound(type: string, key: string): GraphQLError {
+    return new GraphQLError(`No ${type} with ${key}`, { extensions: { code: 'NOT_FOUND', type } });
+  },
+  /** A request that is well formed but not allowed in the record's current state. */
+  conflict(message: string): GraphQLError {
+    return new GraphQLError(message, { extensions: { code: 'CONFLICT' } });
+  },
+};
+
+/** Throws NOT_FOUND unless `value` exists; keeps resolvers free of null checks. */
+export function found<T>(value: T | null | undefined, type: string, key: string): T {
+  if (value === null || value === undefined) throw fail.notFound(type, key);
+  return value;
+}

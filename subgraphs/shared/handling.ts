@@ -1,0 +1,33 @@
+import { Embeddable, Enum, Property } from '@mikro-orm/core';
+import { Field, ObjectType, registerEnumType } from 'type-graphql';
+
+/** Classification levels in use among the partners, lowest first; clearance is compared in this order. */
+export enum Classification {
+  OFFICIAL_USE = 'OFFICIAL_USE',
+  RESTRICTED = 'RESTRICTED',
+  CONFIDENTIAL = 'CONFIDENTIAL',
+}
+registerEnumType(Classification, {
+  name: 'Classification',
+  description: 'How sensitive a record is, lowest first: OFFICIAL_USE < RESTRICTED < CONFIDENTIAL.',
+});
+
+/**
+ * Who owns a record and to whom it may be released. Every sensitive record carries one; the access
+ * layer filters and masks rows by it in lists, lookups, aggregates and `_entities` alike.
+ */
+@Embeddable()
+@ObjectType({ description: "A record's handling: its owner organisation, classification and the organisations it is released to." })
+export class Handling {
+  @Property({ length: 40 })
+  @Field({ description: 'Code of the organisation that owns the record (e.g. `ncb-fra`, `wco`); it always sees it.' })
+  owner!: string;
+
+  @Enum({ items: () => Classification, nativeEnumName: undefined })
+  @Field(() => Classification, { description: 'Classification; a caller needs at least this clearance.' })
+  classification!: Classification;
+
+  @Property({ type: 'text[]' })
+  @Field(() => [String], { description: 'Organisation codes the owner released the record to; `*` releases it to every organisation of the hub.' })
+  releasableTo!: string[];
+}

@@ -1,0 +1,91 @@
+import 'reflect-metadata';
+import { buildSubgraphSchema } from '@apollo/subgraph';
+import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
+import { printSchemaWithDirectives } from '@graphql-tools/utils';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { MigrationObject } from '@mikro-orm/core';
+import { type GraphQLSchema, lexicographicSortSchema, parse } from 'graphql';
+import { buildSchema, createResolversMap, type NonEmptyArray } from 'type-graphql';
+import { validateIdArguments } from './id-arguments';
+import { scalarsMap } from './scalars';
+
+/** What every resolver receives: a request-scoped EntityManager and DataLoaders. */
+export interface SubgraphContext<Loaders = unknown> {
+  em: EntityManager;
+  loaders: Loaders;
+  requestId: string;
+  tools: SubgraphTools;
+}
+
+/** Resolves `_entities` representations of one type; batch through a loader, never one query each. */
+export type ReferenceResolver<Loaders> = (reference: Record<string, unknown>, context: SubgraphContext<Loaders>) => unknown;
+
+/** Migrations in the order they run; listed explicitly so compiled and test builds load the same ones. */
+export type MigrationList = MigrationObject[];
+
+/** Keyed helpers shared by resolvers and seeds (set up once per process from the hub's secrets). */
+export interface SubgraphTools {
+  /** Keyed hash of a screened subject, identical to the one the live service computes. */
+  subjectRef(value: string): string;
+}
+
+/**
+ * Everything the hub needs to know about one subgraph. Every subgraph (operations, training,
+ * audit, each partner) exports one of these from its `subgraph.ts` and nothing else varies.
+ */
+export interface SubgraphDefinition<Loaders = unknown> {
+  /** Subgraph name in the supergraph and in `SUBGRAPH_URLS`. */
+  name: string;
+  /** PostgreSQL schema owned by this subgraph's role. */
+  dbSchema: string;
+  /** One line for the README and logs. */
+  description: string;
+  entities: Function[];
+  resolvers: NonEmptyArray<Function>;
+  /** Types only reachable through `_entities` (e.g. entity stubs this subgraph extends). */
+  orphanedTypes?: Function[];
+  references: Record<string, ReferenceResolver<Loaders>>;
+  createLoaders(em: EntityManager): Loaders;
+  migrations: MigrationList;
+  /** Loads the demo data set; must be idempotent. */
+  seed?(em: EntityManager, tools: SubgraphTools): Promise<void>;
+}
+
+/** Identity helper that gives `defineSubgraph({...})` call sites full type inference. */
+export function defineSubgraph<Loaders>(definition: SubgraphDefinition<Loaders>): SubgraphDefinition<Loaders> {
+  return definition;
+}
+
+/**
+ * Federation 2.6: the first version whose `@link` accepts `@authenticated`, `@requiresScopes` and
+ * `@policy`, so access rules can be declared in any subgraph without changing this header.
+ */
+export const FEDERATION_LINK =
+  'extend schema @link(url: "https://specs.apollo.dev/federation/v2.6", import: ["@key", "@shareable", "@external", "@requires", "@provides", "@inaccessible", "@tag", "@authenticated", "@requiresScopes", "@policy"])';
+
+/** SDL of a subgraph as composition sees it (federation link first, types sorted for stable diffs). */
+export async function subgraphSdl(definition: SubgraphDefinition<any>): Promise<string> {
+  const schema = await buildTypeGraphQLSchema(definition);
+  return `${FEDERATION_LINK}\n\n${printSchemaWithDirectives(lexicographicSortSchema(schema))}`;
+}
+
+async function buildTypeGraphQLSchema(definition: SubgraphDefinition<any>): Promise<GraphQLSchema> {
+  return buildSchema({
+    resolvers: definition.resolvers,
+    orphanedTypes: definition.orphanedTypes,
+    scalarsMap,
+    globalMiddlewares: [validateIdArguments],
+    skipCheck: true,
+    validate: false,
+  });
+}
+
+/** Builds the executable federated schema: type-graphql types plus batched reference resolvers. */
+export async function buildFederatedSchema(definition: SubgraphDefinition<any>): Promise<GraphQLSchema> {
+  const schema = await buildTypeGraphQLSchema(definition);
+  const resolvers = createResolversMap(schema) as GraphQLResolverMap<unknown>;
+  for (const [typeName, resolveReference] of Object.entries(definition.references)) {
+    resolvers[typeName] = { ...(resolvers[typeName] as object), __resolveReference: resolveReference } as never;
+  }
+  return buildSubgraphSchema({ typeDefs: parse(`${FEDERATION_LINK}\n${printSchemaWithDirectives(schema)}`), resolvers });
+}
