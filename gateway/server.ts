@@ -5,7 +5,8 @@ import { ApolloServer, type ApolloServerPlugin, type BaseContext } from '@apollo
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import { ApolloGateway, RemoteGraphQLDataSource } from '@apollo/gateway';
-import type { Fetcher } from '@apollo/utils.fetcher';
+import type { Fetcher, FetcherResponse } from '@apollo/utils.fetcher';
+import { GraphQLError } from 'graphql';
 import { repoRoot, type Config } from '../hub/config';
 import { sendJson, serveGraphQL, type HttpService } from '../hub/http';
 import type { Logger } from '../hub/logger';
@@ -20,10 +21,26 @@ export const SUPERGRAPH_PATH = path.join(repoRoot, 'schema', 'supergraph.graphql
 /** Node's fetch keeps connections to subgraphs alive, so a request never pays a TCP handshake. */
 const keepAliveFetch = fetch as unknown as Fetcher;
 
-/** Forwards the request id so one request can be followed across subgraph logs. */
+/**
+ * Forwards the request id so one request can be followed across subgraph logs, and turns a
+ * subgraph's refusal (HTTP 4xx with GraphQL errors, e.g. a value its scalars reject) into that
+ * error for the client, instead of "400: Bad Request" carrying the subgraph's internal URL.
+ */
 class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
   override willSendRequest({ request, context }: Parameters<NonNullable<RemoteGraphQLDataSource<GatewayContext>['willSendRequest']>>[0]): void {
     if (context.requestId) request.http?.headers.set('x-request-id', context.requestId);
+  }
+
+  override async errorFromResponse(response: FetcherResponse): Promise<GraphQLError> {
+    const body = await this.parseBody(response).catch(() => null);
+    const first = (body as { errors?: { message?: unknown; extensions?: { code?: unknown } }[] } | null)?.errors?.[0];
+    if (response.status < 500 && typeof first?.message === 'string') {
+      const code = typeof first.extensions?.code === 'string' ? first.extensions.code : 'BAD_REQUEST';
+      return new GraphQLError(first.message, { extensions: { code } });
+    }
+    return new GraphQLError(`A subgraph request failed with HTTP ${response.status}`, {
+      extensions: { code: response.status === 401 ? 'UNAUTHENTICATED' : 'SUBGRAPH_ERROR' },
+    });
   }
 }
 

@@ -16,7 +16,7 @@ select ids.id as operation_id,
        (select count(*) from hit h where h.operation_id = ids.id and h.status = 'CONFIRMED' and h.action_taken = 'SEIZED')::int as seizures,
        coalesce((select json_agg(json_build_object('database', d.database, 'hits', d.n) order by d.database)
                    from (select h.database, count(*)::int as n from hit h where h.operation_id = ids.id group by h.database) d), '[]') as hits_by_database
-  from unnest(?::uuid[]) as ids(id)`;
+  from (select value::uuid as id from json_array_elements_text(?::json)) as ids`;
 
 type ResultsRow = {
   operation_id: string;

@@ -42,7 +42,11 @@ export function loaderByParent<T extends object>(
   });
 }
 
-/** A loader whose batch is one SQL statement returning rows keyed by `key` (aggregates). */
+/**
+ * A loader whose batch is one SQL statement returning rows keyed by `key` (aggregates). The
+ * statement's single `?` is bound to the batch's keys as a JSON array, e.g.
+ * `from json_array_elements_text(?::json) as ids(id)`.
+ */
 export function loaderBySql<Row extends Record<string, unknown>, Value>(
   em: EntityManager,
   sql: string,
@@ -50,7 +54,7 @@ export function loaderBySql<Row extends Record<string, unknown>, Value>(
   toValue: (row: Row | undefined) => Value,
 ): DataLoader<string, Value> {
   return new DataLoader(async (keys) => {
-    const rows: Row[] = await em.getConnection().execute(sql, [[...keys]]);
+    const rows: Row[] = await em.getConnection().execute(sql, [JSON.stringify(keys)]);
     const byKey = new Map(rows.map((row) => [String(row[key]), row]));
     return keys.map((k) => toValue(byKey.get(k)));
   });
