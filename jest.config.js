@@ -12,6 +12,8 @@ module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test', '<rootDir>/gateway', '<rootDir>/subgraphs'],
   testMatch: ['**/*.test.ts'],
+  // The partner template is tested through each partner scaffolded from it (test/partner-onboarding.test.ts).
+  testPathIgnorePatterns: ['/node_modules/', '/subgraphs/partners/template/'],
   transform: { '^.+\\.ts$': ['@swc/jest', swc] },
   globalSetup: '<rootDir>/test/global-setup.ts',
   globalTeardown: '<rootDir>/test/global-teardown.ts',

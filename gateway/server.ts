@@ -8,12 +8,36 @@ import { ApolloGateway, RemoteGraphQLDataSource } from '@apollo/gateway';
 import type { Fetcher, FetcherResponse } from '@apollo/utils.fetcher';
 import { GraphQLError } from 'graphql';
 import { repoRoot, type Config } from '../hub/config';
+import type { HubSecurity } from '../hub/security';
+import { accessControlPlugin, loadAccessRules, type AccessContext } from './access-control';
+import { stripSecurityLinks } from './authorization';
+import { parseBearer, signSubgraphToken, type HubInternalKey, type Principal } from './identity';
+import { parsePurpose } from './policies';
 import { sendJson, serveGraphQL, type HttpService } from '../hub/http';
 import type { Logger } from '../hub/logger';
 
 /** Per-request state of the gateway. */
-export interface GatewayContext extends BaseContext {
+export interface GatewayContext extends BaseContext, AccessContext {
   requestId: string;
+  /** One signed identity token per subgraph called, minted on first use. */
+  subgraphTokens: Map<string, Promise<string>>;
+}
+
+/** The gateway's own identity for readiness probes: no role, no clearance, sees nothing. */
+const PROBE_PRINCIPAL: Principal = {
+  subject: 'frontera-gateway-probe',
+  organisation: 'hub',
+  country: null,
+  roles: [],
+  scopes: [],
+  clearance: null,
+  expiresAt: new Date(8.64e15),
+};
+
+function unauthenticated(reason: string): GraphQLError {
+  return new GraphQLError(`Not authenticated: ${reason}. Send "Authorization: Bearer <token>" from a trusted issuer.`, {
+    extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } },
+  });
 }
 
 export const SUPERGRAPH_PATH = path.join(repoRoot, 'schema', 'supergraph.graphql');
@@ -27,8 +51,25 @@ const keepAliveFetch = fetch as unknown as Fetcher;
  * error for the client, instead of "400: Bad Request" carrying the subgraph's internal URL.
  */
 class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
-  override willSendRequest({ request, context }: Parameters<NonNullable<RemoteGraphQLDataSource<GatewayContext>['willSendRequest']>>[0]): void {
-    if (context.requestId) request.http?.headers.set('x-request-id', context.requestId);
+  constructor(
+    private readonly subgraph: string,
+    private readonly internalKey: HubInternalKey,
+    options: ConstructorParameters<typeof RemoteGraphQLDataSource<GatewayContext>>[0],
+  ) {
+    super(options);
+  }
+
+  /** Every call carries a short-lived token signed for this subgraph only (audience = its name). */
+  override async willSendRequest({ request, context }: Parameters<NonNullable<RemoteGraphQLDataSource<GatewayContext>['willSendRequest']>>[0]): Promise<void> {
+    const principal = context.principal;
+    if (!principal) throw unauthenticated('no caller identity to forward');
+    let token = context.subgraphTokens.get(this.subgraph);
+    if (!token) {
+      token = signSubgraphToken(this.internalKey, { audience: this.subgraph, principal, requestId: context.requestId, purpose: context.purpose ?? undefined });
+      context.subgraphTokens.set(this.subgraph, token);
+    }
+    request.http?.headers.set('authorization', `Bearer ${await token}`);
+    request.http?.headers.set('x-request-id', context.requestId);
   }
 
   override async errorFromResponse(response: FetcherResponse): Promise<GraphQLError> {
@@ -44,15 +85,16 @@ class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
   }
 }
 
-/** Answers whether every subgraph responds to a trivial query within a second. */
-async function subgraphsReady(urls: Record<string, string>): Promise<Record<string, string>> {
+/** Answers whether every subgraph accepts the gateway's identity and a trivial query within a second. */
+async function subgraphsReady(urls: Record<string, string>, internalKey: HubInternalKey): Promise<Record<string, string>> {
   const failures: Record<string, string> = {};
   await Promise.all(
     Object.entries(urls).map(async ([name, url]) => {
       try {
+        const token = await signSubgraphToken(internalKey, { audience: name, principal: PROBE_PRINCIPAL, requestId: `ready-${randomUUID()}` });
         const response = await fetch(url, {
           method: 'POST',
-          headers: { 'content-type': 'application/json' },
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
           body: '{"query":"{ __typename }"}',
           signal: AbortSignal.timeout(1_000),
         });
@@ -95,18 +137,21 @@ function requestLog(log: Logger): ApolloServerPlugin<GatewayContext> {
  */
 export async function createGatewayServer(
   config: Config,
-  options: { subgraphUrls: Record<string, string>; log: Logger; port: number; supergraphSdl?: string },
+  options: { subgraphUrls: Record<string, string>; log: Logger; port: number; security: HubSecurity; supergraphSdl?: string },
 ): Promise<HttpService> {
   const log = options.log.child({ service: 'gateway' });
   const production = config.NODE_ENV === 'production';
   const supergraphSdl = options.supergraphSdl ?? readFileSync(SUPERGRAPH_PATH, 'utf8');
+  const { verifier, internalKey } = options.security;
+  const rules = loadAccessRules(supergraphSdl);
   const gateway = new ApolloGateway({
-    supergraphSdl,
+    // @apollo/gateway refuses `for: SECURITY` features it does not enforce; this gateway enforces them.
+    supergraphSdl: stripSecurityLinks(supergraphSdl),
     logger: log,
     buildService: ({ name, url }) => {
       const target = options.subgraphUrls[name] ?? url;
       if (!target) throw new Error(`no URL for subgraph ${name}: set SUBGRAPH_URLS=${name}=http://host:port/graphql`);
-      return new SubgraphDataSource({ url: target, fetcher: keepAliveFetch });
+      return new SubgraphDataSource(name, internalKey, { url: target, fetcher: keepAliveFetch });
     },
   });
   const apollo = new ApolloServer<GatewayContext>({
@@ -117,6 +162,7 @@ export async function createGatewayServer(
     csrfPrevention: true,
     plugins: [
       production ? ApolloServerPluginLandingPageDisabled() : ApolloServerPluginLandingPageLocalDefault({ embed: true }),
+      accessControlPlugin<GatewayContext>(rules, config.AUTHZ_MODE, log),
       requestLog(log),
     ],
   });
@@ -126,12 +172,21 @@ export async function createGatewayServer(
     maxBodyBytes: 1_000_000,
     context: async (req) => {
       const header = req.headers['x-request-id'];
-      return { requestId: typeof header === 'string' && /^[\w.-]{1,64}$/.test(header) ? header : randomUUID() };
+      const requestId = typeof header === 'string' && /^[\w.-]{1,64}$/.test(header) ? header : randomUUID();
+      const bearer = parseBearer(req.headers.authorization);
+      if (bearer === 'malformed') throw unauthenticated('the Authorization header is not "Bearer <token>"');
+      let principal: Principal | null = null;
+      if (bearer) {
+        const verified = await verifier.verify(bearer);
+        if (!verified.ok) throw unauthenticated(verified.reason);
+        principal = verified.principal;
+      }
+      return { requestId, principal, purpose: parsePurpose(req.headers['x-purpose']), subgraphTokens: new Map() };
     },
     routes: {
       '/health/live': (_req, res) => sendJson(res, 200, { status: 'live' }),
       '/health/ready': async (_req, res) => {
-        const failures = await subgraphsReady(options.subgraphUrls);
+        const failures = await subgraphsReady(options.subgraphUrls, internalKey);
         const ready = Object.keys(failures).length === 0;
         sendJson(res, ready ? 200 : 503, ready ? { status: 'ready' } : { status: 'not-ready', subgraphs: failures });
       },

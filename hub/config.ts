@@ -42,10 +42,13 @@ const schema = z.object({
     .default('all')
     .transform((value) => value.split(',').map((s) => s.trim()).filter(Boolean)),
   /** PostgreSQL server to use instead of the embedded one (a superuser or a role with CREATEROLE). */
-  DATABASE_URL: z
-    .string()
-    .refine((v) => /^postgres(ql)?:\/\//.test(v), 'must be a postgres:// or postgresql:// URL')
-    .optional(),
+  DATABASE_URL: z.preprocess(
+    (v) => (v === '' ? undefined : v),
+    z
+      .string()
+      .refine((v) => /^postgres(ql)?:\/\//.test(v), 'must be a postgres:// or postgresql:// URL (leave it unset for the embedded PostgreSQL)')
+      .optional(),
+  ),
   /** Port of the embedded PostgreSQL (never 5432, which a local server may hold). */
   EMBEDDED_PG_PORT: port.refine((p) => p !== 5432 && p !== 0, 'must be a fixed port other than 5432').default(54329),
   /** Data directory of the embedded PostgreSQL. */
@@ -59,6 +62,15 @@ const schema = z.object({
     .transform((v) => v === 'true'),
   /** pino log level. */
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** How the gateway enforces `@authenticated`/`@requiresScopes`/`@policy`: drop denied fields, refuse the operation, or only log. */
+  AUTHZ_MODE: z.enum(['filter', 'reject', 'dry-run']).default('filter'),
+  /** Trust the local demo issuer (keys generated on first start) for the demo organisations. */
+  LOCAL_ISSUER: z
+    .enum(['true', 'false'])
+    .default('true')
+    .transform((v) => v === 'true'),
+  /** JSON file listing the organisations' trusted token issuers (see README, "Identity"). */
+  TRUSTED_ISSUERS_FILE: z.string().min(1).optional(),
   /** Largest `first` a connection accepts. */
   MAX_PAGE_SIZE: z.coerce.number().int().min(1).max(1000).default(100),
 });

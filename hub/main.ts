@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { ConfigError, loadConfig } from './config';
 import { externalDatabase, startEmbeddedDatabase, type DatabaseServer } from './database';
 import { createLogger } from './logger';
-import { prepareDatabase, startHub } from './runtime';
+import { prepareDatabase, startHub, subgraphsRunHere } from './runtime';
 import { loadSecrets } from './secrets';
 
 /**
@@ -40,7 +40,7 @@ async function main(): Promise<void> {
     database = config.DATABASE_URL
       ? externalDatabase(config.DATABASE_URL)
       : await startEmbeddedDatabase({ dataDir: config.EMBEDDED_PG_DIR, port: config.EMBEDDED_PG_PORT, database: 'frontera' }, secrets, log);
-    await prepareDatabase(database, secrets, { seed: config.SEED, log });
+    await prepareDatabase(database, secrets, { seed: config.SEED, log, definitions: subgraphsRunHere(config) });
     hub = await startHub(config, database, secrets, log);
   } catch (error) {
     log.fatal({ err: error }, 'start-up failed');

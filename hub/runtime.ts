@@ -1,5 +1,5 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
-import { catalog } from '../subgraphs/catalog';
+import { catalog, defaultPort, remotePartners } from '../subgraphs/catalog';
 import { openOrm } from '../subgraphs/shared/orm';
 import { startSubgraph } from '../subgraphs/shared/server';
 import type { SubgraphDefinition } from '../subgraphs/shared/subgraph';
@@ -10,6 +10,7 @@ import { databaseUrl, provisionDatabase, schemaGrant, type DatabaseServer } from
 import type { HttpService } from './http';
 import type { Logger } from './logger';
 import { subgraphTools, type HubSecrets } from './secrets';
+import { loadSecurity } from './security';
 
 /** A subgraph the hub runs in this process, with its ORM (closed on stop). */
 interface RunningSubgraph {
@@ -39,9 +40,14 @@ async function openSubgraphs(server: DatabaseServer, secrets: HubSecrets, defini
  * Provisions the database (schemas, roles), migrates every subgraph and, when asked, loads the
  * demo data. Idempotent: `npm start` runs it on every start.
  */
-export async function prepareDatabase(server: DatabaseServer, secrets: HubSecrets, options: { seed: boolean; log: Logger }): Promise<void> {
-  await provisionDatabase(server, catalog.map((d) => schemaGrant(server, secrets, d.dbSchema)));
-  const opened = await openSubgraphs(server, secrets, catalog);
+export async function prepareDatabase(
+  server: DatabaseServer,
+  secrets: HubSecrets,
+  options: { seed: boolean; log: Logger; definitions?: SubgraphDefinition<any>[] },
+): Promise<void> {
+  const definitions = options.definitions ?? catalog;
+  await provisionDatabase(server, definitions.map((d) => schemaGrant(server, secrets, d.dbSchema)));
+  const opened = await openSubgraphs(server, secrets, definitions);
   const tools = subgraphTools(secrets);
   try {
     for (const { definition, orm } of opened) {
@@ -55,14 +61,28 @@ export async function prepareDatabase(server: DatabaseServer, secrets: HubSecret
   }
 }
 
-/** The URL each subgraph is reached at: an override from config, else the port this hub assigns it. */
+/** Whether this process runs `service` (`HUB_SERVICES`: `all` or a list of names). */
+export function runsHere(config: Config, service: string): boolean {
+  return config.HUB_SERVICES.includes('all') || config.HUB_SERVICES.includes(service);
+}
+
+/** The subgraphs this process runs (and so migrates and seeds). */
+export function subgraphsRunHere(config: Config): SubgraphDefinition<any>[] {
+  return catalog.filter((definition) => runsHere(config, definition.name));
+}
+
+/**
+ * The URL each subgraph is reached at: an override from config, else where this hub runs it, else
+ * (a partner running elsewhere) its registry URL.
+ */
 export function subgraphUrls(config: Config, ports: Map<string, number>): Record<string, string> {
   const urls: Record<string, string> = {};
-  catalog.forEach((definition, index) => {
-    const port = ports.get(definition.name) ?? config.SUBGRAPH_PORT_BASE + index;
-    urls[definition.name] = config.SUBGRAPH_URLS[definition.name] ?? `http://${config.PUBLIC_HOST}:${port}/graphql`;
-  });
-  return urls;
+  for (const definition of catalog) {
+    const port = ports.get(definition.name) ?? defaultPort(definition.name, config.SUBGRAPH_PORT_BASE);
+    urls[definition.name] = `http://${config.PUBLIC_HOST}:${port}/graphql`;
+  }
+  for (const partner of remotePartners) urls[partner.code] = partner.url;
+  return { ...urls, ...config.SUBGRAPH_URLS };
 }
 
 /**
@@ -78,9 +98,9 @@ export async function startHub(
   options: { ephemeralPorts?: boolean } = {},
 ): Promise<RunningHub> {
   pageLimits.max = config.MAX_PAGE_SIZE;
-  const runs = (service: string) => config.HUB_SERVICES.includes('all') || config.HUB_SERVICES.includes(service);
-  const local = catalog.filter((definition) => runs(definition.name));
+  const local = subgraphsRunHere(config);
   const tools = subgraphTools(secrets);
+  const security = await loadSecurity(config);
   const running: RunningSubgraph[] = [];
   let gateway: HttpService | null = null;
   const stop = async () => {
@@ -93,14 +113,14 @@ export async function startHub(
   try {
     const opened = await openSubgraphs(server, secrets, local);
     for (const { definition, orm } of opened) {
-      const port = options.ephemeralPorts ? 0 : config.SUBGRAPH_PORT_BASE + catalog.indexOf(definition);
-      const service = await startSubgraph(definition, { orm, tools, host: config.HOST, port, production: config.NODE_ENV === 'production', log });
+      const port = options.ephemeralPorts ? 0 : defaultPort(definition.name, config.SUBGRAPH_PORT_BASE);
+      const service = await startSubgraph(definition, { orm, tools, gatewayKey: security.internalKey.publicKey, host: config.HOST, port, production: config.NODE_ENV === 'production', log });
       running.push({ definition, orm, service });
     }
     const ports = new Map(running.map(({ definition, service }) => [definition.name, service.port]));
     const urls = subgraphUrls(config, ports);
-    if (runs('gateway')) {
-      gateway = await createGatewayServer(config, { subgraphUrls: urls, log, port: options.ephemeralPorts ? 0 : config.GATEWAY_PORT });
+    if (runsHere(config, 'gateway')) {
+      gateway = await createGatewayServer(config, { subgraphUrls: urls, log, security, port: options.ephemeralPorts ? 0 : config.GATEWAY_PORT });
     }
     return {
       gatewayUrl: gateway ? gateway.url : null,

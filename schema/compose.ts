@@ -5,7 +5,7 @@ import { composeServices } from '@apollo/composition';
 import { CriticalityLevel, diff } from '@graphql-inspector/core';
 import { buildSchema, parse, printSchema } from 'graphql';
 import { repoRoot } from '../hub/config';
-import { catalog } from '../subgraphs/catalog';
+import { catalog, remotePartners } from '../subgraphs/catalog';
 import { subgraphSdl } from '../subgraphs/shared/subgraph';
 
 const dir = path.join(repoRoot, 'schema');
@@ -32,9 +32,11 @@ export interface Composition {
 
 /** Emits every subgraph's SDL and composes the supergraph offline; throws listing composition errors. */
 export async function compose(): Promise<Composition> {
-  const services = await Promise.all(
-    catalog.map(async (definition) => ({ name: definition.name, url: `http://${definition.name}.invalid/graphql`, sdl: await subgraphSdl(definition) })),
-  );
+  // URLs in the supergraph are placeholders: the gateway routes by subgraph name (see hub/runtime.ts).
+  const services = [
+    ...(await Promise.all(catalog.map(async (definition) => ({ name: definition.name, url: `http://${definition.name}.invalid/graphql`, sdl: await subgraphSdl(definition) })))),
+    ...remotePartners.map((partner) => ({ name: partner.code, url: partner.url, sdl: readFileSync(path.join(repoRoot, partner.schema!), 'utf8').trim() })),
+  ];
   const result = composeServices(services.map(({ name, url, sdl }) => ({ name, url, typeDefs: parse(sdl) })));
   if (result.errors) {
     throw new Error(`composition failed:\n${result.errors.map((e) => `  - ${e.message}`).join('\n')}`);
@@ -79,32 +81,41 @@ function staleFiles(files: Map<string, string>): string[] {
   return stale;
 }
 
+/** Writes a composition's files under schema/ (the subgraph SDL folder is rewritten whole). */
+export function writeComposition(composition: Composition): void {
+  rmSync(paths.subgraphs, { recursive: true, force: true });
+  mkdirSync(paths.subgraphs, { recursive: true });
+  for (const [file, content] of composition.files) writeFileSync(path.join(dir, file), content);
+}
+
+/** Refusal to write a composition that breaks clients without acknowledgement. */
+export function breakingChangesError(composition: Composition): Error | null {
+  return composition.breaking.length ? new Error(describeBreaking(composition.breaking)) : null;
+}
+
 async function main(): Promise<void> {
   const check = process.argv.includes('--check');
   let composition: Composition;
   try {
     composition = await compose();
+    const breaking = breakingChangesError(composition);
+    if (breaking) throw breaking;
   } catch (error) {
     process.stderr.write(`schema: ${(error as Error).message}\n`);
     process.exit(1);
   }
-  if (composition.breaking.length) {
-    process.stderr.write(`schema: ${describeBreaking(composition.breaking)}\n`);
-    process.exit(1);
-  }
+  const subgraphCount = composition.files.size - 2;
   if (check) {
     const stale = staleFiles(composition.files);
     if (stale.length) {
       process.stderr.write(`schema: committed files are stale, run \`npm run schema:compose\` and commit:\n${stale.map((f) => `  - schema/${f}`).join('\n')}\n`);
       process.exit(1);
     }
-    process.stdout.write(`schema: ${catalog.length} subgraphs compose; committed files are current; no unacknowledged breaking change\n`);
+    process.stdout.write(`schema: ${subgraphCount} subgraphs compose; committed files are current; no unacknowledged breaking change\n`);
     return;
   }
-  rmSync(paths.subgraphs, { recursive: true, force: true });
-  mkdirSync(paths.subgraphs, { recursive: true });
-  for (const [file, content] of composition.files) writeFileSync(path.join(dir, file), content);
-  process.stdout.write(`schema: composed ${catalog.length} subgraphs into schema/supergraph.graphql\n`);
+  writeComposition(composition);
+  process.stdout.write(`schema: composed ${subgraphCount} subgraphs into schema/supergraph.graphql\n`);
 }
 
 if (require.main === module) void main();

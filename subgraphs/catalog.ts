@@ -1,8 +1,32 @@
 import type { SubgraphDefinition } from './shared/subgraph';
 import operations from './operations/subgraph';
+import { readRegistry, type PartnerEntry } from './partners/partner-registry';
+import training from './training/subgraph';
+import audit from './audit/subgraph';
 
-/**
- * Every subgraph the hub runs itself, in a fixed order (ports are assigned in this order).
- * Partners are appended from the partner registry.
- */
-export const catalog: SubgraphDefinition<any>[] = [operations];
+const registry = readRegistry();
+
+/** The task force's own subgraphs, in a fixed order (their default ports follow it). */
+const core: SubgraphDefinition<any>[] = [operations, training, audit];
+
+/** Partners whose subgraph lives in this repository (subgraphs/partners/<code>/), in registry order. */
+const localPartners: PartnerEntry[] = registry.partners.filter((p) => !p.schema);
+
+/** Every subgraph the hub runs itself. */
+export const catalog: SubgraphDefinition<any>[] = [
+  ...core,
+  // Loaded by code from the registry, so onboarding a partner edits no TypeScript outside its folder.
+  ...localPartners.map((p) => (require(`./partners/${p.code}/subgraph`) as { default: SubgraphDefinition<any> }).default),
+];
+
+/** Partners running elsewhere: composed from the SDL they publish, reached at their URL. */
+export const remotePartners: PartnerEntry[] = registry.partners.filter((p) => p.schema);
+
+/** Default port of a subgraph the hub runs: a partner's registry URL port, else base + position. */
+export function defaultPort(name: string, base: number): number {
+  const partner = localPartners.find((p) => p.code === name);
+  if (partner) return Number(new URL(partner.url).port || 80);
+  const index = core.findIndex((d) => d.name === name);
+  if (index < 0) throw new Error(`unknown subgraph ${name}`);
+  return base + index;
+}

@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { Clearance, loadOrCreateLocalIssuer, mintToken, Role } from '../gateway/identity';
 import { createLogger } from '../hub/logger';
 import { startHub, type RunningHub } from '../hub/runtime';
 import { loadSecrets } from '../hub/secrets';
@@ -10,11 +11,42 @@ export interface GraphQLResponse<Data = any> {
   body: { data?: Data | null; errors?: { message: string; path?: (string | number)[]; extensions?: Record<string, any> }[] };
 }
 
+/** Who a test request acts as: a token from the local demo issuer is minted for it. */
+export interface Caller {
+  organisation: string;
+  roles: Role[];
+  clearance?: Clearance;
+  country?: string;
+  scopes?: string[];
+}
+
+/** Typical callers of the matrix in the README. */
+export const callers = {
+  hubAdmin: { organisation: 'hub', roles: [Role.HUB_ADMIN], clearance: Clearance.CONFIDENTIAL },
+  officerTha: { organisation: 'ncb-tha', roles: [Role.BORDER_OFFICER], clearance: Clearance.RESTRICTED },
+  analystFra: { organisation: 'ncb-fra', roles: [Role.NCB_ANALYST], clearance: Clearance.RESTRICTED },
+  trainer: { organisation: 'hub', roles: [Role.TRAINER], clearance: Clearance.RESTRICTED },
+  auditor: { organisation: 'hub', roles: [Role.AUDITOR], clearance: Clearance.CONFIDENTIAL },
+  wcoLiaison: { organisation: 'wco', roles: [Role.PARTNER_LIAISON], clearance: Clearance.RESTRICTED },
+  iomLiaison: { organisation: 'iom', roles: [Role.PARTNER_LIAISON], clearance: Clearance.CONFIDENTIAL },
+  frontexLiaison: { organisation: 'frontex', roles: [Role.PARTNER_LIAISON], clearance: Clearance.RESTRICTED },
+} satisfies Record<string, Caller>;
+
+export interface RequestOptions {
+  /** Caller to mint a token for (a hub administrator when omitted); `null` sends no token. */
+  as?: Caller | null;
+  /** `x-purpose` header ('test suite' when omitted); `null` sends none. */
+  purpose?: string | null;
+  headers?: Record<string, string>;
+}
+
 export interface TestHub {
   hub: RunningHub;
   gatewayUrl: string;
-  /** POSTs a GraphQL request to the gateway over HTTP. */
-  query<Data = any>(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<GraphQLResponse<Data>>;
+  /** POSTs a GraphQL request to the gateway over HTTP, as `options.as`. */
+  query<Data = any>(query: string, variables?: Record<string, unknown>, options?: RequestOptions): Promise<GraphQLResponse<Data>>;
+  /** A bearer token for a caller, from the local demo issuer. */
+  token(caller: Caller): Promise<string>;
   /** SQL statements the subgraphs ran while `work` was under way. */
   countSql<T>(work: () => Promise<T>): Promise<{ result: T; statements: number }>;
   stop(): Promise<void>;
@@ -25,10 +57,27 @@ export async function startTestHub(overrides: Record<string, string> = {}): Prom
   const config = testConfig(overrides);
   const hub = await startHub(config, testDatabase(), loadSecrets(config.SECRETS_DIR), createLogger(config.LOG_LEVEL), { ephemeralPorts: true });
   const gatewayUrl = hub.gatewayUrl!;
-  const query: TestHub['query'] = async (text, variables, headers) => {
+  const issuer = await loadOrCreateLocalIssuer(config.SECRETS_DIR);
+  const tokens = new Map<string, Promise<string>>();
+  const token = (caller: Caller) => {
+    const key = JSON.stringify(caller);
+    if (!tokens.has(key)) {
+      const subject = `test.${caller.organisation}.${caller.roles.join('+').toLowerCase()}`;
+      tokens.set(key, mintToken(issuer, { subject, scopes: [], ttlSeconds: 3600, ...caller }));
+    }
+    return tokens.get(key)!;
+  };
+  const query: TestHub['query'] = async (text, variables, options = {}) => {
+    const caller = options.as === undefined ? callers.hubAdmin : options.as;
+    const purpose = options.purpose === undefined ? 'test suite' : options.purpose;
     const response = await fetch(gatewayUrl, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', ...headers },
+      headers: {
+        'content-type': 'application/json',
+        ...(caller ? { authorization: `Bearer ${await token(caller)}` } : {}),
+        ...(purpose ? { 'x-purpose': purpose } : {}),
+        ...options.headers,
+      },
       body: JSON.stringify({ query: text, variables }),
     });
     return { status: response.status, body: (await response.json()) as GraphQLResponse['body'] };
@@ -37,6 +86,7 @@ export async function startTestHub(overrides: Record<string, string> = {}): Prom
     hub,
     gatewayUrl,
     query,
+    token,
     async countSql(work) {
       const before = sqlStatementTotal();
       const result = await work();

@@ -1,4 +1,5 @@
-import { startTestHub, type TestHub } from './harness';
+import { Role } from '../gateway/identity';
+import { callers, startTestHub, type Caller, type RequestOptions, type TestHub } from './harness';
 
 let t: TestHub;
 
@@ -10,16 +11,16 @@ afterAll(async () => {
 });
 
 /** Runs a query and fails the test on any GraphQL error, returning `data`. */
-async function ok<Data = any>(query: string, variables?: Record<string, unknown>): Promise<Data> {
-  const { status, body } = await t.query<Data>(query, variables);
+async function ok<Data = any>(query: string, variables?: Record<string, unknown>, options?: RequestOptions): Promise<Data> {
+  const { status, body } = await t.query<Data>(query, variables, options);
   expect(body.errors).toBeUndefined();
   expect(status).toBe(200);
   return body.data as Data;
 }
 
 /** Runs a query expected to fail and returns its first error's code and message. */
-async function refused(query: string, variables?: Record<string, unknown>): Promise<{ code: string; message: string }> {
-  const { body } = await t.query(query, variables);
+async function refused(query: string, variables?: Record<string, unknown>, options?: RequestOptions): Promise<{ code: string; message: string }> {
+  const { body } = await t.query(query, variables, options);
   expect(body.errors?.length).toBeGreaterThan(0);
   const [error] = body.errors!;
   return { code: error.extensions?.code, message: error.message };
@@ -238,6 +239,7 @@ describe('screening → hit → decision', () => {
   let operationId: string;
   let checkpointId: string;
   let alert: { documentNumber: string; issuingCountry: string; owner: string };
+  let owner: Caller;
 
   beforeAll(async () => {
     const operation = await createOperation();
@@ -245,12 +247,13 @@ describe('screening → hit → decision', () => {
     checkpointId = (await createCheckpoint()).id;
     await deploy(operationId, checkpointId);
     const orm = t.hub.subgraphs.get('operations')!.orm;
-    const [row] = await orm.em.fork().getConnection().execute(`select document_number, issuing_country, handling_owner from document_alert order by id limit 1`);
+    const [row] = await orm.em.fork().getConnection().execute(`select document_number, issuing_country, handling_owner from document_alert where handling_owner = 'ncb-tha' order by id limit 1`);
     alert = { documentNumber: row.document_number, issuingCountry: row.issuing_country, owner: row.handling_owner };
+    owner = { organisation: alert.owner, roles: [Role.NCB_ANALYST], clearance: callers.analystFra.clearance };
   });
 
   const screen = (overrides: Record<string, unknown> = {}) =>
-    t.query(SCREEN, { input: { operationId, checkpointId, documentNumber: 'X1234567', issuingCountry: 'FRA', documentType: 'PASSPORT', ...overrides } });
+    t.query(SCREEN, { input: { operationId, checkpointId, documentNumber: 'X1234567', issuingCountry: 'FRA', documentType: 'PASSPORT', ...overrides } }, { as: callers.officerTha });
 
   test('screening is refused until the operation is ACTIVE, and at checkpoints it does not deploy to', async () => {
     const planned = (await screen()).body.errors![0];
@@ -283,9 +286,9 @@ describe('screening → hit → decision', () => {
     const before = await ok(`query($id: ID!) { operation(id: $id) { results { checks hits confirmedHits arrests } } }`, { id: operationId });
     expect(before.operation.results).toEqual({ checks: 2, hits: 1, confirmedHits: 0, arrests: 0 });
 
-    const confirmed = await ok(`mutation($id: ID!) { confirmHit(input: { hitId: $id, action: ARRESTED, note: "bearer detained" }) { status actionTaken decidedAt } }`, { id: hit.id });
+    const confirmed = await ok(`mutation($id: ID!) { confirmHit(input: { hitId: $id, action: ARRESTED, note: "bearer detained" }) { status actionTaken decidedAt } }`, { id: hit.id }, { as: owner });
     expect(confirmed.confirmHit).toMatchObject({ status: 'CONFIRMED', actionTaken: 'ARRESTED' });
-    const again = await refused(`mutation($id: ID!) { rejectHit(input: { hitId: $id }) { status } }`, { id: hit.id });
+    const again = await refused(`mutation($id: ID!) { rejectHit(input: { hitId: $id }) { status } }`, { id: hit.id }, { as: owner });
     expect(again.code).toBe('CONFLICT');
     expect(again.message).toMatch(/already CONFIRMED/);
     const after = await ok(`query($id: ID!) { operation(id: $id) { results { hits confirmedHits arrests } } }`, { id: operationId });
@@ -294,9 +297,12 @@ describe('screening → hit → decision', () => {
 
   test('a hit can be rejected, and unknown hits are NOT_FOUND', async () => {
     const { body } = await screen({ documentNumber: alert.documentNumber, issuingCountry: alert.issuingCountry });
-    const rejected = await ok(`mutation($id: ID!) { rejectHit(input: { hitId: $id, note: "different bearer" }) { status actionTaken } }`, { id: body.data.screenDocument.hit.id });
+    const hitId = body.data.screenDocument.hit.id;
+    const notOwner = await refused(`mutation($id: ID!) { rejectHit(input: { hitId: $id }) { status } }`, { id: hitId }, { as: callers.analystFra });
+    expect(notOwner.code).toBe('FORBIDDEN');
+    const rejected = await ok(`mutation($id: ID!) { rejectHit(input: { hitId: $id, note: "different bearer" }) { status actionTaken } }`, { id: hitId }, { as: owner });
     expect(rejected.rejectHit).toEqual({ status: 'REJECTED', actionTaken: 'RELEASED' });
-    const missing = await refused(`mutation { confirmHit(input: { hitId: "00000000-0000-4000-8000-000000000000", action: NONE }) { status } }`);
+    const missing = await refused(`mutation { confirmHit(input: { hitId: "00000000-0000-4000-8000-000000000000", action: NONE }) { status } }`, {}, { as: owner });
     expect(missing.code).toBe('NOT_FOUND');
   });
 });

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Entity, Enum, type Opt, PrimaryKey, Property, Unique } from '@mikro-orm/core';
 import { Directive, Field, Float, ID, ObjectType } from 'type-graphql';
+import { Policy } from '../shared/policy';
 import { CountryCode } from '../shared/scalars';
 import { BorderType } from './enums';
 
@@ -46,7 +47,8 @@ export class Checkpoint {
   @Property({ type: 'double' })
   longitude!: number;
 
-  @Field(() => Location, { description: 'Where the checkpoint is.' })
+  @Field(() => Location, { nullable: true, description: 'Where the checkpoint is; restricted: null without RESTRICTED clearance.' })
+  @Policy(['clearance:restricted'])
   get location(): Opt<Location> {
     return { place: this.place, latitude: this.latitude, longitude: this.longitude };
   }

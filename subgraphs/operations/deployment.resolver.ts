@@ -1,5 +1,7 @@
-import { Arg, Ctx, FieldResolver, ID, Mutation, Resolver, Root } from 'type-graphql';
+import { Authorized, Arg, Ctx, FieldResolver, ID, Mutation, Resolver, Root } from 'type-graphql';
+import { Role } from '../../gateway/identity';
 import { fail, found } from '../shared/errors';
+import { Policy } from '../shared/policy';
 import type { SubgraphContext } from '../shared/subgraph';
 import { Checkpoint } from './checkpoint.entity';
 import { Deployment } from './deployment.entity';
@@ -34,6 +36,8 @@ export class DeploymentResolver {
   }
 
   @Mutation(() => Deployment, { description: 'Deploys officers to a checkpoint for an operation that is not CLOSED.' })
+  @Policy(['role:hub_admin'])
+  @Authorized(Role.HUB_ADMIN)
   async createDeployment(@Ctx() ctx: Context, @Arg('input', () => CreateDeploymentInput) input: CreateDeploymentInput): Promise<Deployment> {
     const operation = found(await ctx.em.findOne(Operation, { id: input.operationId }), 'Operation', `id ${input.operationId}`);
     const checkpoint = found(await ctx.em.findOne(Checkpoint, { id: input.checkpointId }), 'Checkpoint', `id ${input.checkpointId}`);
@@ -52,6 +56,8 @@ export class DeploymentResolver {
   }
 
   @Mutation(() => Deployment, { description: 'Changes a deployment of an operation that is not CLOSED.' })
+  @Policy(['role:hub_admin'])
+  @Authorized(Role.HUB_ADMIN)
   async updateDeployment(
     @Ctx() ctx: Context,
     @Arg('id', () => ID, { description: 'Deployment to change.' }) id: string,

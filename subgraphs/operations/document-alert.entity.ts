@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Embedded, Entity, Enum, type Opt, PrimaryKey, Property } from '@mikro-orm/core';
 import { Field, ID, ObjectType } from 'type-graphql';
 import { Handling } from '../shared/handling';
+import { Policy, withPurpose } from '../shared/policy';
 import { CountryCode, LocalDate } from '../shared/scalars';
 import { DocumentType, LossType } from './enums';
 
@@ -13,7 +14,8 @@ export class DocumentAlert {
   id: string & Opt = randomUUID();
 
   @Property({ length: 20 })
-  @Field({ description: 'Document number as issued (upper case, no separators).' })
+  @Field(() => String, { nullable: true, description: 'Document number as issued (upper case, no separators); null without RESTRICTED clearance and a declared purpose.' })
+  @Policy(withPurpose('clearance:restricted'))
   documentNumber!: string;
 
   @Property({ length: 3 })

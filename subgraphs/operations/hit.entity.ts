@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Entity, Enum, Index, ManyToOne, OneToOne, type Opt, PrimaryKey, Property, type Ref } from '@mikro-orm/core';
 import { Field, ID, ObjectType } from 'type-graphql';
+import { Policy, withPurpose } from '../shared/policy';
 import { Check } from './check.entity';
 import { Checkpoint } from './checkpoint.entity';
 import { DocumentAlert } from './document-alert.entity';
@@ -10,7 +11,8 @@ import { Operation } from './operation.entity';
 @Entity({ tableName: 'hit' })
 @Index({ properties: ['operation', 'status'] })
 @Index({ properties: ['checkpoint'] })
-@ObjectType({ description: 'A screening that matched a record; the record owner confirms or rejects it before any action.' })
+@ObjectType({ description: 'A screening that matched a record; the record owner confirms or rejects it before any action. Border officers, NCB analysts and hub administrators, with a declared purpose.' })
+@Policy(withPurpose('role:border_officer'), withPurpose('role:ncb_analyst'), withPurpose('role:hub_admin'))
 export class Hit {
   @PrimaryKey({ type: 'uuid' })
   @Field(() => ID, { description: 'Stable identifier.' })

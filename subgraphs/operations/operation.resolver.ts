@@ -1,7 +1,9 @@
 import type { FilterQuery } from '@mikro-orm/core';
-import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Authorized, Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { Connection, PageArgs, pageWindow, toConnection } from '../shared/connection';
+import { Role } from '../../gateway/identity';
 import { fail, found } from '../shared/errors';
+import { Policy } from '../shared/policy';
 import type { SubgraphContext } from '../shared/subgraph';
 import { Checkpoint } from './checkpoint.entity';
 import { Deployment } from './deployment.entity';
@@ -67,6 +69,8 @@ export class OperationResolver {
   }
 
   @Mutation(() => Operation, { description: 'Creates a PLANNED operation. Refused with CONFLICT when the code exists.' })
+  @Policy(['role:hub_admin'])
+  @Authorized(Role.HUB_ADMIN)
   async createOperation(@Ctx() ctx: Context, @Arg('input', () => CreateOperationInput) input: CreateOperationInput): Promise<Operation> {
     rules.operationCode(input.code);
     rules.text('name', input.name);
@@ -81,6 +85,8 @@ export class OperationResolver {
   }
 
   @Mutation(() => Operation, { description: 'Changes an operation that is not CLOSED.' })
+  @Policy(['role:hub_admin'])
+  @Authorized(Role.HUB_ADMIN)
   async updateOperation(
     @Ctx() ctx: Context,
     @Arg('id', () => ID, { description: 'Operation to change.' }) id: string,
@@ -99,6 +105,8 @@ export class OperationResolver {
   }
 
   @Mutation(() => Operation, { description: 'Moves an operation along its life cycle: PLANNED → ACTIVE → CLOSED, or PLANNED → CLOSED.' })
+  @Policy(['role:hub_admin'])
+  @Authorized(Role.HUB_ADMIN)
   async setOperationStatus(
     @Ctx() ctx: Context,
     @Arg('id', () => ID, { description: 'Operation.' }) id: string,

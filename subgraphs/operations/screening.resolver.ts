@@ -1,7 +1,9 @@
 import type { FilterQuery } from '@mikro-orm/core';
-import { Arg, Args, Ctx, Field, FieldResolver, ID, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
-import { Connection, PageArgs, pageWindow, toConnection } from '../shared/connection';
+import { Arg, Args, Authorized, Ctx, Field, FieldResolver, ID, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
+import { Connection, newestFirst, PageArgs, pageWindow, toConnection } from '../shared/connection';
+import { Role, type Principal } from '../../gateway/identity';
 import { fail, found } from '../shared/errors';
+import { Policy, withPurpose } from '../shared/policy';
 import type { SubgraphContext } from '../shared/subgraph';
 import { Check } from './check.entity';
 import { Checkpoint } from './checkpoint.entity';
@@ -47,18 +49,14 @@ export class ScreeningResolver {
     @Arg('filter', () => HitFilter, { nullable: true, description: 'Conditions, all of which must hold.' }) filter?: HitFilter,
   ) {
     const { limit, afterKey } = pageWindow(page);
-    const where: FilterQuery<Hit>[] = [];
+    const where: FilterQuery<Hit>[] = [hitsVisibleTo(ctx.principal)];
     if (filter?.operationId) where.push({ operation: filter.operationId });
     if (filter?.checkpointId) where.push({ checkpoint: filter.checkpointId });
     if (filter?.status) where.push({ status: filter.status });
-    if (afterKey !== null) {
-      const [time, id] = afterKey.split('|');
-      const at = new Date(time);
-      if (Number.isNaN(at.getTime()) || !id) throw fail.badInput('after is not a cursor returned by this API: pass pageInfo.endCursor unchanged', 'after');
-      where.push({ $or: [{ detectedAt: { $lt: at } }, { detectedAt: at, id: { $lt: id } }] });
-    }
-    const rows = await ctx.em.find(Hit, { $and: where }, { orderBy: { detectedAt: 'desc', id: 'desc' }, limit: limit + 1 });
-    return toConnection(rows, limit, (row) => `${row.detectedAt.toISOString()}|${row.id}`);
+    const keyset = newestFirst<Hit>('detectedAt', afterKey);
+    if (keyset.where) where.push(keyset.where as FilterQuery<Hit>);
+    const rows = await ctx.em.find(Hit, { $and: where }, { orderBy: keyset.orderBy, limit: limit + 1 });
+    return toConnection(rows, limit, keyset.keyOf);
   }
 
   @FieldResolver(() => Operation, { description: 'Operation during which the hit occurred.' })
@@ -71,14 +69,16 @@ export class ScreeningResolver {
     return found(await ctx.loaders.checkpointById.load(hit.checkpoint.id), 'Checkpoint', `id ${hit.checkpoint.id}`);
   }
 
-  @FieldResolver(() => DocumentAlert, { description: 'The stolen or lost document record that matched.' })
-  async alert(@Root() hit: Hit, @Ctx() ctx: Context): Promise<DocumentAlert> {
-    return found(await ctx.loaders.alertById.load(hit.alert.id), 'DocumentAlert', `id ${hit.alert.id}`);
+  @FieldResolver(() => DocumentAlert, { nullable: true, description: 'The stolen or lost document record that matched; null unless its owner released it to you.' })
+  alert(@Root() hit: Hit, @Ctx() ctx: Context): Promise<DocumentAlert | null> {
+    return ctx.loaders.alertById.load(hit.alert.id);
   }
 
   @Mutation(() => ScreeningResult, {
-    description: 'Screens a travel document at a checkpoint deployed in an ACTIVE operation: records a check and, on a match, a PENDING hit.',
+    description: 'Screens a travel document at a checkpoint of your country deployed in an ACTIVE operation: records a check and, on a match, a PENDING hit. Border officers, with a declared purpose.',
   })
+  @Policy(withPurpose('role:border_officer'))
+  @Authorized(Role.BORDER_OFFICER)
   async screenDocument(@Ctx() ctx: Context, @Arg('input', () => ScreenDocumentInput) input: ScreenDocumentInput): Promise<ScreeningResult> {
     const number = normaliseDocumentNumber(input.documentNumber);
     if (!DOCUMENT_NUMBER.test(number)) throw fail.badInput('documentNumber must have 5 to 20 letters or digits (spaces and dashes are ignored)', 'documentNumber');
@@ -88,9 +88,10 @@ export class ScreeningResolver {
       throw fail.conflict(`operation ${operation.code} does not open the stolen and lost travel documents database`);
     }
     const deployed = await ctx.em.count(Deployment, { operation: operation.id, checkpoint: input.checkpointId });
-    if (!deployed) {
-      found(await ctx.em.findOne(Checkpoint, { id: input.checkpointId }), 'Checkpoint', `id ${input.checkpointId}`);
-      throw fail.conflict(`checkpoint ${input.checkpointId} has no deployment in operation ${operation.code}: screening is only allowed at deployed checkpoints`);
+    const checkpoint = found(await ctx.em.findOne(Checkpoint, { id: input.checkpointId }), 'Checkpoint', `id ${input.checkpointId}`);
+    if (!deployed) throw fail.conflict(`checkpoint ${input.checkpointId} has no deployment in operation ${operation.code}: screening is only allowed at deployed checkpoints`);
+    if (checkpoint.country !== ctx.principal.country) {
+      throw fail.forbidden(`officers screen at checkpoints of their own country; this checkpoint is in ${checkpoint.country}`);
     }
     const subjectRef = ctx.tools.subjectRef(`${input.issuingCountry}:${number}`);
     const alert = await ctx.em.findOne(DocumentAlert, { lookupKey: subjectRef });
@@ -110,20 +111,40 @@ export class ScreeningResolver {
     return { checkId: check.id, checkedAt: check.checkedAt, matched: hit !== null, hit };
   }
 
-  @Mutation(() => Hit, { description: 'The record owner confirms a PENDING hit; the action taken is recorded.' })
+  @Mutation(() => Hit, { description: "The record owner's bureau confirms a PENDING hit; the action taken is recorded. NCB analysts of the owner, with a declared purpose." })
+  @Policy(withPurpose('role:ncb_analyst'))
+  @Authorized(Role.NCB_ANALYST)
   async confirmHit(@Ctx() ctx: Context, @Arg('input', () => ConfirmHitInput) input: ConfirmHitInput): Promise<Hit> {
     return decide(ctx, input.hitId, HitStatus.CONFIRMED, input);
   }
 
-  @Mutation(() => Hit, { description: 'The record owner rejects a PENDING hit (no match after verification).' })
+  @Mutation(() => Hit, { description: "The record owner's bureau rejects a PENDING hit (no match after verification). NCB analysts of the owner, with a declared purpose." })
+  @Policy(withPurpose('role:ncb_analyst'))
+  @Authorized(Role.NCB_ANALYST)
   async rejectHit(@Ctx() ctx: Context, @Arg('input', () => RejectHitInput) input: RejectHitInput): Promise<Hit> {
     return decide(ctx, input.hitId, HitStatus.REJECTED, input);
   }
 }
 
+/**
+ * Which hits a caller sees: hub administrators all; border officers those at checkpoints of their
+ * country; NCB analysts those on records their bureau owns. Anyone else none.
+ */
+function hitsVisibleTo(principal: Principal): FilterQuery<Hit> {
+  if (principal.roles.includes(Role.HUB_ADMIN)) return {};
+  const visible: FilterQuery<Hit>[] = [];
+  if (principal.roles.includes(Role.BORDER_OFFICER) && principal.country) visible.push({ checkpoint: { country: principal.country } });
+  if (principal.roles.includes(Role.NCB_ANALYST)) visible.push({ alert: { handling: { owner: principal.organisation } } });
+  return visible.length ? { $or: visible } : { id: { $in: [] } };
+}
+
 async function decide(ctx: Context, hitId: string, status: HitStatus, input: ConfirmHitInput | RejectHitInput): Promise<Hit> {
   if (input.note !== undefined && input.note !== null && input.note.length > 2000) throw fail.badInput('note must be at most 2000 characters', 'note');
-  const hit = found(await ctx.em.findOne(Hit, { id: hitId }), 'Hit', `id ${hitId}`);
+  const hit = found(await ctx.em.findOne(Hit, { id: hitId }, { populate: ['alert'] }), 'Hit', `id ${hitId}`);
+  // Not released to this caller: the alert stays hidden and only its owner may decide anyway.
+  if (!hit.alert.isInitialized() || hit.alert.getEntity().handling.owner !== ctx.principal.organisation) {
+    throw fail.forbidden(`only the bureau that owns the matched record decides a hit; you act for ${ctx.principal.organisation}`);
+  }
   if (hit.status !== HitStatus.PENDING) throw fail.conflict(`hit ${hitId} is already ${hit.status}; only a PENDING hit can be decided`);
   ctx.em.assign(hit, { status, actionTaken: input.action, decisionNote: input.note ?? null, decidedAt: new Date() });
   await ctx.em.flush();

@@ -1,10 +1,12 @@
-import { ArgsType, Field, Int, ObjectType, type ClassType } from 'type-graphql';
+import { ArgsType, Directive, Field, Int, ObjectType, type ClassType } from 'type-graphql';
 import { fail } from './errors';
 
 /** Largest page a connection returns; set once at start-up from `MAX_PAGE_SIZE`. */
 export const pageLimits = { max: 100 };
 
+// Every subgraph returns connections: a value type defined in several subgraphs must be @shareable.
 @ObjectType({ description: 'Relay page information.' })
+@Directive('@shareable')
 export class PageInfo {
   @Field({ description: 'True when more items follow `endCursor`.' })
   hasNextPage!: boolean;
@@ -53,7 +55,7 @@ export function Connection<T extends object>(nodeType: ClassType<T>, description
 
   @ObjectType(`${name}Edge`, { description: `One ${name} in a page, with its cursor.` })
   class Edge {
-    @Field(() => nodeType, { description: `The ${name}.` })
+    @Field(() => nodeType, { nullable: true, description: `The ${name}; null when access rules withhold it from you (an error says which).` })
     node!: T;
 
     @Field({ description: 'Cursor of this edge, for `after`.' })
@@ -69,4 +71,24 @@ export function Connection<T extends object>(nodeType: ClassType<T>, description
     pageInfo!: PageInfo;
   }
   return ConnectionType;
+}
+
+/**
+ * Keyset paging newest first over `(timeField desc, id desc)`: the filter for rows after the
+ * cursor, the order, and the cursor key of a row. Ties on time are broken by id, so no row is
+ * skipped or repeated.
+ */
+export function newestFirst<T extends { id: string }>(timeField: keyof T & string, afterKey: string | null) {
+  let where: Record<string, unknown> | null = null;
+  if (afterKey !== null) {
+    const [time, id] = afterKey.split('|');
+    const at = new Date(time);
+    if (Number.isNaN(at.getTime()) || !id) throw fail.badInput('after is not a cursor returned by this API: pass pageInfo.endCursor unchanged', 'after');
+    where = { $or: [{ [timeField]: { $lt: at } }, { [timeField]: at, id: { $lt: id } }] };
+  }
+  return {
+    where,
+    orderBy: { [timeField]: 'desc', id: 'desc' } as Record<string, 'desc'>,
+    keyOf: (row: T) => `${(row[timeField] as Date).toISOString()}|${row.id}`,
+  };
 }

@@ -11,6 +11,10 @@ export const fail = {
   notFound(type: string, key: string): GraphQLError {
     return new GraphQLError(`No ${type} with ${key}`, { extensions: { code: 'NOT_FOUND', type } });
   },
+  /** The caller is identified but this record or action is not theirs (data owner's rule). */
+  forbidden(message: string): GraphQLError {
+    return new GraphQLError(message, { extensions: { code: 'FORBIDDEN' } });
+  },
   /** A request that is well formed but not allowed in the record's current state. */
   conflict(message: string): GraphQLError {
     return new GraphQLError(message, { extensions: { code: 'CONFLICT' } });

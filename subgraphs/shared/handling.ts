@@ -1,5 +1,5 @@
 import { Embeddable, Enum, Property } from '@mikro-orm/core';
-import { Field, ObjectType, registerEnumType } from 'type-graphql';
+import { Directive, Field, ObjectType, registerEnumType } from 'type-graphql';
 
 /** Classification levels in use among the partners, lowest first; clearance is compared in this order. */
 export enum Classification {
@@ -17,6 +17,7 @@ registerEnumType(Classification, {
  * layer filters and masks rows by it in lists, lookups, aggregates and `_entities` alike.
  */
 @Embeddable()
+@Directive('@shareable')
 @ObjectType({ description: "A record's handling: its owner organisation, classification and the organisations it is released to." })
 export class Handling {
   @Property({ length: 40 })

@@ -35,7 +35,8 @@ export function loaderByParent<T extends object>(
   orderBy?: Record<string, 'asc' | 'desc'>,
 ): DataLoader<string, T[]> {
   return new DataLoader(async (parentIds) => {
-    const rows = await em.find(entity, { [foreignKey]: { $in: [...parentIds] } } as FilterQuery<T>, { orderBy } as never);
+    const valid = parentIds.filter(isUuid);
+    const rows = valid.length ? await em.find(entity, { [foreignKey]: { $in: valid } } as FilterQuery<T>, { orderBy } as never) : [];
     const groups = new Map<string, T[]>(parentIds.map((id) => [id, []]));
     for (const row of rows) groups.get(parentOf(row))?.push(row);
     return parentIds.map((id) => groups.get(id) ?? []);

@@ -1,6 +1,7 @@
 import { DefaultLogger, type LogContext, type LoggerOptions } from '@mikro-orm/core';
 import { Migrator } from '@mikro-orm/migrations';
 import { MikroORM, defineConfig } from '@mikro-orm/postgresql';
+import { installReleasability } from './access';
 import type { SubgraphDefinition } from './subgraph';
 
 /**
@@ -35,7 +36,7 @@ class CountingLogger extends DefaultLogger {
  * credentials), so a subgraph cannot read or write anything it does not own.
  */
 export async function openOrm(definition: SubgraphDefinition<any>, url: string, poolSize = 10): Promise<MikroORM> {
-  return MikroORM.init(
+  const orm = await MikroORM.init(
     defineConfig({
       clientUrl: url,
       schema: definition.dbSchema,
@@ -57,4 +58,6 @@ export async function openOrm(definition: SubgraphDefinition<any>, url: string, 
       discovery: { warnWhenNoEntities: false },
     }),
   );
+  installReleasability(orm);
+  return orm;
 }

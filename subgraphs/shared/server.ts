@@ -1,12 +1,17 @@
-import { randomUUID } from 'node:crypto';
 import { ApolloServer } from '@apollo/server';
+import { GraphQLError } from 'graphql';
+import type { KeyLike } from 'jose';
+import { parseBearer, verifySubgraphToken } from '../../gateway/identity';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { serveGraphQL, type HttpService } from '../../hub/http';
 import type { Logger } from '../../hub/logger';
+import { scopeToCaller } from './access';
 import { buildFederatedSchema, type SubgraphTools, type SubgraphContext, type SubgraphDefinition } from './subgraph';
 
 export interface SubgraphServerOptions {
   orm: MikroORM;
+  /** Public half of the gateway's signing key: only calls signed by the gateway for this subgraph are served. */
+  gatewayKey: KeyLike;
   tools: SubgraphTools;
   host: string;
   port: number;
@@ -41,14 +46,16 @@ export async function startSubgraph(definition: SubgraphDefinition<any>, options
     port: options.port,
     maxBodyBytes: 1_000_000,
     async context(req) {
+      const bearer = parseBearer(req.headers.authorization);
+      const caller = typeof bearer === 'string' ? await verifySubgraphToken(options.gatewayKey, bearer, definition.name) : null;
+      if (!caller?.ok) {
+        throw new GraphQLError('Not authenticated: this subgraph only answers calls the Frontera gateway signed for it', {
+          extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } },
+        });
+      }
       const em = options.orm.em.fork();
-      const header = req.headers['x-request-id'];
-      return {
-        em,
-        loaders: definition.createLoaders(em),
-        requestId: typeof header === 'string' && header.length <= 64 ? header : randomUUID(),
-        tools: options.tools,
-      };
+      scopeToCaller(em, caller.principal);
+      return { principal: caller.principal, purpose: caller.purpose, em, loaders: definition.createLoaders(em), requestId: caller.requestId, tools: options.tools };
     },
   });
 }

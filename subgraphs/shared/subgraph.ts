@@ -6,11 +6,17 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { MigrationObject } from '@mikro-orm/core';
 import { type GraphQLSchema, lexicographicSortSchema, parse } from 'graphql';
 import { buildSchema, createResolversMap, type NonEmptyArray } from 'type-graphql';
+import type { Principal } from '../../gateway/identity';
+import { roleChecker } from './access';
 import { validateIdArguments } from './id-arguments';
 import { scalarsMap } from './scalars';
 
-/** What every resolver receives: a request-scoped EntityManager and DataLoaders. */
+/** What every resolver receives: the verified caller, a request-scoped EntityManager and DataLoaders. */
 export interface SubgraphContext<Loaders = unknown> {
+  /** The caller the gateway vouched for in its signed identity token. */
+  principal: Principal;
+  /** The purpose the caller declared (`x-purpose`), or `null`. */
+  purpose: string | null;
   em: EntityManager;
   loaders: Loaders;
   requestId: string;
@@ -75,6 +81,7 @@ async function buildTypeGraphQLSchema(definition: SubgraphDefinition<any>): Prom
     orphanedTypes: definition.orphanedTypes,
     scalarsMap,
     globalMiddlewares: [validateIdArguments],
+    authChecker: roleChecker,
     skipCheck: true,
     validate: false,
   });

@@ -1,6 +1,6 @@
-import { createHash } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Classification } from '../../shared/handling';
+import { insertRows, int, mulberry32, pick, sample, seedId, weighted, type Rng, type Weighted } from '../../shared/seeding';
 import type { SubgraphTools } from '../../shared/subgraph';
 import { BorderType, CrimeArea, DocumentType, HitAction, HitStatus, LossType, OperationStatus, ScreeningDatabase } from '../enums';
 
@@ -14,7 +14,6 @@ const ALERT_COUNT = 3000;
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 
-type Weighted<T> = readonly [T, number][];
 type Place = readonly [name: string, country: string, place: string, latitude: number, longitude: number];
 
 const AIRPORTS: Place[] = [
@@ -141,31 +140,18 @@ export async function seedOperations(em: EntityManager, tools: SubgraphTools): P
   const screened = OPERATIONS.filter((op) => op.checks > 0);
   const hits = screened.flatMap((op) => hitRows(op, deployments.get(op.code)!, alerts, usedAlerts, rng));
   await em.transactional(async (tx) => {
-    await insertRows(tx, 'operation', OPERATIONS.map(operationRow));
-    await insertRows(tx, 'checkpoint', checkpoints);
-    await insertRows(tx, 'deployment', [...deployments.values()].flat());
-    await insertRows(tx, 'document_alert', alerts);
+    await insert(tx, 'operation', OPERATIONS.map(operationRow));
+    await insert(tx, 'checkpoint', checkpoints);
+    await insert(tx, 'deployment', [...deployments.values()].flat());
+    await insert(tx, 'document_alert', alerts);
     for (const op of screened) await insertChecks(tx, op, deployments.get(op.code)!);
-    await insertRows(tx, '"check"', hits.map((h) => h.check));
-    await insertRows(tx, 'hit', hits.map((h) => h.hit));
+    await insert(tx, '"check"', hits.map((h) => h.check));
+    await insert(tx, 'hit', hits.map((h) => h.hit));
   });
 }
 
-/** Deterministic v4-shaped UUID from sha256 of `kind:name`, so every seeded row keeps its id. */
-export function seedId(kind: string, name: string): string {
-  const hex = createHash('sha256').update(`${kind}:${name}`).digest('hex');
-  const variant = ((parseInt(hex[16], 16) & 0x3) | 0x8).toString(16);
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
-}
-
-async function insertRows(em: EntityManager, table: keyof typeof COLUMNS, rows: object[]): Promise<void> {
-  const columns: Record<string, Column> = COLUMNS[table];
-  const names = Object.keys(columns).join(', ');
-  const types = Object.entries(columns).map(([name, type]) => `${name} ${type}`).join(', ');
-  // MikroORM inlines parameters (an array would become a comma list), so the rows travel as one
-  // JSON literal; knex then reads any '?' left in the SQL as a placeholder, hence the escape.
-  const json = JSON.stringify(rows).replaceAll('?', '\\u003f');
-  await em.execute(`insert into ${table} (${names}) select ${names} from jsonb_to_recordset(?::jsonb) as r(${types}) on conflict (id) do nothing`, [json]);
+function insert(em: EntityManager, table: keyof typeof COLUMNS, rows: object[]): Promise<void> {
+  return insertRows(em, table, COLUMNS[table], rows);
 }
 
 /** Non-matching checks, generated in SQL: ids and values are derived from md5 of the check's ordinal. */
@@ -262,49 +248,12 @@ function clip(at: Date): Date {
   return at < AS_OF ? at : AS_OF;
 }
 
-type Rng = () => number;
-
-/** mulberry32: tiny seeded PRNG, enough for reproducible demo data. */
-function mulberry32(seed: number): Rng {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(state ^ (state >>> 15), state | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function int(rng: Rng, min: number, max: number): number {
-  return min + Math.floor(rng() * (max - min + 1));
-}
-
-function pick<T>(rng: Rng, items: readonly T[]): T {
-  return items[Math.floor(rng() * items.length)];
-}
-
-function weighted<T>(rng: Rng, table: Weighted<T>): T {
-  let r = rng() * table.reduce((sum, [, weight]) => sum + weight, 0);
-  for (const [value, weight] of table) if ((r -= weight) < 0) return value;
-  return table[table.length - 1][0];
-}
 
 /** Upper bounds in [0, 1] of each value's share, for drawing in SQL. */
 function cumulative<T>(table: Weighted<T>): [number, T][] {
   const total = table.reduce((sum, [, weight]) => sum + weight, 0);
   let covered = 0;
   return table.map(([value, weight], i) => [i === table.length - 1 ? 1.1 : (covered += weight) / total, value]);
-}
-
-/** n distinct items in random order (partial Fisher–Yates on a copy). */
-function sample<T>(rng: Rng, items: readonly T[], n: number): T[] {
-  const copy = [...items];
-  const count = Math.min(n, copy.length);
-  for (let i = 0; i < count; i++) {
-    const j = i + Math.floor(rng() * (copy.length - i));
-    [copy[i], copy[j]] = [copy[j], copy[i]];
-  }
-  return copy.slice(0, count);
 }
 
 function letters(rng: Rng, count: number): string {

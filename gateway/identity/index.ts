@@ -1,0 +1,7 @@
+/** Identity: who a request comes from, as established from a verified token. */
+export * from './principal';
+export * from './refusal';
+export * from './verifier';
+export * from './local-issuer';
+export * from './subgraph-token';
+export type { SigningKeyPair } from './key-store';

@@ -1,0 +1,29 @@
+import DataLoader from 'dataloader';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { loaderByParent } from '../../shared/loaders';
+import { AssetDeployment } from './frontex-asset-deployment.entity';
+import { RiskAnalysisProduct } from './frontex-risk-analysis.entity';
+
+/**
+ * Products informing any of many operations in one query (`operation_ids && keys`), each listed
+ * under every requested operation it informs, earliest period first.
+ */
+function riskAnalysesByOperation(em: EntityManager): DataLoader<string, RiskAnalysisProduct[]> {
+  return new DataLoader(async (operationIds) => {
+    const rows = await em.find(RiskAnalysisProduct, { operationIds: { $overlap: [...operationIds] } }, { orderBy: { periodStart: 'asc', id: 'asc' } });
+    const groups = new Map<string, RiskAnalysisProduct[]>(operationIds.map((id) => [id, []]));
+    for (const row of rows) for (const id of row.operationIds) groups.get(id)?.push(row);
+    return operationIds.map((id) => groups.get(id) ?? []);
+  });
+}
+
+/** Per-request loaders: the agency's products and assets for many operations or checkpoints in one query each. */
+export function createFrontexLoaders(em: EntityManager) {
+  return {
+    riskAnalysesByOperation: riskAnalysesByOperation(em),
+    assetsByOperation: loaderByParent(em, AssetDeployment, 'operationId', (a) => a.operationId, { deployedFrom: 'asc', id: 'asc' }),
+    assetsByCheckpoint: loaderByParent(em, AssetDeployment, 'checkpointId', (a) => a.checkpointId ?? '', { deployedFrom: 'asc', id: 'asc' }),
+  };
+}
+
+export type FrontexLoaders = ReturnType<typeof createFrontexLoaders>;

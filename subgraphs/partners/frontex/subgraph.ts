@@ -1,0 +1,39 @@
+import { defineSubgraph } from '../../shared/subgraph';
+import { AssetDeployment } from './frontex-asset-deployment.entity';
+import { RiskAnalysisProduct } from './frontex-risk-analysis.entity';
+import { createFrontexLoaders } from './frontex.loaders';
+import {
+  AssetDeploymentResolver,
+  CheckpointReference,
+  FrontexCheckpointResolver,
+  FrontexCheckpointShareResolver,
+  FrontexOperationResolver,
+  FrontexShareResolver,
+  OperationReference,
+  RiskAnalysisProductResolver,
+} from './frontex.resolver';
+import { migrations } from './migrations';
+import { seedFrontex } from './seed/seed';
+
+export default defineSubgraph({
+  name: 'frontex',
+  dbSchema: 'partner_frontex',
+  description: 'Border and Coast Guard Agency (demo partner): risk-analysis products and assets deployed to joint operations.',
+  entities: [RiskAnalysisProduct, AssetDeployment],
+  resolvers: [
+    RiskAnalysisProductResolver,
+    AssetDeploymentResolver,
+    FrontexOperationResolver,
+    FrontexCheckpointResolver,
+    FrontexShareResolver,
+    FrontexCheckpointShareResolver,
+  ],
+  orphanedTypes: [OperationReference, CheckpointReference],
+  references: {
+    Operation: (reference) => ({ id: String(reference.id) }),
+    Checkpoint: (reference) => ({ id: String(reference.id) }),
+  },
+  createLoaders: createFrontexLoaders,
+  migrations,
+  seed: seedFrontex,
+});

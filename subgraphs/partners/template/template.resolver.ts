@@ -1,0 +1,61 @@
+import { Arg, Args, Ctx, Field, FieldResolver, ID, ObjectType, Query, Resolver, Root } from 'type-graphql';
+import { Connection, newestFirst, PageArgs, pageWindow, toConnection } from '../../shared/connection';
+import { entityReference, type EntityReference } from '../../shared/federation';
+import type { SubgraphContext } from '../../shared/subgraph';
+import { TemplateRecord } from './template-record.entity';
+import type { TemplateLoaders } from './template.loaders';
+
+type Context = SubgraphContext<TemplateLoaders>;
+
+export const OperationReference = entityReference('Operation');
+export const CheckpointReference = entityReference('Checkpoint');
+
+@ObjectType('TemplateShare', { description: 'What Template Partner shares about one operation or checkpoint.' })
+export class TemplateShare {
+  @Field(() => [TemplateRecord], { description: 'Records Template Partner shares, oldest first.' })
+  records!: TemplateRecord[];
+}
+
+const TemplateRecordConnection = Connection(TemplateRecord, 'A page of Template Partner records, newest first.');
+
+@Resolver(() => OperationReference)
+export class TemplateOperationResolver {
+  @FieldResolver(() => TemplateShare, { name: 'template', description: 'Template Partner\'s contribution to this operation.' })
+  async share(@Root() operation: EntityReference, @Ctx() ctx: Context): Promise<TemplateShare> {
+    return { records: await ctx.loaders.recordsByOperation.load(operation.id) };
+  }
+}
+
+@Resolver(() => CheckpointReference)
+export class TemplateCheckpointResolver {
+  @FieldResolver(() => TemplateShare, { name: 'template', description: 'Template Partner\'s contribution at this checkpoint.' })
+  async share(@Root() checkpoint: EntityReference, @Ctx() ctx: Context): Promise<TemplateShare> {
+    return { records: await ctx.loaders.recordsByCheckpoint.load(checkpoint.id) };
+  }
+}
+
+@Resolver(() => TemplateRecord)
+export class TemplateRecordResolver {
+  @Query(() => TemplateRecordConnection, { name: 'templateRecords', description: 'Template Partner records, newest first, optionally for one operation.' })
+  async records(
+    @Ctx() ctx: Context,
+    @Args() page: PageArgs,
+    @Arg('operationId', () => ID, { nullable: true, description: 'Only records about this operation.' }) operationId?: string,
+  ) {
+    const { limit, afterKey } = pageWindow(page);
+    const keyset = newestFirst<TemplateRecord>('reportedAt', afterKey);
+    const where = [operationId ? { operationId } : {}, keyset.where ?? {}];
+    const rows = await ctx.em.find(TemplateRecord, { $and: where }, { orderBy: keyset.orderBy, limit: limit + 1 });
+    return toConnection(rows, limit, keyset.keyOf);
+  }
+
+  @FieldResolver(() => OperationReference, { description: 'The operation the record is about.' })
+  operation(@Root() record: TemplateRecord): EntityReference {
+    return { id: record.operationId };
+  }
+
+  @FieldResolver(() => CheckpointReference, { nullable: true, description: 'The checkpoint the record is about, if any.' })
+  checkpoint(@Root() record: TemplateRecord): EntityReference | null {
+    return record.checkpointId ? { id: record.checkpointId } : null;
+  }
+}

@@ -1,0 +1,132 @@
+import { Arg, Args, Ctx, Field, FieldResolver, Float, ID, Int, ObjectType, Query, Resolver, Root } from 'type-graphql';
+import { Connection, newestFirst, PageArgs, pageWindow, toConnection } from '../../shared/connection';
+import { entityReference, type EntityReference } from '../../shared/federation';
+import { isUuid } from '../../shared/loaders';
+import type { SubgraphContext } from '../../shared/subgraph';
+import { Seizure, SeizureCommodity, SeizureUnit } from './wco-seizure.entity';
+import type { WcoLoaders } from './wco.loaders';
+
+type Context = SubgraphContext<WcoLoaders>;
+
+export const OperationReference = entityReference('Operation');
+export const CheckpointReference = entityReference('Checkpoint');
+
+@ObjectType('CommoditySeizures', { description: 'Seizures of one commodity measured in one unit, counted and summed.' })
+export class CommoditySeizures {
+  @Field(() => SeizureCommodity, { description: 'The commodity.' })
+  commodity!: SeizureCommodity;
+
+  @Field(() => SeizureUnit, { description: 'Unit of `totalQuantity` (a commodity seized in several units has one entry per unit).' })
+  unit!: SeizureUnit;
+
+  @Field(() => Int, { description: 'Seizures of the commodity in this unit.' })
+  seizureCount!: number;
+
+  @Field(() => Float, { description: 'Quantity seized, summed over those seizures.' })
+  totalQuantity!: number;
+}
+
+const COMMODITY_ORDER = Object.values(SeizureCommodity);
+const UNIT_ORDER = Object.values(SeizureUnit);
+
+/**
+ * Counted from the same rows `seizures` returns (read through the releasability filter), so the
+ * figures never include a seizure the caller may not see.
+ */
+function byCommodity(seizures: Seizure[]): CommoditySeizures[] {
+  const groups = new Map<string, CommoditySeizures>();
+  for (const seizure of seizures) {
+    const key = `${seizure.commodity}:${seizure.unit}`;
+    const group = groups.get(key) ?? { commodity: seizure.commodity, unit: seizure.unit, seizureCount: 0, totalQuantity: 0 };
+    group.seizureCount += 1;
+    group.totalQuantity += seizure.quantity;
+    groups.set(key, group);
+  }
+  const rank = (g: CommoditySeizures) => COMMODITY_ORDER.indexOf(g.commodity) * UNIT_ORDER.length + UNIT_ORDER.indexOf(g.unit);
+  // Sums of decimals with three places: round away binary floating-point noise.
+  return [...groups.values()].sort((a, b) => rank(a) - rank(b)).map((g) => ({ ...g, totalQuantity: Math.round(g.totalQuantity * 1000) / 1000 }));
+}
+
+// A share only carries the key it was reached from; each field loads what it needs (in batches).
+
+@ObjectType('WcoShare', { description: 'What the customs organisation shares about one operation.' })
+export class WcoShare {
+  operationId!: string;
+}
+
+@ObjectType('WcoCheckpointShare', { description: 'What the customs organisation shares about one checkpoint.' })
+export class WcoCheckpointShare {
+  checkpointId!: string;
+}
+
+const SeizureConnection = Connection(Seizure, 'A page of seizures, newest first.');
+
+@Resolver(() => OperationReference)
+export class WcoOperationResolver {
+  @FieldResolver(() => WcoShare, { name: 'wco', description: 'The customs organisation\'s contribution to this operation: its seizures.' })
+  share(@Root() operation: EntityReference): WcoShare {
+    return { operationId: operation.id };
+  }
+}
+
+@Resolver(() => CheckpointReference)
+export class WcoCheckpointResolver {
+  @FieldResolver(() => WcoCheckpointShare, { name: 'wco', description: 'The customs organisation\'s seizures at this checkpoint.' })
+  share(@Root() checkpoint: EntityReference): WcoCheckpointShare {
+    return { checkpointId: checkpoint.id };
+  }
+}
+
+@Resolver(() => WcoShare)
+export class WcoShareResolver {
+  @FieldResolver(() => [Seizure], { description: 'Seizures made during the operation, oldest first.' })
+  async seizures(@Root() share: WcoShare, @Ctx() ctx: Context): Promise<Seizure[]> {
+    // The key comes from a representation, which no argument check has seen.
+    return isUuid(share.operationId) ? ctx.loaders.seizuresByOperation.load(share.operationId) : [];
+  }
+
+  @FieldResolver(() => Int, { description: 'How many seizures were made during the operation (the length of `seizures`).' })
+  async seizureCount(@Root() share: WcoShare, @Ctx() ctx: Context): Promise<number> {
+    return (await this.seizures(share, ctx)).length;
+  }
+
+  @FieldResolver(() => [CommoditySeizures], { description: 'Seizures per commodity and unit, in the order of `SeizureCommodity`.' })
+  async byCommodity(@Root() share: WcoShare, @Ctx() ctx: Context): Promise<CommoditySeizures[]> {
+    return byCommodity(await this.seizures(share, ctx));
+  }
+}
+
+@Resolver(() => WcoCheckpointShare)
+export class WcoCheckpointShareResolver {
+  @FieldResolver(() => [Seizure], { description: 'Seizures made at the checkpoint (in any operation), oldest first.' })
+  async seizures(@Root() share: WcoCheckpointShare, @Ctx() ctx: Context): Promise<Seizure[]> {
+    return isUuid(share.checkpointId) ? ctx.loaders.seizuresByCheckpoint.load(share.checkpointId) : [];
+  }
+}
+
+@Resolver(() => Seizure)
+export class SeizureResolver {
+  @Query(() => SeizureConnection, { name: 'wcoSeizures', description: 'The customs organisation\'s seizures, newest first, optionally for one operation or commodity.' })
+  async seizures(
+    @Ctx() ctx: Context,
+    @Args() page: PageArgs,
+    @Arg('operationId', () => ID, { nullable: true, description: 'Only seizures made during this operation.' }) operationId?: string,
+    @Arg('commodity', () => SeizureCommodity, { nullable: true, description: 'Only seizures of this commodity.' }) commodity?: SeizureCommodity,
+  ) {
+    const { limit, afterKey } = pageWindow(page);
+    const keyset = newestFirst<Seizure>('seizedAt', afterKey);
+    const where = [operationId ? { operationId } : {}, commodity ? { commodity } : {}, keyset.where ?? {}];
+    const rows = await ctx.em.find(Seizure, { $and: where }, { orderBy: keyset.orderBy, limit: limit + 1 });
+    return toConnection(rows, limit, keyset.keyOf);
+  }
+
+  @FieldResolver(() => OperationReference, { description: 'The operation during which the goods were seized.' })
+  operation(@Root() seizure: Seizure): EntityReference {
+    return { id: seizure.operationId };
+  }
+
+  @FieldResolver(() => CheckpointReference, { description: 'The checkpoint where the goods were seized.' })
+  checkpoint(@Root() seizure: Seizure): EntityReference {
+    return { id: seizure.checkpointId };
+  }
+}

@@ -1,0 +1,66 @@
+import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
+import type { AuthChecker } from 'type-graphql';
+import { clearanceAtLeast, Clearance, type Principal } from '../../gateway/identity';
+import { Classification, type Handling } from './handling';
+import type { SubgraphContext } from './subgraph';
+
+/** Name of the ORM filter that hides records not released to the caller. */
+export const RELEASED = 'released';
+
+const LEVELS = [Classification.OFFICIAL_USE, Classification.RESTRICTED, Classification.CONFIDENTIAL];
+
+/** Classifications a principal is cleared for (none without a clearance claim). */
+export function clearedFor(principal: Pick<Principal, 'clearance'>): Classification[] {
+  return LEVELS.filter((level) => clearanceAtLeast(principal.clearance, level as unknown as Clearance));
+}
+
+/**
+ * The data owner's rule, in one place: the owner always sees its records; anyone else sees a
+ * record only if it is released to them (by name or to `*`) and they are cleared for it.
+ */
+export function canSee(principal: Pick<Principal, 'organisation' | 'clearance'>, handling: Handling): boolean {
+  if (handling.owner === principal.organisation) return true;
+  const released = handling.releasableTo.includes('*') || handling.releasableTo.includes(principal.organisation);
+  return released && clearedFor(principal).includes(handling.classification);
+}
+
+/**
+ * Installs the releasability rule as an ORM filter on every entity that carries `handling`, so
+ * list queries, lookups, counts and `_entities` all read through it in SQL. Without the caller's
+ * parameters the filter matches nothing: an EntityManager that was never told who asks sees no
+ * handled record (deny by default).
+ */
+export function installReleasability(orm: MikroORM): void {
+  const handled = Object.values(orm.getMetadata().getAll())
+    .filter((meta) => !meta.embeddable && meta.properties.handling)
+    .map((meta) => meta.className);
+  if (!handled.length) return;
+  orm.em.addFilter(
+    RELEASED,
+    (args?: { organisation?: string; classifications?: Classification[] }) => {
+      if (!args?.organisation) return { handling: { owner: { $in: [] } } };
+      return {
+        $or: [
+          { handling: { owner: args.organisation } },
+          { handling: { releasableTo: { $overlap: ['*', args.organisation] }, classification: { $in: args.classifications ?? [] } } },
+        ],
+      };
+    },
+    handled,
+    { default: true, args: false },
+  );
+}
+
+/** Scopes a request's EntityManager to its caller (see `installReleasability`). */
+export function scopeToCaller(em: EntityManager, principal: Principal): void {
+  em.setFilterParams(RELEASED, { organisation: principal.organisation, classifications: clearedFor(principal) });
+}
+
+/**
+ * type-graphql's `@Authorized(...roles)`: deny by default. Without roles it needs an identified
+ * caller; with roles, one of them.
+ */
+export const roleChecker: AuthChecker<SubgraphContext> = ({ context }, roles) => {
+  if (!context.principal) return false;
+  return roles.length === 0 || roles.some((role) => (context.principal.roles as readonly string[]).includes(role));
+};

@@ -1,0 +1,84 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { chmodSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { repoRoot } from '../hub/config';
+import { checkRequest, instantiate } from '../hub/partner-cli';
+
+// Onboarding as a partner's engineer does it, in a scratch copy of this working tree:
+// `partner:new`, then the new partner's own test through the gateway, then the schema check.
+
+describe('partner:new argument checks', () => {
+  const existing = [{ code: 'wco', name: 'Customs Organisation (demo partner)', url: 'http://localhost:4012/graphql' }];
+
+  test.each([
+    ['Bad-Code', 'Fine Name', /code "Bad-Code" is not valid/],
+    ['operations', 'Fine Name', /code "operations" is reserved/],
+    ['wco', 'Fine Name', /partner "wco" already exists/],
+    ['eulex', 'x', /display name "x" is not valid/],
+    ['eulex', 'Name with `backticks`', /display name .* is not valid/],
+  ])('%s / %s is refused', (code, name, message) => {
+    expect(checkRequest(code, name, existing).join('\n')).toMatch(message);
+  });
+
+  test('a valid request passes and names are rewritten everywhere', () => {
+    expect(checkRequest('eulex', 'Rule of Law Mission (demo)', existing)).toEqual([]);
+    expect(instantiate("@ObjectType('TemplateShare') name: 'template' // Template Partner", 'eulex', 'Rule of Law Mission')).toBe(
+      "@ObjectType('EulexShare') name: 'eulex' // Rule of Law Mission",
+    );
+  });
+});
+
+describe('in a scratch clone', () => {
+  let scratch: string;
+  const node = (args: string[], env: Record<string, string> = {}) =>
+    spawnSync(process.execPath, args, { cwd: scratch, encoding: 'utf8', env: { ...process.env, ...env } });
+
+  beforeAll(() => {
+    scratch = mkdtempSync(path.join(os.tmpdir(), 'frontera-onboarding-'));
+    chmodSync(scratch, 0o755); // the embedded PostgreSQL runs as another OS user and must reach its data
+    const files = execFileSync('git', ['ls-files', '--cached', '--others', '--exclude-standard', '-z'], { cwd: repoRoot, encoding: 'utf8' }).split('\0').filter(Boolean);
+    for (const file of files) {
+      mkdirSync(path.dirname(path.join(scratch, file)), { recursive: true });
+      cpSync(path.join(repoRoot, file), path.join(scratch, file));
+    }
+    symlinkSync(path.join(repoRoot, 'node_modules'), path.join(scratch, 'node_modules'));
+    execFileSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: scratch, stdio: 'inherit' });
+  }, 180_000);
+
+  afterAll(() => {
+    if (scratch) rmSync(scratch, { recursive: true, force: true });
+  });
+
+  test('a refused code changes nothing', () => {
+    const registry = readFileSync(path.join(scratch, 'subgraphs/partners/registry.json'), 'utf8');
+    const result = node(['dist/hub/partner-cli.js', 'wco', 'Another Customs Body']);
+    expect(result.status).toBe(2);
+    expect(result.stderr).toMatch(/nothing was changed[\s\S]*partner "wco" already exists/);
+    expect(readFileSync(path.join(scratch, 'subgraphs/partners/registry.json'), 'utf8')).toBe(registry);
+  });
+
+  test('partner:new demo scaffolds a partner that composes, answers through the gateway and passes its test', () => {
+    const created = node(['dist/hub/partner-cli.js', 'demo', 'Demo Partner']);
+    expect(created.stderr).toBe('');
+    expect(created.status).toBe(0);
+    expect(created.stdout).toMatch(/Operation\.demo/);
+    const registry = JSON.parse(readFileSync(path.join(scratch, 'subgraphs/partners/registry.json'), 'utf8'));
+    expect(registry.partners.at(-1)).toMatchObject({ code: 'demo', name: 'Demo Partner' });
+    expect(readFileSync(path.join(scratch, 'schema/supergraph.graphql'), 'utf8')).toMatch(/demo: DemoShare/);
+
+    const check = node(['dist/schema/compose.js', '--check']);
+    expect(check.stderr).toBe('');
+    expect(check.status).toBe(0);
+
+    // The scaffolded test, run by the scratch clone's own jest on its own embedded PostgreSQL.
+    const port = String(30_000 + Math.floor(Math.random() * 20_000));
+    const jest = spawnSync(process.execPath, [path.join(repoRoot, 'node_modules', 'jest', 'bin', 'jest.js'), 'subgraphs/partners/demo'], {
+      cwd: scratch,
+      encoding: 'utf8',
+      env: { ...process.env, EMBEDDED_PG_PORT: port, EMBEDDED_PG_DIR: path.join(scratch, '.frontera', 'pgdata-test'), DATABASE_URL: '' },
+    });
+    expect(jest.stderr).toMatch(/Tests:\s+2 passed, 2 total/);
+    expect(jest.status).toBe(0);
+  }, 240_000);
+});
