@@ -50,7 +50,8 @@ async function main(): Promise<void> {
     const statements = sql
       .split(/;\n/)
       .map((s) => s.trim().replace(/;$/, ''))
-      .filter(Boolean)
+      // The schema is provisioned (and owned) before migrations run; the role cannot create it.
+      .filter((s) => s && !/^create schema /i.test(s))
       .map((s) => `    this.addSql(\`${s.replaceAll(`${ident(definition.dbSchema)}.`, '')};\`);`);
     const folder = path.join(sourceFolder(name, definition.dbSchema), 'migrations');
     writeFileSync(

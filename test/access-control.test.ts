@@ -114,6 +114,46 @@ describe('data owners decide in the subgraphs', () => {
   });
 });
 
+describe('partners: each owner decides who sees its records', () => {
+  test('customs suspect details need RESTRICTED clearance and a purpose; the seizures stay visible', async () => {
+    const query = `{ operation(code: "ANCHOR-III") { wco { seizures { commodity suspect { nationality } } } } }`;
+    const withPurpose = await t.query(query, {}, { as: callers.wcoLiaison });
+    expect(withPurpose.body.errors).toBeUndefined();
+    expect(withPurpose.body.data.operation.wco.seizures.some((s: any) => s.suspect?.nationality)).toBe(true);
+    const withoutPurpose = await t.query(query, {}, { as: callers.wcoLiaison, purpose: null });
+    const seizures = withoutPurpose.body.data.operation.wco.seizures;
+    expect(seizures.length).toBe(withPurpose.body.data.operation.wco.seizures.length);
+    expect(seizures.every((s: any) => s.suspect === null && typeof s.commodity === 'string')).toBe(true);
+    expect(new Set(unauthorizedPaths(withoutPurpose.body.errors))).toEqual(new Set(['operation.wco.seizures.suspect']));
+  });
+
+  test('victim referrals are for CONFIDENTIAL liaisons and administrators; the k-anonymised aggregates for everyone', async () => {
+    const query = `{ operation(code: "ANCHOR-III") { iom { aggregates { k total } referrals { nationality } } } }`;
+    const customs = await t.query(query, {}, { as: callers.wcoLiaison });
+    expect(customs.body.data.operation.iom.referrals).toBeNull();
+    expect(customs.body.data.operation.iom.aggregates.k).toBe(11);
+    expect(unauthorizedPaths(customs.body.errors)).toEqual(['operation.iom.referrals']);
+    const owner = await t.query(query, {}, { as: callers.iomLiaison });
+    expect(owner.body.errors).toBeUndefined();
+    expect(owner.body.data.operation.iom.referrals.length).toBeGreaterThan(0);
+  });
+
+  test('a partner record is listed only where its releasable-to list and classification allow', async () => {
+    const orm = t.hub.subgraphs.get('frontex')!.orm;
+    const rows: { releasable: string[]; classification: string }[] = await orm.em
+      .fork()
+      .getConnection()
+      .execute(`select handling_releasable_to as releasable, handling_classification as classification from risk_analysis_product`);
+    const expected = rows.filter((r) => (r.releasable.includes('*') || r.releasable.includes('ncb-ita')) && r.classification === 'OFFICIAL_USE').length;
+    const { body } = await t.query(`{ frontexRiskAnalyses(first: 100) { edges { node { title handling { classification } } } } }`, {}, { as: officialOnly });
+    expect(body.errors).toBeUndefined();
+    expect(body.data.frontexRiskAnalyses.edges.length).toBe(expected);
+    expect(rows.length).toBeGreaterThan(expected); // something was withheld, so the filter was tested
+    const owner = await t.query(`{ frontexRiskAnalyses(first: 100) { edges { node { title } } } }`, {}, { as: callers.frontexLiaison });
+    expect(owner.body.data.frontexRiskAnalyses.edges.length).toBe(rows.length);
+  });
+});
+
 describe('no way around the gateway', () => {
   const operationsUrl = () => t.hub.subgraphs.get('operations')!.url;
   const post = (url: string, query: string, headers: Record<string, string> = {}, variables?: unknown) =>

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Embedded, Entity, Enum, Index, type Opt, PrimaryKey, Property } from '@mikro-orm/core';
 import { Field, ID, ObjectType, registerEnumType } from 'type-graphql';
 import { Handling } from '../../shared/handling';
+import { Policy, withPurpose } from '../../shared/policy';
 import { CountryCode } from '../../shared/scalars';
 
 /** Declared youngest first: aggregates list the bands in this order. */
@@ -85,6 +86,7 @@ registerEnumType(ReferralService, {
 
 @Entity({ tableName: 'referral' })
 @Index({ properties: ['referredAt', 'id'] })
+@Policy(withPurpose('role:partner_liaison', 'clearance:confidential'), withPurpose('role:hub_admin', 'clearance:confidential'))
 @ObjectType('Referral', {
   description: 'A presumed victim of trafficking in human beings identified during a joint operation and referred to a service. Highly sensitive: confidential, released only to named organisations.',
 })

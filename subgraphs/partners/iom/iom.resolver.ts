@@ -103,7 +103,7 @@ export class IomOperationResolver {
 
 @Resolver(() => IomShare)
 export class IomShareResolver {
-  @FieldResolver(() => [Referral], { description: 'Referrals of presumed victims identified during the operation, oldest first (confidential).' })
+  @FieldResolver(() => [Referral], { nullable: true, description: 'Referrals of presumed victims identified during the operation, oldest first (confidential: null without the rights, with an error).' })
   async referrals(@Root() share: IomShare, @Ctx() ctx: Context): Promise<Referral[]> {
     // The key comes from a representation, which no argument check has seen.
     return isUuid(share.operationId) ? ctx.loaders.referralsByOperation.load(share.operationId) : [];

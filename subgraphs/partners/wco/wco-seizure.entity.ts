@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Check, DecimalType, Embeddable, Embedded, Entity, Enum, Index, type Opt, PrimaryKey, Property } from '@mikro-orm/core';
 import { Field, Float, ID, ObjectType, registerEnumType } from 'type-graphql';
 import { Handling } from '../../shared/handling';
+import { Policy, withPurpose } from '../../shared/policy';
 import { CountryCode } from '../../shared/scalars';
 
 export enum SeizureCommodity {
@@ -135,6 +136,7 @@ export class SeizureRoute {
  * access layer can withhold it as one unit.
  */
 @Embeddable()
+@Policy(withPurpose('clearance:restricted'))
 @ObjectType('SeizureSuspect', {
   description: 'Restricted personal details of the person the goods were seized from; the access layer releases or withholds them as one unit.',
 })
