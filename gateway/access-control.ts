@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { ApolloServerPlugin } from '@apollo/server';
-import { GraphQLError, Kind, parse, print } from 'graphql';
+import { GraphQLError, Kind, parse, print, type DocumentNode } from 'graphql';
 import {
   applyDeniedNulls,
   applyMode,
@@ -16,6 +16,8 @@ import { decidePolicy, unknownPolicies, type PolicyInput } from './policies';
 
 /** What the access layer decided for one request, kept for the audit event and the response. */
 export interface AccessDecision {
+  /** The document as the caller sent it. */
+  original: DocumentNode;
   denied: AuthorizationDecision['denied'];
   errors: AuthorizationDecision['errors'];
   nullDenied: boolean;
@@ -74,7 +76,7 @@ export function accessControlPlugin<Context extends AccessContext>(rules: Access
             policies: (name) => decidePolicy(name, input),
           });
           const decision = applyMode(mode, result);
-          context.access = { denied: decision.denied, errors: decision.errors, nullDenied: decision.nullDenied, rejected: decision.rejected };
+          context.access = { original: requestContext.document, denied: decision.denied, errors: decision.errors, nullDenied: decision.nullDenied, rejected: decision.rejected };
           if (mode === 'dry-run' && decision.denied.length) {
             log.info({ paths: decision.denied.map((d) => ({ path: d.path.join('.'), rule: d.rule })) }, 'dry-run: these fields would be denied');
           }

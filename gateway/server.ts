@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { ApolloServer, type ApolloServerPlugin, type BaseContext } from '@apollo/server';
+import type { IncomingMessage } from 'node:http';
+import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import { ApolloGateway, RemoteGraphQLDataSource } from '@apollo/gateway';
@@ -10,6 +11,10 @@ import { GraphQLError } from 'graphql';
 import { repoRoot, type Config } from '../hub/config';
 import type { HubSecurity } from '../hub/security';
 import { accessControlPlugin, loadAccessRules, type AccessContext } from './access-control';
+import { accessLogPlugin, auditUnavailable, refusedEvent, startEvent, type AuditedContext } from './audit/access-log';
+import type { AccessEvent, ReturnedRecord } from './audit/event';
+import type { AuditWriter } from './audit/writer';
+import { RECORDS_EXTENSION } from '../subgraphs/shared/records';
 import { stripSecurityLinks } from './authorization';
 import { parseBearer, signSubgraphToken, type HubInternalKey, type Principal } from './identity';
 import { parsePurpose } from './policies';
@@ -17,7 +22,7 @@ import { sendJson, serveGraphQL, type HttpService } from '../hub/http';
 import type { Logger } from '../hub/logger';
 
 /** Per-request state of the gateway. */
-export interface GatewayContext extends BaseContext, AccessContext {
+export interface GatewayContext extends AccessContext, AuditedContext {
   requestId: string;
   /** One signed identity token per subgraph called, minted on first use. */
   subgraphTokens: Map<string, Promise<string>>;
@@ -41,6 +46,11 @@ function unauthenticated(reason: string): GraphQLError {
 }
 
 export const SUPERGRAPH_PATH = path.join(repoRoot, 'schema', 'supergraph.graphql');
+
+function requestIdOf(req: IncomingMessage): string {
+  const header = req.headers['x-request-id'];
+  return typeof header === 'string' && /^[\w.-]{1,64}$/.test(header) ? header : randomUUID();
+}
 
 /** Node's fetch keeps connections to subgraphs alive, so a request never pays a TCP handshake. */
 const keepAliveFetch = fetch as unknown as Fetcher;
@@ -70,6 +80,18 @@ class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
     }
     request.http?.headers.set('authorization', `Bearer ${await token}`);
     request.http?.headers.set('x-request-id', context.requestId);
+    if (!context.event.subgraphs.includes(this.subgraph)) context.event.subgraphs.push(this.subgraph);
+  }
+
+  /** Moves the records the subgraph reports into the access event; the client never sees them. */
+  override didReceiveResponse({ response, context }: Parameters<NonNullable<RemoteGraphQLDataSource<GatewayContext>['didReceiveResponse']>>[0]) {
+    const records = response.extensions?.[RECORDS_EXTENSION] as ReturnedRecord[] | undefined;
+    if (records) {
+      const seen = new Set(context.event.records.map((r) => `${r.type}:${r.id}`));
+      for (const record of records) if (!seen.has(`${record.type}:${record.id}`)) context.event.records.push(record);
+      delete response.extensions![RECORDS_EXTENSION];
+    }
+    return response;
   }
 
   override async errorFromResponse(response: FetcherResponse): Promise<GraphQLError> {
@@ -137,13 +159,21 @@ function requestLog(log: Logger): ApolloServerPlugin<GatewayContext> {
  */
 export async function createGatewayServer(
   config: Config,
-  options: { subgraphUrls: Record<string, string>; log: Logger; port: number; security: HubSecurity; supergraphSdl?: string },
+  options: { subgraphUrls: Record<string, string>; log: Logger; port: number; security: HubSecurity; audit: AuditWriter; supergraphSdl?: string },
 ): Promise<HttpService> {
   const log = options.log.child({ service: 'gateway' });
   const production = config.NODE_ENV === 'production';
   const supergraphSdl = options.supergraphSdl ?? readFileSync(SUPERGRAPH_PATH, 'utf8');
   const { verifier, internalKey } = options.security;
   const rules = loadAccessRules(supergraphSdl);
+  /** A refusal must be logged like any request; if it cannot be, the caller learns that instead. */
+  const recordRefusal = async (event: AccessEvent) => {
+    try {
+      await options.audit.record(event);
+    } catch {
+      throw auditUnavailable();
+    }
+  };
   const gateway = new ApolloGateway({
     // @apollo/gateway refuses `for: SECURITY` features it does not enforce; this gateway enforces them.
     supergraphSdl: stripSecurityLinks(supergraphSdl),
@@ -162,7 +192,9 @@ export async function createGatewayServer(
     csrfPrevention: true,
     plugins: [
       production ? ApolloServerPluginLandingPageDisabled() : ApolloServerPluginLandingPageLocalDefault({ embed: true }),
+      // Order matters: the access layer shapes the response, then the access log records it.
       accessControlPlugin<GatewayContext>(rules, config.AUTHZ_MODE, log),
+      accessLogPlugin<GatewayContext>(options.audit),
       requestLog(log),
     ],
   });
@@ -171,22 +203,30 @@ export async function createGatewayServer(
     port: options.port,
     maxBodyBytes: 1_000_000,
     context: async (req) => {
-      const header = req.headers['x-request-id'];
-      const requestId = typeof header === 'string' && /^[\w.-]{1,64}$/.test(header) ? header : randomUUID();
+      const startedAt = performance.now();
+      const requestId = requestIdOf(req);
+      const purpose = parsePurpose(req.headers['x-purpose']);
       const bearer = parseBearer(req.headers.authorization);
-      if (bearer === 'malformed') throw unauthenticated('the Authorization header is not "Bearer <token>"');
       let principal: Principal | null = null;
-      if (bearer) {
+      let refusal: string | null = bearer === 'malformed' ? 'the Authorization header is not "Bearer <token>"' : null;
+      if (typeof bearer === 'string') {
         const verified = await verifier.verify(bearer);
-        if (!verified.ok) throw unauthenticated(verified.reason);
-        principal = verified.principal;
+        if (verified.ok) principal = verified.principal;
+        else refusal = verified.reason;
       }
-      return { requestId, principal, purpose: parsePurpose(req.headers['x-purpose']), subgraphTokens: new Map() };
+      const event = startEvent(req, requestId, principal, purpose);
+      if (refusal !== null) {
+        await recordRefusal(refusedEvent(event, 'UNAUTHENTICATED', startedAt));
+        throw unauthenticated(refusal);
+      }
+      return { requestId, principal, purpose, subgraphTokens: new Map(), event, startedAt };
     },
+    onRefused: async (req, code) => recordRefusal(refusedEvent(startEvent(req, requestIdOf(req), null, null), code, performance.now())),
     routes: {
       '/health/live': (_req, res) => sendJson(res, 200, { status: 'live' }),
       '/health/ready': async (_req, res) => {
         const failures = await subgraphsReady(options.subgraphUrls, internalKey);
+        if (!options.audit.healthy()) failures['access log'] = 'cannot commit events';
         const ready = Object.keys(failures).length === 0;
         sendJson(res, ready ? 200 : 503, ready ? { status: 'ready' } : { status: 'not-ready', subgraphs: failures });
       },

@@ -14,6 +14,11 @@ export interface HttpServiceOptions<Context extends BaseContext> {
   /** Builds the GraphQL context; may throw a GraphQLError with `extensions.http.status`. */
   context(req: IncomingMessage): Promise<Context>;
   routes?: Record<string, Route>;
+  /**
+   * Called before a request is refused at the HTTP level (413, malformed JSON) so the refusal can
+   * be logged; if it throws a GraphQLError with `extensions.http.status`, that answer is sent instead.
+   */
+  onRefused?(req: IncomingMessage, code: string): Promise<void>;
 }
 
 export interface HttpService {
@@ -73,13 +78,20 @@ export async function serveGraphQL<Context extends BaseContext>(
     if (route && req.method === 'GET') return route(req, res);
     if (url.pathname !== '/graphql') return sendError(res, 404, 'NOT_FOUND', `No route ${url.pathname}: GraphQL is served at /graphql`);
 
+    const refuse = async (status: number, code: string, message: string) => {
+      try {
+        await options.onRefused?.(req, code);
+      } catch (error) {
+        const { extensions } = error as { extensions?: { code?: string; http?: { status?: number } } };
+        return sendError(res, extensions?.http?.status ?? 500, extensions?.code ?? 'INTERNAL_SERVER_ERROR', (error as Error).message);
+      }
+      sendError(res, status, code, message);
+    };
     let raw: string;
     try {
       raw = await readBody(req, options.maxBodyBytes);
     } catch (error) {
-      if (error instanceof BodyTooLarge) {
-        return sendError(res, 413, 'PAYLOAD_TOO_LARGE', `Request body is larger than ${options.maxBodyBytes} bytes`);
-      }
+      if (error instanceof BodyTooLarge) return refuse(413, 'PAYLOAD_TOO_LARGE', `Request body is larger than ${options.maxBodyBytes} bytes`);
       throw error;
     }
     const headers = new HeaderMap();
@@ -91,7 +103,7 @@ export async function serveGraphQL<Context extends BaseContext>(
       try {
         body = raw.length ? JSON.parse(raw) : undefined;
       } catch {
-        return sendError(res, 400, 'BAD_REQUEST', 'Request body is not valid JSON: send {"query": "...", "variables": {...}}');
+        return refuse(400, 'BAD_REQUEST', 'Request body is not valid JSON: send {"query": "...", "variables": {...}}');
       }
     }
     const response = await apollo.executeHTTPGraphQLRequest({

@@ -4,7 +4,9 @@ import { openOrm } from '../subgraphs/shared/orm';
 import { startSubgraph } from '../subgraphs/shared/server';
 import type { SubgraphDefinition } from '../subgraphs/shared/subgraph';
 import { pageLimits } from '../subgraphs/shared/connection';
+import { auditWriterLogin, createAuditWriter, loadAuditKey, loadAuditSigningKey, provisionAuditWriter, type AuditWriter } from '../gateway/audit';
 import { createGatewayServer } from '../gateway/server';
+import { useAuditKey } from '../subgraphs/audit/audit.settings';
 import type { Config } from './config';
 import { databaseUrl, provisionDatabase, schemaGrant, type DatabaseServer } from './database';
 import type { HttpService } from './http';
@@ -56,6 +58,8 @@ export async function prepareDatabase(
       if (options.seed && definition.seed) await definition.seed(orm.em.fork(), tools);
     }
     if (options.seed) options.log.info('demo data loaded');
+    // After the audit subgraph's migrations: the gateway's writer may insert events, nothing else.
+    if (definitions.some((d) => d.name === 'audit')) await provisionAuditWriter(server, secrets);
   } finally {
     await Promise.all(opened.map(({ orm }) => orm.close()));
   }
@@ -103,13 +107,17 @@ export async function startHub(
   const security = await loadSecurity(config);
   const running: RunningSubgraph[] = [];
   let gateway: HttpService | null = null;
+  let audit: AuditWriter | null = null;
   const stop = async () => {
     await gateway?.close();
+    await audit?.close();
     await Promise.all(running.map(async ({ service, orm }) => {
       await service.close();
       await orm.close();
     }));
   };
+  const auditKey = loadAuditKey(config.SECRETS_DIR);
+  if (local.some((d) => d.name === 'audit')) useAuditKey(auditKey);
   try {
     const opened = await openSubgraphs(server, secrets, local);
     for (const { definition, orm } of opened) {
@@ -120,7 +128,13 @@ export async function startHub(
     const ports = new Map(running.map(({ definition, service }) => [definition.name, service.port]));
     const urls = subgraphUrls(config, ports);
     if (runsHere(config, 'gateway')) {
-      gateway = await createGatewayServer(config, { subgraphUrls: urls, log, security, port: options.ephemeralPorts ? 0 : config.GATEWAY_PORT });
+      audit = await createAuditWriter({
+        connectionString: auditWriterLogin(server, secrets).connectionString,
+        auditKey,
+        signer: await loadAuditSigningKey(config.SECRETS_DIR),
+        log,
+      });
+      gateway = await createGatewayServer(config, { subgraphUrls: urls, log, security, audit, port: options.ephemeralPorts ? 0 : config.GATEWAY_PORT });
     }
     return {
       gatewayUrl: gateway ? gateway.url : null,

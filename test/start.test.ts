@@ -59,9 +59,15 @@ test('npm start serves seeded data on an embedded PostgreSQL and SIGTERM leaves 
 
     const ready = await fetch(`http://127.0.0.1:${gatewayPort}/health/ready`);
     expect(ready.status).toBe(200);
+    // As the README does it: a token from `npm run token`, which prints the token and nothing else.
+    const token = execFileSync(process.execPath, [path.join(repoRoot, 'dist', 'gateway', 'identity', 'token-cli.js'), '--org', 'hub', '--role', 'HUB_ADMIN'], {
+      cwd: repoRoot,
+      encoding: 'utf8',
+    });
+    expect(token).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+\n?$/);
     const response = await fetch(`http://127.0.0.1:${gatewayPort}/graphql`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token.trim()}` },
       body: JSON.stringify({ query: '{ operations(first: 5) { edges { node { code checkpoints { name country } results { checks hits } } } } }' }),
     });
     const body = (await response.json()) as { data: { operations: { edges: unknown[] } } };

@@ -6,6 +6,7 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import { serveGraphQL, type HttpService } from '../../hub/http';
 import type { Logger } from '../../hub/logger';
 import { scopeToCaller } from './access';
+import { RECORDS_EXTENSION } from './records';
 import { buildFederatedSchema, type SubgraphTools, type SubgraphContext, type SubgraphDefinition } from './subgraph';
 
 export interface SubgraphServerOptions {
@@ -33,6 +34,19 @@ export async function startSubgraph(definition: SubgraphDefinition<any>, options
     includeStacktraceInErrorResponses: !options.production,
     csrfPrevention: true,
     logger: log,
+    plugins: [
+      {
+        async requestDidStart() {
+          return {
+            async willSendResponse({ contextValue, response }) {
+              if (response.body.kind !== 'single' || !contextValue.records?.size) return;
+              const result = response.body.singleResult;
+              result.extensions = { ...result.extensions, [RECORDS_EXTENSION]: [...contextValue.records.values()] };
+            },
+          };
+        },
+      },
+    ],
     formatError: (formatted, error) => {
       if (formatted.extensions?.code === 'INTERNAL_SERVER_ERROR') {
         log.error({ err: error, path: formatted.path }, 'resolver failed');
@@ -55,7 +69,15 @@ export async function startSubgraph(definition: SubgraphDefinition<any>, options
       }
       const em = options.orm.em.fork();
       scopeToCaller(em, caller.principal);
-      return { principal: caller.principal, purpose: caller.purpose, em, loaders: definition.createLoaders(em), requestId: caller.requestId, tools: options.tools };
+      return {
+        principal: caller.principal,
+        purpose: caller.purpose,
+        em,
+        loaders: definition.createLoaders(em),
+        requestId: caller.requestId,
+        tools: options.tools,
+        records: new Map(),
+      };
     },
   });
 }

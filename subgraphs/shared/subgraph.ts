@@ -9,6 +9,8 @@ import { buildSchema, createResolversMap, type NonEmptyArray } from 'type-graphq
 import type { Principal } from '../../gateway/identity';
 import { roleChecker } from './access';
 import { validateIdArguments } from './id-arguments';
+import type { ReturnedRecord } from '../../gateway/audit/event';
+import { reportRecords } from './records';
 import { scalarsMap } from './scalars';
 
 /** What every resolver receives: the verified caller, a request-scoped EntityManager and DataLoaders. */
@@ -21,6 +23,8 @@ export interface SubgraphContext<Loaders = unknown> {
   loaders: Loaders;
   requestId: string;
   tools: SubgraphTools;
+  /** Records returned so far, reported to the gateway for the audit log (see records.ts). */
+  records?: Map<string, ReturnedRecord>;
 }
 
 /** Resolves `_entities` representations of one type; batch through a loader, never one query each. */
@@ -80,7 +84,7 @@ async function buildTypeGraphQLSchema(definition: SubgraphDefinition<any>): Prom
     resolvers: definition.resolvers,
     orphanedTypes: definition.orphanedTypes,
     scalarsMap,
-    globalMiddlewares: [validateIdArguments],
+    globalMiddlewares: [validateIdArguments, reportRecords],
     authChecker: roleChecker,
     skipCheck: true,
     validate: false,

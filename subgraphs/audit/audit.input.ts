@@ -1,0 +1,44 @@
+import { Field, InputType } from 'type-graphql';
+import { AccessDecision, AccessOutcome } from './access-event.type';
+
+@InputType({ description: 'A record, by entity type and id.' })
+export class AccessedRecordInput {
+  @Field({ description: 'Entity type, such as `DocumentAlert`.' })
+  type!: string;
+
+  @Field({ description: 'Identifier of the record.' })
+  id!: string;
+}
+
+@InputType({ description: 'Which access events to list; all given conditions must hold.' })
+export class AccessEventFilter {
+  @Field({ nullable: true, description: 'Only requests by callers of this organisation (code, such as `ncb-fra`).' })
+  organisation?: string;
+
+  @Field({ nullable: true, description: 'Only requests by this subject.' })
+  subject?: string;
+
+  @Field(() => Date, { nullable: true, description: 'Only requests received at or after this time.' })
+  from?: Date;
+
+  @Field(() => Date, { nullable: true, description: 'Only requests received before this time.' })
+  to?: Date;
+
+  @Field({ nullable: true, description: 'Only operations with this name.' })
+  operationName?: string;
+
+  @Field({ nullable: true, description: 'Only requests that selected this field, as a schema coordinate such as `Operation.results`.' })
+  fieldCoordinate?: string;
+
+  @Field(() => AccessedRecordInput, { nullable: true, description: 'Only requests that returned this record.' })
+  entity?: AccessedRecordInput;
+
+  @Field(() => AccessDecision, { nullable: true, description: 'Only requests where something was (DENIED) or nothing was (ALLOWED) refused.' })
+  decision?: AccessDecision;
+
+  @Field(() => AccessOutcome, { nullable: true, description: 'Only requests that ended this way.' })
+  outcome?: AccessOutcome;
+
+  @Field({ nullable: true, description: 'Only requests that declared this purpose.' })
+  purpose?: string;
+}

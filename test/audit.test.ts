@@ -1,0 +1,651 @@
+import 'reflect-metadata';
+import { execFile } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { PassThrough } from 'node:stream';
+import type { MikroORM } from '@mikro-orm/postgresql';
+import { Client } from 'pg';
+import {
+  AuditUnavailableError,
+  createAuditWriter,
+  emptyAccessEvent,
+  extendChain,
+  GENESIS_HASH,
+  linkHash,
+  loadAuditKey,
+  loadAuditSigningKey,
+  newChain,
+  normaliseEvent,
+  provisionAuditWriter,
+  type AccessEvent,
+  type AuditWriter,
+  type AuditWriterLogin,
+  type ChainedEvent,
+} from '../gateway/audit';
+import { exportEvents } from '../gateway/audit/export-cli';
+import { pruneBefore } from '../gateway/audit/retention';
+import { signHead } from '../gateway/audit/signing';
+import { formatReport, inSnapshot, verifyAuditLog } from '../gateway/audit/verify-cli';
+import { Clearance, loadOrCreateHubInternalKey, Role, signSubgraphToken, type HubInternalKey, type Principal } from '../gateway/identity';
+import { repoRoot } from '../hub/config';
+import { databaseUrl, schemaGrant, withClient } from '../hub/database';
+import type { HttpService } from '../hub/http';
+import { createLogger } from '../hub/logger';
+import { loadSecrets, subgraphTools } from '../hub/secrets';
+import audit from '../subgraphs/audit/subgraph';
+import { useAuditKey } from '../subgraphs/audit/audit.settings';
+import { openOrm } from '../subgraphs/shared/orm';
+import { startSubgraph } from '../subgraphs/shared/server';
+import { testConfig, testDatabase } from './database';
+import { callers, startTestHub } from './harness';
+
+const config = testConfig();
+const server = testDatabase();
+const secrets = loadSecrets(config.SECRETS_DIR);
+const log = createLogger('silent');
+let login: AuditWriterLogin;
+let signer: Awaited<ReturnType<typeof loadAuditSigningKey>>;
+let keys: Map<string, typeof signer.publicKey>;
+let auditKey: Buffer;
+const writers: AuditWriter[] = [];
+
+beforeAll(async () => {
+  login = await provisionAuditWriter(server, secrets);
+  signer = await loadAuditSigningKey(config.SECRETS_DIR);
+  keys = new Map([[signer.kid, signer.publicKey]]);
+  auditKey = loadAuditKey(config.SECRETS_DIR);
+});
+
+afterAll(async () => {
+  await Promise.all(writers.map((w) => w.close()));
+});
+
+function admin<T>(work: (client: Client) => Promise<T>): Promise<T> {
+  return withClient(databaseUrl(server), work);
+}
+
+async function startWriter(overrides: Partial<Parameters<typeof createAuditWriter>[0]> = {}): Promise<AuditWriter> {
+  const writer = await createAuditWriter({ connectionString: login.connectionString, auditKey, signer, log, retryIntervalMs: 100, signEvery: 100, ...overrides });
+  writers.push(writer);
+  return writer;
+}
+
+let counter = 0;
+function event(overrides: Partial<AccessEvent> = {}): AccessEvent {
+  counter += 1;
+  return {
+    ...emptyAccessEvent(`audit-test-${process.pid}-${counter}-${randomUUID().slice(0, 8)}`, new Date()),
+    principal: { subject: 'officer.tha', organisation: 'ncb-tha', roles: ['BORDER_OFFICER'] },
+    operationName: 'Operations',
+    operationType: 'query',
+    fieldCoordinates: ['Query.operations', 'Operation.code'],
+    subgraphs: ['operations'],
+    outcome: 'ok',
+    durationMs: 3.5,
+    ...overrides,
+  };
+}
+
+/** Verifies the chains named (all when omitted) in one snapshot, as `audit:verify` does. */
+function verify(only?: string[]) {
+  return admin((client) => inSnapshot(client, () => verifyAuditLog(client, keys, only)));
+}
+
+async function waitFor(condition: () => boolean | Promise<boolean>, ms = 5000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+describe('group commit', () => {
+  test('500 concurrent records: one row each, a gap-free verified chain, far fewer transactions than events', async () => {
+    const writer = await startWriter({ signEvery: 100 });
+    const events = Array.from({ length: 500 }, () => event());
+    const started = performance.now();
+    await Promise.all(events.map((e) => writer.record(e)));
+    const elapsed = performance.now() - started;
+    const stats = writer.stats();
+
+    const { rows } = await admin((c) => c.query<{ request_id: string; seq: string }>('select e.request_id, e.seq::text as seq from audit.access_event e where e.chain_id = $1 order by e.seq', [stats.chainId]));
+    expect(rows.map((r) => Number(r.seq))).toEqual(Array.from({ length: 500 }, (_, i) => i + 1));
+    expect(new Set(rows.map((r) => r.request_id))).toEqual(new Set(events.map((e) => e.requestId)));
+    expect(stats.events).toBe(500);
+    expect(stats.transactions).toBeLessThan(500);
+    expect(stats.transactions).toBeLessThanOrEqual(50);
+
+    const report = await verify([stats.chainId]);
+    expect(report.problems).toEqual([]);
+    // The genesis head, then a head at the end of any batch that brings 100 or more unsigned events.
+    expect(report.signedHeads).toBeGreaterThanOrEqual(2);
+    expect(report.lastSignedHead!.seq).toBeGreaterThan(500 - 100);
+
+    // Steady load, as a gateway sees it: 20 clients, each recording its next event once the last committed.
+    const before = writer.stats();
+    const steady = performance.now();
+    await Promise.all(Array.from({ length: 20 }, async () => {
+      for (let i = 0; i < 25; i++) await writer.record(event());
+    }));
+    const steadyMs = performance.now() - steady;
+    const steadyTransactions = writer.stats().transactions - before.transactions;
+    expect(steadyTransactions).toBeLessThan(500);
+
+    // One at a time, for comparison: every event pays a whole commit.
+    const sequential = performance.now();
+    for (let i = 0; i < 100; i++) await writer.record(event());
+    const sequentialMs = performance.now() - sequential;
+    const rate = (events: number, ms: number) => Math.round((events / ms) * 1000);
+    console.log(
+      `group commit: 500 concurrent records in ${elapsed.toFixed(0)} ms = ${rate(500, elapsed)} events/s in ${stats.transactions - 1} transactions ` +
+        `(largest ${stats.largestBatch}, plus the writer's start-up head); 20 clients x 25 in turn: ${rate(500, steadyMs)} events/s, ` +
+        `${steadyTransactions} transactions (${(500 / steadyTransactions).toFixed(1)} events/transaction); ` +
+        `100 sequential records: ${rate(100, sequentialMs)} events/s (1 event/transaction)`,
+    );
+  });
+
+  test('an invalid event rejects alone and never reaches the batch', async () => {
+    const writer = await startWriter();
+    const good = event();
+    const results = await Promise.allSettled([writer.record(good), writer.record({ ...event(), outcome: 'maybe' as never }), writer.record(event())]);
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    expect(writer.healthy()).toBe(true);
+  });
+});
+
+describe('append-only store', () => {
+  beforeAll(async () => {
+    const writer = await startWriter();
+    await writer.record(event());
+  });
+
+  test('the gateway role may insert but never read, change or empty the log', async () => {
+    await withClient(login.connectionString, async (client) => {
+      for (const sql of [
+        'select count(*) from audit.access_event',
+        'select count(*) from audit.chain_head',
+        "update audit.access_event set hash = hash",
+        'delete from audit.access_event',
+        'truncate audit.access_event',
+        'update audit.chain_head set hash = hash',
+      ]) {
+        await expect(client.query(sql)).rejects.toThrow(/permission denied/);
+      }
+    });
+  });
+
+  test('the audit schema owner, and even a superuser, hit the append-only trigger', async () => {
+    const owner = schemaGrant(server, secrets, 'audit');
+    const { rows } = await admin((c) => c.query<{ name: string }>(`select c.relname as name from pg_inherits i join pg_class c on c.oid = i.inhrelid where i.inhparent = 'audit.access_event'::regclass`));
+    const partitions = rows.map((r) => r.name);
+    expect(partitions).toEqual(expect.arrayContaining(['access_event_default', expect.stringMatching(/^access_event_p\d{6}$/)]));
+    await withClient(databaseUrl(server, { user: owner.role, password: owner.password }), async (client) => {
+      for (const sql of [
+        'update audit.access_event set hash = hash',
+        'delete from audit.access_event',
+        'truncate audit.access_event',
+        ...partitions.map((p) => `truncate audit.${p}`),
+        'update audit.chain_head set hash = hash',
+        'delete from audit.chain_head',
+        'truncate audit.chain_anchor',
+      ]) {
+        await expect(client.query(sql)).rejects.toThrow(/append-only/);
+      }
+    });
+    await admin(async (client) => {
+      await expect(client.query('delete from audit.access_event')).rejects.toThrow(/append-only: DELETE on audit.access_event/);
+    });
+  });
+});
+
+describe('tampering is named by audit:verify', () => {
+  let chainId: string;
+  let rows: ChainedEvent[];
+
+  beforeAll(async () => {
+    const writer = await startWriter({ signEvery: 5 });
+    for (let i = 0; i < 12; i++) await writer.record(event());
+    chainId = writer.stats().chainId;
+    const { rows: stored } = await admin((c) => c.query('select seq::int as seq, event from audit.access_event where chain_id = $1 order by seq', [chainId]));
+    rows = stored.map((r) => ({ seq: r.seq, event: r.event }) as ChainedEvent);
+    expect((await verify([chainId])).ok).toBe(true);
+  });
+
+  /** Runs `work` as the superuser with triggers off (session_replication_role), as an attacker with full access would. */
+  function asAttacker(work: (client: Client) => Promise<unknown>) {
+    return admin(async (client) => {
+      await client.query('begin');
+      await client.query('set local session_replication_role = replica');
+      await work(client);
+      await client.query('commit');
+    });
+  }
+
+  /** `npm run audit:verify` as a user runs it, against the test database. */
+  function verifyCli(): Promise<{ code: number; stdout: string; stderr: string }> {
+    return new Promise((resolve) => {
+      execFile(
+        process.execPath,
+        [path.join(repoRoot, 'node_modules', 'tsx', 'dist', 'cli.mjs'), path.join(repoRoot, 'gateway', 'audit', 'verify-cli.ts'), '--database', server.database],
+        {
+          cwd: repoRoot,
+          env: { ...process.env, EMBEDDED_PG_PORT: String(config.EMBEDDED_PG_PORT), EMBEDDED_PG_DIR: config.EMBEDDED_PG_DIR, SECRETS_DIR: config.SECRETS_DIR, DATABASE_URL: config.DATABASE_URL ?? '' },
+        },
+        (error, stdout, stderr) => resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
+      );
+    });
+  }
+
+  test('an altered event: the CLI exits 1 naming chain, seq and request id; restored, it verifies again', async () => {
+    const original = rows[6].event;
+    await asAttacker((c) => c.query(`update audit.access_event set event = jsonb_set(event, '{purpose}', '"cover-up"') where chain_id = $1 and seq = 7`, [chainId]));
+    const report = await verify([chainId]);
+    expect(report.problems[0]).toMatchObject({ kind: 'altered', chainId, seq: 7, requestId: original.requestId });
+    const cli = await verifyCli();
+    expect(cli.code).toBe(1);
+    expect(cli.stderr).toContain(`FAILED: first altered event: chain ${chainId} seq 7 request ${original.requestId}`);
+
+    await asAttacker((c) => c.query('update audit.access_event set event = $2 where chain_id = $1 and seq = 7', [chainId, original]));
+    const ok = await verifyCli();
+    expect(ok.stderr).toBe('');
+    expect(ok.code).toBe(0);
+    expect(ok.stdout).toMatch(/^audit:verify ok: \d+ chains, \d+ events, \d+ signed heads, \d+ anchors; last signed head: chain [0-9a-f-]{36} seq \d+ at \S+\n$/);
+  }, 60_000);
+
+  test('a deleted event is named as missing', async () => {
+    const saved = await admin((c) => c.query('select * from audit.access_event where chain_id = $1 and seq = 4', [chainId]));
+    await asAttacker((c) => c.query('delete from audit.access_event where chain_id = $1 and seq = 4', [chainId]));
+    expect((await verify([chainId])).problems[0]).toMatchObject({ kind: 'missing', chainId, seq: 4, requestId: null });
+    const row = saved.rows[0];
+    await admin((c) => c.query('insert into audit.access_event (chain_id, seq, prev_hash, hash, recorded_at, event) values ($1, $2, $3, $4, $5, $6)', [row.chain_id, row.seq, row.prev_hash, row.hash, row.recorded_at, row.event]));
+    expect((await verify([chainId])).ok).toBe(true);
+  });
+
+  test('two events swapped in order are named as reordered', async () => {
+    // In three steps: rows of one batch share the commit time, so a one-statement swap would collide on the key.
+    const swap = async (c: Client) => {
+      await c.query('update audit.access_event set seq = -9 where chain_id = $1 and seq = 9', [chainId]);
+      await c.query('update audit.access_event set seq = 9 where chain_id = $1 and seq = 10', [chainId]);
+      await c.query('update audit.access_event set seq = 10 where chain_id = $1 and seq = -9', [chainId]);
+    };
+    await asAttacker(swap);
+    expect((await verify([chainId])).problems[0]).toMatchObject({ kind: 'reordered', chainId, seq: 9, requestId: rows[9].event.requestId });
+    await asAttacker(swap);
+    expect((await verify([chainId])).ok).toBe(true);
+  });
+
+  test('a rewrite that recomputes every later hash is caught by the signed head', async () => {
+    const { rows: stored } = await admin((c) => c.query('select chain_id, seq::int as seq, prev_hash, hash, recorded_at, event from audit.access_event where chain_id = $1 order by seq', [chainId]));
+    const links: ChainedEvent[] = stored.map((r) => ({ chainId: r.chain_id, seq: r.seq, prevHash: r.prev_hash, hash: r.hash, recordedAt: r.recorded_at.toISOString(), event: r.event }));
+    const forged = links.map((l) => ({ ...l }));
+    forged[1] = { ...forged[1], event: { ...forged[1].event, outcome: 'refused' } };
+    for (let i = 1; i < forged.length; i++) {
+      forged[i] = { ...forged[i], prevHash: forged[i - 1].hash };
+      forged[i] = { ...forged[i], hash: linkHash(forged[i]) };
+    }
+    const write = (set: ChainedEvent[]) =>
+      asAttacker(async (c) => {
+        for (const l of set) await c.query('update audit.access_event set prev_hash = $3, hash = $4, event = $5 where chain_id = $1 and seq = $2', [l.chainId, l.seq, l.prevHash, l.hash, l.event]);
+      });
+    await write(forged);
+    const report = await verify([chainId]);
+    expect(report.problems[0]).toMatchObject({ kind: 'altered', chainId, seq: 5 });
+    expect(report.problems[0].message).toMatch(/rewritten/);
+    await write(links);
+    expect((await verify([chainId])).ok).toBe(true);
+  });
+});
+
+describe('audit store outage: fail closed, recover without restart', () => {
+  test('a connection killed mid-write rejects that batch, turns unhealthy, and the next writes succeed on a new chain', async () => {
+    const writer = await startWriter();
+    await writer.record(event());
+    const first = writer.stats().chainId;
+
+    const locker = new Client({ connectionString: databaseUrl(server) });
+    await locker.connect();
+    await locker.query('begin');
+    await locker.query('lock table audit.access_event in access exclusive mode');
+    const healthyWhenRejected: boolean[] = [];
+    const sent = Array.from({ length: 20 }, () => event());
+    const outcomes = sent.map((e) =>
+      writer.record(e).then(
+        () => 'committed' as const,
+        (error: unknown) => {
+          expect(error).toBeInstanceOf(AuditUnavailableError);
+          healthyWhenRejected.push(writer.healthy());
+          return 'rejected' as const;
+        },
+      ),
+    );
+    const blocked = () =>
+      admin(async (c) => (await c.query(`select 1 from pg_stat_activity where usename = $1 and application_name = 'frontera-audit-writer' and wait_event_type = 'Lock'`, [login.role])).rowCount! > 0);
+    await waitFor(blocked);
+    await admin((c) => c.query(`select pg_terminate_backend(pid) from pg_stat_activity where usename = $1 and application_name = 'frontera-audit-writer'`, [login.role]));
+    await locker.query('rollback');
+    await locker.end();
+
+    const results = await Promise.all(outcomes);
+    expect(results).toContain('rejected');
+    expect(healthyWhenRejected.every((h) => h === false)).toBe(true);
+    // No response may carry data without its event: every committed record is in the log, no rejected one is.
+    const { rows } = await admin((c) => c.query<{ request_id: string }>('select request_id from audit.access_event where request_id = any($1)', [sent.map((e) => e.requestId)]));
+    const stored = new Set(rows.map((r) => r.request_id));
+    sent.forEach((e, i) => expect(stored.has(e.requestId)).toBe(results[i] === 'committed'));
+
+    await writer.record(event());
+    expect(writer.healthy()).toBe(true);
+    const stats = writer.stats();
+    expect(stats.chainId).not.toBe(first);
+    expect(stats.chainsStarted).toBeGreaterThanOrEqual(2);
+    // The abandoned chain was sealed at its last committed event.
+    const seal = await admin((c) => c.query('select seq::int as seq from audit.chain_head where chain_id = $1 and seq > 0', [first]));
+    expect(seal.rows.map((r) => r.seq)).toEqual([1]);
+    expect((await verify([first, stats.chainId])).problems).toEqual([]);
+  });
+
+  test('losing the INSERT grant fails requests and health; restoring it heals the writer by itself', async () => {
+    const writer = await startWriter({ retryIntervalMs: 50 });
+    await writer.record(event());
+    await admin((c) => c.query(`revoke insert on audit.access_event from ${login.role}`));
+    try {
+      await expect(writer.record(event())).rejects.toBeInstanceOf(AuditUnavailableError);
+      expect(writer.healthy()).toBe(false);
+      await new Promise((r) => setTimeout(r, 200));
+      expect(writer.healthy()).toBe(false);
+    } finally {
+      await provisionAuditWriter(server, secrets);
+    }
+    await waitFor(() => writer.healthy());
+    await expect(writer.record(event())).resolves.toBeUndefined();
+  });
+
+  test('an unreachable store refuses to start the writer', async () => {
+    const wrongPort = login.connectionString.replace(`:${server.port}/`, ':1/');
+    await expect(createAuditWriter({ connectionString: wrongPort, auditKey, signer, log })).rejects.toBeInstanceOf(AuditUnavailableError);
+  });
+});
+
+describe('retention', () => {
+  /** Start of the UTC month `offset` months from now. */
+  const month = (offset: number) => {
+    const now = new Date();
+    return new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + offset, 1));
+  };
+
+  /** Inserts a chain committed in old months directly (a writer only ever stamps "now"). */
+  async function oldChain(): Promise<ChainedEvent[]> {
+    let head = newChain();
+    const links: ChainedEvent[] = [];
+    for (const at of [month(-3), month(-2)]) {
+      const next = extendChain(head, [1, 2, 3].map(() => normaliseEvent(event())), new Date(at.getTime() + 86_400_000).toISOString());
+      links.push(...next.links);
+      head = next.head;
+    }
+    const heads = [
+      await signHead(signer, { chainId: head.chainId, seq: 0, hash: GENESIS_HASH, signedAt: links[0].recordedAt }),
+      await signHead(signer, { chainId: head.chainId, seq: 3, hash: links[2].hash, signedAt: links[2].recordedAt }),
+      await signHead(signer, { chainId: head.chainId, seq: 6, hash: links[5].hash, signedAt: links[5].recordedAt }),
+    ];
+    await admin(async (c) => {
+      await c.query('select audit.ensure_event_partitions($1)', [month(-3)]);
+      for (const l of links) await c.query('insert into audit.access_event (chain_id, seq, prev_hash, hash, recorded_at, event) values ($1, $2, $3, $4, $5, $6)', [l.chainId, l.seq, l.prevHash, l.hash, l.recordedAt, l.event]);
+      for (const h of heads) await c.query('insert into audit.chain_head (chain_id, seq, hash, signed_at, kid, signature) values ($1, $2, $3, $4, $5, $6)', [h.chainId, h.seq, h.hash, h.signedAt, h.kid, h.signature]);
+    });
+    return links;
+  }
+
+  test('drops whole old months, anchors each chain, and the rest still verifies; refuses to prune a tampered chain', async () => {
+    const links = await oldChain();
+    const chainId = links[0].chainId;
+    const oldest = `access_event_p${month(-3).toISOString().slice(0, 7).replace('-', '')}`;
+
+    const first = await admin((c) => pruneBefore(c, month(-2), signer, keys));
+    expect(first.dropped).toEqual([oldest]);
+    expect(first.anchors).toEqual([expect.objectContaining({ chainId, firstSeq: 4, prevHash: links[2].hash })]);
+    const after = await verify([chainId]);
+    expect(after.problems).toEqual([]);
+    expect(after).toMatchObject({ events: 3, anchors: 1 });
+
+    // Pruning must not launder tampering: a chain that does not verify is not pruned.
+    await admin(async (c) => {
+      await c.query('begin');
+      await c.query('set local session_replication_role = replica');
+      await c.query(`update audit.access_event set event = jsonb_set(event, '{outcome}', '"error"') where chain_id = $1 and seq = 5`, [chainId]);
+      await c.query('commit');
+    });
+    await expect(admin((c) => pruneBefore(c, month(-1), signer, keys))).rejects.toThrow(/refusing to prune.*altered.*seq 5/s);
+    await admin(async (c) => {
+      await c.query('begin');
+      await c.query('set local session_replication_role = replica');
+      await c.query('update audit.access_event set event = $2 where chain_id = $1 and seq = 5', [chainId, links[4].event]);
+      await c.query('commit');
+    });
+    const second = await admin((c) => pruneBefore(c, month(-1), signer, keys));
+    expect(second.anchors).toEqual([expect.objectContaining({ chainId, firstSeq: 7, prevHash: links[5].hash })]);
+    expect((await verify([chainId])).problems).toEqual([]);
+  });
+
+  test('never drops the current month', async () => {
+    const result = await admin((c) => pruneBefore(c, month(6), signer, keys));
+    const { rows } = await admin((c) => c.query(`select to_regclass($1) as current`, [`audit.access_event_p${month(0).toISOString().slice(0, 7).replace('-', '')}`]));
+    expect(rows[0].current).not.toBeNull();
+    expect(result.dropped.every((name) => name < `access_event_p${month(0).toISOString().slice(0, 7).replace('-', '')}`)).toBe(true);
+  });
+});
+
+describe('the audit subgraph', () => {
+  const run = randomUUID().slice(0, 8);
+  const purpose = `AUDIT-TEST-${run}`;
+  const documentNumber = `X${run.toUpperCase()}`;
+  const alertA = randomUUID();
+  const alertB = randomUUID();
+  const t0 = new Date(Date.UTC(2001, 0, 1) + Math.floor(Math.random() * 1e9) * 1000);
+  const at = (seconds: number) => new Date(t0.getTime() + seconds * 1000);
+  let e1: AccessEvent;
+  let e2: AccessEvent;
+  let e3: AccessEvent;
+  let orm: MikroORM;
+  let subgraph: HttpService;
+  let internalKey: HubInternalKey;
+  let keyDir: string;
+
+  const principal = (subject: string, organisation: string, roles: Role[]): Principal => ({
+    subject,
+    organisation,
+    country: null,
+    roles,
+    scopes: [],
+    clearance: Clearance.CONFIDENTIAL,
+    expiresAt: new Date(Date.now() + 3_600_000),
+  });
+  const auditor = principal('auditor.one', 'hub', [Role.AUDITOR]);
+  const thaLiaison = principal('liaison.tha', 'ncb-tha', [Role.PARTNER_LIAISON]);
+  const fraLiaison = principal('liaison.fra', 'ncb-fra', [Role.PARTNER_LIAISON]);
+  const officer = principal('officer.fra', 'ncb-fra', [Role.BORDER_OFFICER]);
+
+  beforeAll(async () => {
+    const writer = await startWriter();
+    e1 = {
+      ...event({ purpose, operationName: 'Screen', operationType: 'mutation', fieldCoordinates: ['Mutation.screenDocument', 'ScreeningResult.matched'] }),
+      time: at(0).toISOString(),
+      principal: { subject: `officer.${run}`, organisation: 'ncb-fra', roles: ['BORDER_OFFICER'] },
+      variables: writer.hashVariables({ input: { documentNumber, issuingCountry: 'FRA' } }),
+      records: [{ type: 'DocumentAlert', id: alertA, owner: 'ncb-fra' }],
+    };
+    e2 = {
+      ...event({ purpose, operationName: 'OperationView', clientName: '=HYPERLINK("http://evil")', outcome: 'partial' }),
+      time: at(1).toISOString(),
+      principal: { subject: `liaison.${run}`, organisation: 'wco', roles: ['PARTNER_LIAISON'] },
+      records: [
+        { type: 'Operation', id: randomUUID(), owner: 'hub' },
+        { type: 'DocumentAlert', id: alertB, owner: 'ncb-tha' },
+      ],
+      denied: [{ path: 'operation.results', coordinate: 'Operation.results', rule: '@policy(role:hub_admin)' }],
+    };
+    e3 = {
+      ...event({ purpose, outcome: 'refused', refusalCode: 'UNAUTHENTICATED', operationName: null, fieldCoordinates: [], subgraphs: [] }),
+      time: at(2).toISOString(),
+      principal: null,
+      variables: writer.hashVariables({ number: ` ${documentNumber.toLowerCase()}` }),
+    };
+    await Promise.all([e1, e2, e3].map((e) => writer.record(e)));
+
+    useAuditKey(auditKey);
+    const grant = schemaGrant(server, secrets, 'audit');
+    orm = await openOrm(audit, databaseUrl(server, { user: grant.role, password: grant.password }));
+    keyDir = mkdtempSync(path.join(os.tmpdir(), 'frontera-audit-test-'));
+    internalKey = await loadOrCreateHubInternalKey(keyDir);
+    subgraph = await startSubgraph(audit, { orm, tools: subgraphTools(secrets), gatewayKey: internalKey.publicKey, host: '127.0.0.1', port: 0, production: false, log });
+  });
+
+  afterAll(async () => {
+    await subgraph?.close();
+    await orm?.close();
+    rmSync(keyDir, { recursive: true, force: true });
+  });
+
+  /** Queries the audit subgraph over HTTP as the gateway would, signing the caller into the call. */
+  async function ask(as: Principal, query: string, variables: Record<string, unknown> = {}) {
+    const token = await signSubgraphToken(internalKey, { audience: 'audit', principal: as, requestId: randomUUID(), purpose: 'audit test' });
+    const response = await fetch(subgraph.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: JSON.stringify({ query, variables }),
+    });
+    return (await response.json()) as { data?: any; errors?: { message: string; extensions?: { code?: string } }[] };
+  }
+
+  const EVENTS = `query($filter: AccessEventFilter, $first: Int, $after: String) {
+    accessEvents(filter: $filter, first: $first, after: $after) {
+      totalCount
+      pageInfo { hasNextPage endCursor }
+      edges { node { requestId time outcome purpose operationName refusalCode principal { subject organisation } records { type id owner } variables { path hash } denied { path rule } chain { chainId seq } } }
+    }
+  }`;
+  const ids = (connection: any) => connection.edges.map((edge: any) => edge.node.requestId);
+
+  test('an auditor lists events newest first, pages through them and filters on every field', async () => {
+    const all = await ask(auditor, EVENTS, { filter: { purpose }, first: 10 });
+    expect(all.errors).toBeUndefined();
+    expect(ids(all.data.accessEvents)).toEqual([e3.requestId, e2.requestId, e1.requestId]);
+    expect(all.data.accessEvents.totalCount).toBe(3);
+
+    const page1 = (await ask(auditor, EVENTS, { filter: { purpose }, first: 2 })).data.accessEvents;
+    expect(page1.pageInfo.hasNextPage).toBe(true);
+    const page2 = (await ask(auditor, EVENTS, { filter: { purpose }, first: 2, after: page1.pageInfo.endCursor })).data.accessEvents;
+    expect([...ids(page1), ...ids(page2)]).toEqual([e3.requestId, e2.requestId, e1.requestId]);
+    expect(page2.pageInfo.hasNextPage).toBe(false);
+
+    const only = async (filter: Record<string, unknown>) => ids((await ask(auditor, EVENTS, { filter: { purpose, ...filter }, first: 10 })).data.accessEvents);
+    expect(await only({ organisation: 'wco' })).toEqual([e2.requestId]);
+    expect(await only({ subject: `officer.${run}` })).toEqual([e1.requestId]);
+    expect(await only({ operationName: 'Screen' })).toEqual([e1.requestId]);
+    expect(await only({ fieldCoordinate: 'Mutation.screenDocument' })).toEqual([e1.requestId]);
+    expect(await only({ entity: { type: 'DocumentAlert', id: alertB } })).toEqual([e2.requestId]);
+    expect(await only({ decision: 'DENIED' })).toEqual([e3.requestId, e2.requestId]);
+    expect(await only({ decision: 'ALLOWED' })).toEqual([e1.requestId]);
+    expect(await only({ outcome: 'REFUSED' })).toEqual([e3.requestId]);
+    expect(await only({ from: at(0.5).toISOString(), to: at(1.5).toISOString() })).toEqual([e2.requestId]);
+
+    const node = all.data.accessEvents.edges[1].node;
+    expect(node).toMatchObject({ outcome: 'PARTIAL', denied: [{ path: 'operation.results', rule: '@policy(role:hub_admin)' }], principal: { organisation: 'wco' } });
+  });
+
+  test('whoAccessed and searchedTerm find the events; the log never holds the searched value', async () => {
+    const who = await ask(auditor, `query($id: String!) { whoAccessed(type: "DocumentAlert", id: $id) { totalCount edges { node { requestId principal { subject } } } } }`, { id: alertA });
+    expect(who.data.whoAccessed).toMatchObject({ totalCount: 1, edges: [{ node: { requestId: e1.requestId, principal: { subject: `officer.${run}` } } }] });
+
+    // Typed in lower case with spaces, as an auditor might: the hash is of the normalised value.
+    const searched = await ask(auditor, `query($value: String!) { searchedTerm(value: $value) { totalCount edges { node { requestId variables { path hash } } } } }`, { value: `  ${documentNumber.toLowerCase()} ` });
+    expect(searched.errors).toBeUndefined();
+    expect(searched.data.searchedTerm.totalCount).toBe(2);
+    expect(ids(searched.data.searchedTerm)).toEqual([e3.requestId, e1.requestId]);
+    expect(JSON.stringify(searched)).not.toContain(documentNumber);
+    const stored = await admin((c) => c.query<{ event: unknown }>('select event from audit.access_event where request_id = any($1)', [[e1.requestId, e3.requestId]]));
+    expect(JSON.stringify(stored.rows)).not.toContain(documentNumber);
+    expect(JSON.stringify(stored.rows).toUpperCase()).not.toContain(documentNumber);
+  });
+
+  test('a partner liaison sees only events that returned its own records, and only those records', async () => {
+    const tha = (await ask(thaLiaison, EVENTS, { filter: { purpose }, first: 10 })).data.accessEvents;
+    expect(ids(tha)).toEqual([e2.requestId]);
+    expect(tha.totalCount).toBe(1);
+    expect(tha.edges[0].node.records).toEqual([{ type: 'DocumentAlert', id: alertB, owner: 'ncb-tha' }]);
+    expect(tha.edges[0].node.variables).toEqual([]);
+
+    const fra = (await ask(fraLiaison, EVENTS, { filter: { purpose }, first: 10 })).data.accessEvents;
+    expect(ids(fra)).toEqual([e1.requestId]);
+    const notTheirs = await ask(thaLiaison, `query($id: String!) { whoAccessed(type: "DocumentAlert", id: $id) { totalCount } }`, { id: alertA });
+    expect(notTheirs.data.whoAccessed.totalCount).toBe(0);
+    const searched = await ask(thaLiaison, `query($value: String!) { searchedTerm(value: $value) { totalCount } }`, { value: documentNumber });
+    expect(searched.data.searchedTerm.totalCount).toBe(0);
+  });
+
+  test('anyone else is refused with FORBIDDEN; bad input with BAD_USER_INPUT', async () => {
+    const forbidden = await ask(officer, EVENTS, { first: 5 });
+    expect(forbidden.data).toBeNull();
+    expect(forbidden.errors?.[0].extensions?.code).toBe('FORBIDDEN');
+    const backwards = await ask(auditor, EVENTS, { filter: { from: at(2).toISOString(), to: at(1).toISOString() } });
+    expect(backwards.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+    const cursor = await ask(auditor, EVENTS, { after: 'bm9wZQ' });
+    expect(cursor.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+  });
+
+  test('a call the gateway did not sign is refused', async () => {
+    const response = await fetch(subgraph.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ accessEvents(first: 1) { totalCount } }' }) });
+    expect(response.status).toBe(401);
+  });
+
+  test('through the gateway: an auditor finds who accessed a record and who searched a value; a liaison only its own; an officer nothing', async () => {
+    const hub = await startTestHub();
+    try {
+      const who = `query($id: String!) { whoAccessed(type: "DocumentAlert", id: $id) { totalCount edges { node { requestId principal { organisation } } } } }`;
+      const asAuditor = await hub.query(who, { id: alertA }, { as: callers.auditor });
+      expect(asAuditor.body.errors).toBeUndefined();
+      expect(asAuditor.body.data.whoAccessed).toMatchObject({ totalCount: 1, edges: [{ node: { requestId: e1.requestId, principal: { organisation: 'ncb-fra' } } }] });
+      const searched = await hub.query(`query($v: String!) { searchedTerm(value: $v) { totalCount } }`, { v: documentNumber.toLowerCase() }, { as: callers.auditor });
+      expect(searched.body.data.searchedTerm.totalCount).toBe(2);
+
+      const thaLiaisonCaller = { organisation: 'ncb-tha', roles: [Role.PARTNER_LIAISON], clearance: Clearance.RESTRICTED };
+      expect((await hub.query(who, { id: alertB }, { as: thaLiaisonCaller })).body.data.whoAccessed.totalCount).toBe(1);
+      expect((await hub.query(who, { id: alertB }, { as: callers.wcoLiaison })).body.data.whoAccessed.totalCount).toBe(0);
+
+      const asOfficer = await hub.query(who, { id: alertA }, { as: callers.officerTha });
+      expect(asOfficer.body.data?.whoAccessed ?? null).toBeNull();
+      expect(asOfficer.body.errors?.[0].extensions?.code).toBe('UNAUTHORIZED_FIELD_OR_TYPE');
+    } finally {
+      await hub.stop();
+    }
+  }, 60_000);
+
+  test('export streams the events of a time range as verifiable JSON lines or spreadsheet-safe CSV', async () => {
+    const collect = async (format: 'jsonl' | 'csv') => {
+      const out = new PassThrough();
+      const chunks: string[] = [];
+      out.on('data', (chunk: Buffer) => chunks.push(chunk.toString('utf8')));
+      const count = await admin((c) => exportEvents(c, { from: at(0), to: at(3), format, pageSize: 2 }, out));
+      return { count, text: chunks.join('') };
+    };
+    const jsonl = await collect('jsonl');
+    expect(jsonl.count).toBe(3);
+    const lines = jsonl.text.trim().split('\n').map((line) => JSON.parse(line) as ChainedEvent);
+    expect(lines.map((l) => l.event.requestId)).toEqual([e1.requestId, e2.requestId, e3.requestId]);
+    for (const line of lines) expect(linkHash(line)).toBe(line.hash);
+
+    const csv = await collect('csv');
+    const rows = csv.text.trim().split('\r\n');
+    expect(rows).toHaveLength(4);
+    expect(rows[0]).toMatch(/^time,request_id,subject,organisation/);
+    expect(rows[2]).toContain(`"'=HYPERLINK(""http://evil"")"`);
+  });
+});
+
+describe('verification of the whole log', () => {
+  test('every chain written by this suite verifies', async () => {
+    const report = await verify();
+    expect(formatReport(report)).toMatch(/^audit:verify ok/);
+  });
+});
