@@ -1,0 +1,134 @@
+import { randomUUID } from 'node:crypto';
+import type { Client } from 'pg';
+import { loadAuditSigningKey } from '../gateway/audit';
+import { inSnapshot, verifyAuditLog } from '../gateway/audit/verify-cli';
+import { auditWriterRole } from '../gateway/audit/store';
+import { databaseUrl, ident, withClient } from '../hub/database';
+import { callers, startTestHub, type TestHub } from './harness';
+import { testConfig, testDatabase } from './database';
+
+// The access log as an auditor relies on it, through the gateway over HTTP: one event per request,
+// a chain that verifies, the right denials and records, and no data ever served without its event.
+
+let t: TestHub;
+beforeAll(async () => {
+  t = await startTestHub();
+});
+afterAll(async () => {
+  await t?.stop();
+});
+
+const server = testDatabase();
+const admin = <T>(work: (client: Client) => Promise<T>) => withClient(databaseUrl(server), work);
+
+async function eventsFor(requestIds: string[]): Promise<Map<string, any[]>> {
+  const rows = await admin((c) => c.query(`select event from audit.access_event where event->>'requestId' = any($1)`, [requestIds]));
+  const byId = new Map<string, any[]>(requestIds.map((id) => [id, []]));
+  for (const { event } of rows.rows) byId.get(event.requestId)?.push(event);
+  return byId;
+}
+
+const tag = () => `log-${randomUUID()}`;
+
+test('a few hundred concurrent mixed requests: exactly one event each, right outcomes, denials and records; the chain verifies', async () => {
+  const kinds = ['allowed', 'denied', 'refused'] as const;
+  const requests = Array.from({ length: 300 }, (_, i) => ({ id: tag(), kind: kinds[i % 3] }));
+  const responses = await Promise.all(
+    requests.map(({ id, kind }) => {
+      if (kind === 'allowed') return t.query(`{ operation(code: "ANCHOR-III") { id code } }`, {}, { headers: { 'x-request-id': id } });
+      if (kind === 'denied') {
+        return t.query(`{ checkpoints(first: 2) { edges { node { id name location { place } } } } }`, {}, {
+          as: { ...callers.analystFra, clearance: undefined },
+          headers: { 'x-request-id': id },
+        });
+      }
+      return t.query(`{ operations(first: 1) { edges { cursor } } }`, {}, { as: null, headers: { 'x-request-id': id, authorization: 'Bearer forged.token.value' } });
+    }),
+  );
+  expect(responses.filter((r) => r.status === 401)).toHaveLength(100);
+
+  const events = await eventsFor(requests.map((r) => r.id));
+  const operationId = responses[0].body.data.operation.id;
+  for (const { id, kind } of requests) {
+    const logged = events.get(id)!;
+    expect(logged).toHaveLength(1);
+    const [event] = logged;
+    if (kind === 'allowed') {
+      expect(event).toMatchObject({ outcome: 'ok', operationType: 'query', principal: { organisation: 'hub' }, subgraphs: ['operations'] });
+      expect(event.records).toContainEqual({ type: 'Operation', id: operationId, owner: null });
+      expect(event.fieldCoordinates).toEqual(expect.arrayContaining(['Query.operation', 'Operation.code']));
+    } else if (kind === 'denied') {
+      expect(event.outcome).toBe('partial');
+      expect(event.denied).toEqual([expect.objectContaining({ path: 'checkpoints.edges.node.location', rule: '@policy(clearance:restricted)' })]);
+      expect(event.records.filter((r: any) => r.type === 'Checkpoint')).toHaveLength(2);
+    } else {
+      expect(event).toMatchObject({ outcome: 'refused', refusalCode: 'UNAUTHENTICATED', principal: null, subgraphs: [] });
+    }
+  }
+  // The records report never reaches the client.
+  expect(JSON.stringify(responses[0].body)).not.toMatch(/fronteraRecords/);
+
+  const signer = await loadAuditSigningKey(testConfig().SECRETS_DIR);
+  const report = await admin((c) => inSnapshot(c, () => verifyAuditLog(c, new Map([[signer.kid, signer.publicKey]]))));
+  expect(report.problems).toEqual([]);
+  expect(report.events).toBeGreaterThanOrEqual(300);
+});
+
+test('variables are kept only as keyed hashes, and an auditor finds who searched a value and who saw a record', async () => {
+  const id = tag();
+  const code = 'TRIGGER-SALVO-II';
+  const asked = await t.query(`query Find($code: String!) { operation(code: $code) { id } }`, { code }, { as: callers.officerTha, headers: { 'x-request-id': id } });
+  const operationId = asked.body.data.operation.id;
+  const [event] = (await eventsFor([id])).get(id)!;
+  expect(JSON.stringify(event)).not.toContain(code);
+  expect(event.variables.code).toMatch(/^[0-9a-f]{64}$/);
+
+  const searched = await t.query(`query($v: String!) { searchedTerm(value: $v, first: 100) { totalCount edges { node { requestId } } } }`, { v: code.toLowerCase() }, { as: callers.auditor });
+  expect(searched.body.errors).toBeUndefined();
+  expect(searched.body.data.searchedTerm.edges.map((e: any) => e.node.requestId)).toContain(id);
+
+  const who = await t.query(`query($id: String!) { whoAccessed(type: "Operation", id: $id, first: 100) { edges { node { requestId principal { organisation roles } } } } }`, { id: operationId }, { as: callers.auditor });
+  expect(who.body.data.whoAccessed.edges.map((e: any) => e.node.requestId)).toContain(id);
+
+  // Reading the audit log is itself audited.
+  const auditorEvents = await admin((c) => c.query(`select count(*)::int as n from audit.access_event where event->'principal'->>'roles' like '%AUDITOR%' and event->'fieldCoordinates' ? 'Query.searchedTerm'`));
+  expect(auditorEvents.rows[0].n).toBeGreaterThan(0);
+});
+
+test('with the audit store refusing writes, no response carries data, mutations do not run, and it heals without a restart', async () => {
+  const role = auditWriterRole(server);
+  const revoke = `revoke insert on all tables in schema audit from ${ident(role)}`;
+  const grant = `grant insert on all tables in schema audit to ${ident(role)}`;
+  await admin((c) => c.query(revoke));
+  try {
+    const ids = Array.from({ length: 20 }, tag);
+    const responses = await Promise.all(ids.map((id) => t.query(`{ operations(first: 3) { edges { node { code } } } }`, {}, { headers: { 'x-request-id': id } })));
+    const events = await eventsFor(ids);
+    responses.forEach((response, i) => {
+      if (response.body.data) expect(events.get(ids[i])).toHaveLength(1);
+      else {
+        expect(response.status).toBe(503);
+        expect(response.body.errors?.[0].extensions?.code).toBe('AUDIT_UNAVAILABLE');
+      }
+    });
+    expect(responses.some((r) => r.status === 503)).toBe(true);
+
+    const ready = await fetch(t.gatewayUrl.replace('/graphql', '/health/ready'));
+    expect(ready.status).toBe(503);
+    const code = `NOLOG-${Date.now()}`;
+    const mutation = await t.query(`mutation($code: String!) { createOperation(input: { code: $code, name: "x", startsOn: "2026-01-01", endsOn: "2026-01-02", borderTypes: [AIR], crimeAreas: [DRUGS], leadOrganisation: "hub", participatingCountries: ["FRA"], databasesEnabled: [STOLEN_LOST_TRAVEL_DOCUMENTS] }) { id } }`, { code });
+    expect(mutation.body.errors?.[0].extensions?.code).toBe('AUDIT_UNAVAILABLE');
+    await admin((c) => c.query(grant));
+    expect((await t.query(`query($code: String!) { operation(code: $code) { id } }`, { code })).body.data.operation).toBeNull();
+  } finally {
+    await admin((c) => c.query(grant));
+  }
+  const deadline = Date.now() + 10_000;
+  let healed = await t.query(`{ operations(first: 1) { edges { cursor } } }`);
+  while (healed.status !== 200 && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 200));
+    healed = await t.query(`{ operations(first: 1) { edges { cursor } } }`);
+  }
+  expect(healed.status).toBe(200);
+  expect(healed.body.data.operations.edges).toHaveLength(1);
+});
