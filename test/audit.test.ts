@@ -30,7 +30,7 @@ import { signHead } from '../gateway/audit/signing';
 import { formatReport, inSnapshot, verifyAuditLog } from '../gateway/audit/verify-cli';
 import { Clearance, loadOrCreateHubInternalKey, Role, signSubgraphToken, type HubInternalKey, type Principal } from '../gateway/identity';
 import { repoRoot } from '../hub/config';
-import { databaseUrl, schemaGrant, withClient } from '../hub/database';
+import { databaseUrl, schemaGrant, withClient, type DatabaseServer } from '../hub/database';
 import type { HttpService } from '../hub/http';
 import { createLogger } from '../hub/logger';
 import { loadSecrets, subgraphTools } from '../hub/secrets';
@@ -38,11 +38,12 @@ import audit from '../subgraphs/audit/subgraph';
 import { useAuditKey } from '../subgraphs/audit/audit.settings';
 import { openOrm } from '../subgraphs/shared/orm';
 import { startSubgraph } from '../subgraphs/shared/server';
-import { testConfig, testDatabase } from './database';
+import { scratchDatabase, testConfig } from './database';
 import { callers, startTestHub } from './harness';
 
 const config = testConfig();
-const server = testDatabase();
+// A database of its own: these tests lock, revoke and tamper with the audit store on purpose.
+let server: DatabaseServer;
 const secrets = loadSecrets(config.SECRETS_DIR);
 const log = createLogger('silent');
 let login: AuditWriterLogin;
@@ -52,6 +53,7 @@ let auditKey: Buffer;
 const writers: AuditWriter[] = [];
 
 beforeAll(async () => {
+  server = await scratchDatabase('audit');
   login = await provisionAuditWriter(server, secrets);
   signer = await loadAuditSigningKey(config.SECRETS_DIR);
   keys = new Map([[signer.kid, signer.publicKey]]);
@@ -600,7 +602,7 @@ describe('the audit subgraph', () => {
   });
 
   test('through the gateway: an auditor finds who accessed a record and who searched a value; a liaison only its own; an officer nothing', async () => {
-    const hub = await startTestHub();
+    const hub = await startTestHub({}, server);
     try {
       const who = `query($id: String!) { whoAccessed(type: "DocumentAlert", id: $id) { totalCount edges { node { requestId principal { organisation } } } } }`;
       const asAuditor = await hub.query(who, { id: alertA }, { as: callers.auditor });

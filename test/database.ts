@@ -27,3 +27,20 @@ export function testDatabase(): DatabaseServer {
   if (!raw) throw new Error('test database not prepared: run tests through jest (global-setup.ts)');
   return { ...(JSON.parse(raw) as Omit<DatabaseServer, 'stop'>), stop: async () => undefined };
 }
+
+/**
+ * A database of its own on the test server, migrated (and seeded when asked) like the shared one,
+ * for suites that break things on purpose (revoked grants, locked or tampered audit tables) and
+ * must not disturb the suites running beside them. Its roles are its own too.
+ */
+export async function scratchDatabase(name: string, options: { seed?: boolean } = {}): Promise<DatabaseServer> {
+  const { ident, databaseUrl, withClient } = require('../hub/database') as typeof import('../hub/database');
+  const { prepareDatabase } = require('../hub/runtime') as typeof import('../hub/runtime');
+  const { loadSecrets } = require('../hub/secrets') as typeof import('../hub/secrets');
+  const { createLogger } = require('../hub/logger') as typeof import('../hub/logger');
+  const config = testConfig();
+  const server = { ...testDatabase(), database: `frontera_test_${name}` };
+  await withClient(databaseUrl(server, undefined, 'postgres'), (c) => c.query(`drop database if exists ${ident(server.database)} with (force)`));
+  await prepareDatabase(server, loadSecrets(config.SECRETS_DIR), { seed: options.seed ?? false, log: createLogger('warn') });
+  return server;
+}

@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { Clearance, loadOrCreateLocalIssuer, mintToken, Role } from '../gateway/identity';
+import type { DatabaseServer } from '../hub/database';
 import { createLogger } from '../hub/logger';
 import { startHub, type RunningHub } from '../hub/runtime';
 import { loadSecrets } from '../hub/secrets';
@@ -52,10 +53,10 @@ export interface TestHub {
   stop(): Promise<void>;
 }
 
-/** Starts every subgraph and the gateway on free ports, against the test database. */
-export async function startTestHub(overrides: Record<string, string> = {}): Promise<TestHub> {
+/** Starts every subgraph and the gateway on free ports, against the test database (or `database`). */
+export async function startTestHub(overrides: Record<string, string> = {}, database: DatabaseServer = testDatabase()): Promise<TestHub> {
   const config = testConfig(overrides);
-  const hub = await startHub(config, testDatabase(), loadSecrets(config.SECRETS_DIR), createLogger(config.LOG_LEVEL), { ephemeralPorts: true });
+  const hub = await startHub(config, database, loadSecrets(config.SECRETS_DIR), createLogger(config.LOG_LEVEL), { ephemeralPorts: true });
   const gatewayUrl = hub.gatewayUrl!;
   const issuer = await loadOrCreateLocalIssuer(config.SECRETS_DIR);
   const tokens = new Map<string, Promise<string>>();
