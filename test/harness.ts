@@ -46,6 +46,10 @@ export interface TestHub {
   gatewayUrl: string;
   /** POSTs a GraphQL request to the gateway over HTTP, as `options.as`. */
   query<Data = any>(query: string, variables?: Record<string, unknown>, options?: RequestOptions): Promise<GraphQLResponse<Data>>;
+  /** Runs a query that must succeed (HTTP 200, no error) and returns its data. */
+  ok<Data = any>(query: string, variables?: Record<string, unknown>, options?: RequestOptions): Promise<Data>;
+  /** Runs a query that must fail and returns its first error's code and message. */
+  refused(query: string, variables?: Record<string, unknown>, options?: RequestOptions): Promise<{ code: string; message: string }>;
   /** A bearer token for a caller, from the local demo issuer. */
   token(caller: Caller): Promise<string>;
   /** SQL statements the subgraphs ran while `work` was under way. */
@@ -87,6 +91,18 @@ export async function startTestHub(overrides: Record<string, string> = {}, datab
     hub,
     gatewayUrl,
     query,
+    async ok(text, variables, options) {
+      const { status, body } = await query(text, variables, options);
+      expect(body.errors).toBeUndefined();
+      expect(status).toBe(200);
+      return body.data;
+    },
+    async refused(text, variables, options) {
+      const { body } = await query(text, variables, options);
+      expect(body.errors?.length).toBeGreaterThan(0);
+      const [error] = body.errors!;
+      return { code: error.extensions?.code, message: error.message };
+    },
     token,
     async countSql(work) {
       const before = sqlStatementTotal();

@@ -1,5 +1,5 @@
 import { Role } from '../gateway/identity';
-import { callers, startTestHub, type Caller, type RequestOptions, type TestHub } from './harness';
+import { callers, startTestHub, type Caller, type TestHub } from './harness';
 
 let t: TestHub;
 
@@ -10,21 +10,9 @@ afterAll(async () => {
   await t?.stop();
 });
 
-/** Runs a query and fails the test on any GraphQL error, returning `data`. */
-async function ok<Data = any>(query: string, variables?: Record<string, unknown>, options?: RequestOptions): Promise<Data> {
-  const { status, body } = await t.query<Data>(query, variables, options);
-  expect(body.errors).toBeUndefined();
-  expect(status).toBe(200);
-  return body.data as Data;
-}
+const ok: TestHub['ok'] = (...args) => t.ok(...args);
 
-/** Runs a query expected to fail and returns its first error's code and message. */
-async function refused(query: string, variables?: Record<string, unknown>, options?: RequestOptions): Promise<{ code: string; message: string }> {
-  const { body } = await t.query(query, variables, options);
-  expect(body.errors?.length).toBeGreaterThan(0);
-  const [error] = body.errors!;
-  return { code: error.extensions?.code, message: error.message };
-}
+const refused: TestHub['refused'] = (...args) => t.refused(...args);
 
 let sequence = 0;
 /** A fresh, valid operation input (unique code per call). */

@@ -10,21 +10,9 @@ afterAll(async () => {
   await t?.stop();
 });
 
-/** Runs a query and fails the test on any GraphQL error, returning `data`. */
-async function ok<Data = any>(query: string, variables?: Record<string, unknown>): Promise<Data> {
-  const { status, body } = await t.query<Data>(query, variables);
-  expect(body.errors).toBeUndefined();
-  expect(status).toBe(200);
-  return body.data as Data;
-}
+const ok: TestHub['ok'] = (...args) => t.ok(...args);
 
-/** Runs a query expected to fail and returns its first error's code and message. */
-async function refused(query: string, variables?: Record<string, unknown>): Promise<{ code: string; message: string }> {
-  const { body } = await t.query(query, variables);
-  expect(body.errors?.length).toBeGreaterThan(0);
-  const [error] = body.errors!;
-  return { code: error.extensions?.code, message: error.message };
-}
+const refused: TestHub['refused'] = (...args) => t.refused(...args);
 
 const DAY = 86_400_000;
 /** A day relative to today (UTC), as YYYY-MM-DD. */

@@ -14,12 +14,7 @@ afterAll(async () => {
   await t?.stop();
 });
 
-async function ok<Data = any>(query: string, variables?: Record<string, unknown>): Promise<Data> {
-  const { status, body } = await t.query<Data>(query, variables);
-  expect(body.errors).toBeUndefined();
-  expect(status).toBe(200);
-  return body.data as Data;
-}
+const ok: TestHub['ok'] = (...args) => t.ok(...args);
 
 let batch = 0;
 /** `count` PLANNED operations taken part in by `partner`, created through the gateway in one request. */
