@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { chmodSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { chmodSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { repoRoot } from '../hub/config';
@@ -81,4 +81,39 @@ describe('in a scratch clone', () => {
     expect(jest.stderr).toMatch(/Tests:\s+2 passed, 2 total/);
     expect(jest.status).toBe(0);
   }, 240_000);
+
+  test('a partner running elsewhere is composed from the SDL it publishes, and schema:check catches one that breaks', () => {
+    const published = (fields: string) => `extend schema @link(url: "https://specs.apollo.dev/federation/v2.6", import: ["@key"])
+"""Shared by the Acme partner about an operation."""
+type AcmeShare { ${fields} }
+type Operation @key(fields: "id") { id: ID! acme: AcmeShare }
+`;
+    mkdirSync(path.join(scratch, 'schema', 'partners'), { recursive: true });
+    const sdl = path.join(scratch, 'schema', 'partners', 'acme.graphql');
+    writeFileSync(sdl, published('reports: Int! lastReportAt: String'));
+    const registryFile = path.join(scratch, 'subgraphs/partners/registry.json');
+    const registry = JSON.parse(readFileSync(registryFile, 'utf8'));
+    registry.partners.push({ code: 'acme', name: 'Acme (remote)', url: 'https://acme.example/graphql', schema: 'schema/partners/acme.graphql' });
+    writeFileSync(registryFile, JSON.stringify(registry, null, 2));
+
+    expect(node(['dist/schema/compose.js', '--check']).stderr).toMatch(/stale[\s\S]*schema\/subgraphs\/acme.graphql/);
+    const composed = node(['dist/schema/compose.js']);
+    expect(composed.status).toBe(0);
+    const supergraph = readFileSync(path.join(scratch, 'schema/supergraph.graphql'), 'utf8');
+    expect(supergraph).toMatch(/ACME @join__graph\(name: "acme", url: "https:\/\/acme.example\/graphql"\)/);
+    expect(supergraph).toMatch(/acme: AcmeShare/);
+
+    // The partner drops a field clients use: a breaking change, refused until acknowledged.
+    writeFileSync(sdl, published('reports: Int!'));
+    const breaking = node(['dist/schema/compose.js', '--check']);
+    expect(breaking.status).toBe(1);
+    expect(breaking.stderr).toMatch(/break existing clients[\s\S]*AcmeShare.lastReportAt/);
+
+    // The partner publishes an SDL that contradicts the hub's: composition fails, named.
+    writeFileSync(sdl, published('reports: Int!').replace('id: ID! acme', 'id: ID! code: Int acme'));
+    const conflicting = node(['dist/schema/compose.js', '--check']);
+    expect(conflicting.status).toBe(1);
+    expect(conflicting.stderr).toMatch(/composition failed[\s\S]*Operation.code/);
+  }, 60_000);
 });
+
