@@ -97,6 +97,9 @@ export function accessControlPlugin<Context extends AccessContext>(rules: Access
           const access = contextValue.access;
           if (!access || access.rejected || response.body.kind !== 'single') return;
           const result = response.body.singleResult;
+          // No data at all: the request was refused before execution (a limit, a variable), so
+          // there is nothing to null out and no denied field to explain.
+          if (result.data === undefined) return;
           if (access.nullDenied) result.data = applyDeniedNulls((result.data ?? {}) as Record<string, unknown>, access.denied);
           if (access.errors.length) result.errors = [...(result.errors ?? []), ...access.errors];
         },

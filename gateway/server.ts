@@ -11,18 +11,22 @@ import { GraphQLError } from 'graphql';
 import { repoRoot, type Config } from '../hub/config';
 import type { HubSecurity } from '../hub/security';
 import { accessControlPlugin, loadAccessRules, type AccessContext } from './access-control';
-import { accessLogPlugin, auditUnavailable, refusedEvent, startEvent, type AuditedContext } from './audit/access-log';
+import { accessLogPlugin, answeredEvent, auditUnavailable, isLogged, refusedEvent, startEvent, type AuditedContext } from './audit/access-log';
 import type { AccessEvent, ReturnedRecord } from './audit/event';
 import type { AuditWriter } from './audit/writer';
 import { RECORDS_EXTENSION } from '../subgraphs/shared/records';
 import { stripSecurityLinks } from './authorization';
 import { parseBearer, signSubgraphToken, type HubInternalKey, type Principal } from './identity';
 import { parsePurpose } from './policies';
+import { formatGatewayError } from './errors';
+import { introspectionPlugin } from './introspection';
+import { documentLimits, limitsFromConfig, operationLimitsPlugin } from './limits';
+import { loadTrustedDocuments, requestedDocumentHash, trustedDocumentsPlugin, type TrustedDocumentContext } from './trusted-documents';
 import { sendJson, serveGraphQL, type HttpService } from '../hub/http';
 import type { Logger } from '../hub/logger';
 
 /** Per-request state of the gateway. */
-export interface GatewayContext extends AccessContext, AuditedContext {
+export interface GatewayContext extends AccessContext, AuditedContext, TrustedDocumentContext {
   requestId: string;
   /** One signed identity token per subgraph called, minted on first use. */
   subgraphTokens: Map<string, Promise<string>>;
@@ -166,6 +170,12 @@ export async function createGatewayServer(
   const supergraphSdl = options.supergraphSdl ?? readFileSync(SUPERGRAPH_PATH, 'utf8');
   const { verifier, internalKey } = options.security;
   const rules = loadAccessRules(supergraphSdl);
+  const limits = limitsFromConfig(config);
+  const documents = documentLimits(limits, { blockFieldSuggestions: production });
+  const trusted = config.TRUSTED_DOCUMENTS === 'enforce' ? loadTrustedDocuments(config.TRUSTED_DOCUMENTS_DIR, { maxTokens: limits.maxTokens }) : null;
+  if (trusted) log.info({ clients: trusted.clients() }, 'trusted documents enforced');
+  /** Each request's event from the moment its context is built, for answers Apollo gives outside the pipeline. */
+  const eventsByRequest = new WeakMap<IncomingMessage, { event: AccessEvent; startedAt: number }>();
   /** A refusal must be logged like any request; if it cannot be, the caller learns that instead. */
   const recordRefusal = async (event: AccessEvent) => {
     try {
@@ -187,11 +197,24 @@ export async function createGatewayServer(
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
     logger: log,
-    introspection: !production,
+    // Decided per caller by introspectionPlugin: off in production except for INTROSPECTION_ROLES.
+    introspection: true,
     includeStacktraceInErrorResponses: !production,
+    formatError: formatGatewayError({ production, log }),
     csrfPrevention: true,
+    allowBatchedHttpRequests: false,
+    // Enforced trusted documents replace automatic persisted queries: only manifest ids resolve.
+    ...(trusted ? { persistedQueries: false as const } : {}),
+    parseOptions: documents.parseOptions,
+    validationRules: documents.validationRules,
     plugins: [
       production ? ApolloServerPluginLandingPageDisabled() : ApolloServerPluginLandingPageLocalDefault({ embed: true }),
+      ...(trusted ? [trustedDocumentsPlugin<GatewayContext>()] : []),
+      ...(documents.plugins as ApolloServerPlugin<GatewayContext>[]),
+      // Before the access layer, which replaces the document with the filtered one: the limits
+      // judge what the caller asked for. didResolveOperation hooks start in this order.
+      introspectionPlugin<GatewayContext>({ production, roles: config.INTROSPECTION_ROLES }),
+      operationLimitsPlugin<GatewayContext>(limits),
       // Order matters: the access layer shapes the response, then the access log records it.
       accessControlPlugin<GatewayContext>(rules, config.AUTHZ_MODE, log),
       accessLogPlugin<GatewayContext>(options.audit),
@@ -201,8 +224,8 @@ export async function createGatewayServer(
   return serveGraphQL(apollo, {
     host: config.HOST,
     port: options.port,
-    maxBodyBytes: 1_000_000,
-    context: async (req) => {
+    maxBodyBytes: config.MAX_BODY_BYTES,
+    context: async (req, request) => {
       const startedAt = performance.now();
       const requestId = requestIdOf(req);
       const purpose = parsePurpose(req.headers['x-purpose']);
@@ -215,13 +238,21 @@ export async function createGatewayServer(
         else refusal = verified.reason;
       }
       const event = startEvent(req, requestId, principal, purpose);
-      if (refusal !== null) {
-        await recordRefusal(refusedEvent(event, 'UNAUTHENTICATED', startedAt));
-        throw unauthenticated(refusal);
-      }
-      return { requestId, principal, purpose, subgraphTokens: new Map(), event, startedAt };
+      eventsByRequest.set(req, { event, startedAt });
+      // Both refusals below are logged by onErrorAnswer, with this event.
+      if (refusal !== null) throw unauthenticated(refusal);
+      // The hash of what was sent stays in the event whether or not it is admitted.
+      if (trusted) event.documentHash = requestedDocumentHash(request);
+      const trustedOperation = trusted?.admit(event.clientName ?? undefined, request);
+      return { requestId, principal, purpose, subgraphTokens: new Map(), event, startedAt, trustedOperation };
     },
     onRefused: async (req, code) => recordRefusal(refusedEvent(startEvent(req, requestIdOf(req), null, null), code, performance.now())),
+    onErrorAnswer: async (req, { status, code }) => {
+      const known = eventsByRequest.get(req);
+      if (known && isLogged(known.event)) return;
+      const event = known?.event ?? startEvent(req, requestIdOf(req), null, null);
+      await recordRefusal(answeredEvent(event, code, status, known?.startedAt ?? performance.now()));
+    },
     routes: {
       '/health/live': (_req, res) => sendJson(res, 200, { status: 'live' }),
       '/health/ready': async (_req, res) => {

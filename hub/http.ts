@@ -1,6 +1,6 @@
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
+import { HeaderMap, type ApolloServer, type BaseContext, type HTTPGraphQLRequest } from '@apollo/server';
 
 /** A handler for a plain HTTP route next to `/graphql` (health checks). */
 export type Route = (req: IncomingMessage, res: ServerResponse) => void | Promise<void>;
@@ -11,14 +11,25 @@ export interface HttpServiceOptions<Context extends BaseContext> {
   port: number;
   /** Largest request body accepted, in bytes; larger ones get 413 before any parsing. */
   maxBodyBytes: number;
-  /** Builds the GraphQL context; may throw a GraphQLError with `extensions.http.status`. */
-  context(req: IncomingMessage): Promise<Context>;
+  /**
+   * Builds the GraphQL context from the request as Apollo Server will read it (body parsed, not
+   * yet checked); may throw a GraphQLError with `extensions.http.status`.
+   */
+  context(req: IncomingMessage, request: HTTPGraphQLRequest): Promise<Context>;
   routes?: Record<string, Route>;
   /**
-   * Called before a request is refused at the HTTP level (413, malformed JSON) so the refusal can
-   * be logged; if it throws a GraphQLError with `extensions.http.status`, that answer is sent instead.
+   * Called before a request is refused at the HTTP level (413, 405, 415, malformed JSON, a batch)
+   * so the refusal can be logged; if it throws a GraphQLError with `extensions.http.status`, that
+   * answer is sent instead.
    */
   onRefused?(req: IncomingMessage, code: string): Promise<void>;
+  /**
+   * Called before an HTTP error answer from Apollo Server (status 400 or more) is sent, with its
+   * status and first error code: Apollo refuses some requests before any plugin sees them (CSRF
+   * prevention, a body that is not a GraphQL request, a failed context), so this is where they
+   * can be logged. Throwing works as for `onRefused`.
+   */
+  onErrorAnswer?(req: IncomingMessage, answer: { status: number; code: string }): Promise<void>;
 }
 
 export interface HttpService {
@@ -34,6 +45,19 @@ export function sendError(res: ServerResponse, status: number, code: string, mes
 }
 
 class BodyTooLarge extends Error {}
+
+/** Bodies Apollo Server reads for POST; any other content type is refused with 415. */
+const JSON_BODY = /^application\/(graphql-response\+)?json\s*(;|$)/i;
+
+/** The first error code of a GraphQL error body, if it is one. */
+function firstErrorCode(body: string): string | null {
+  try {
+    const code = (JSON.parse(body) as { errors?: { extensions?: { code?: unknown } }[] }).errors?.[0]?.extensions?.code;
+    return typeof code === 'string' ? code : null;
+  } catch {
+    return null;
+  }
+}
 
 function readBody(req: IncomingMessage, limit: number): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -57,7 +81,9 @@ function readBody(req: IncomingMessage, limit: number): Promise<string> {
 
 /**
  * Serves an Apollo Server at `/graphql` on Node's own HTTP server: the one HTTP integration of the
- * hub, shared by the gateway and every subgraph (keep-alive on, bounded bodies, JSON errors).
+ * hub, shared by the gateway and every subgraph (keep-alive on, bounded bodies, JSON errors). Only
+ * GET and POST with one JSON object reach Apollo Server: other methods (405), other content types
+ * (415), malformed JSON and batches (a JSON array; 400) are refused here, each through `onRefused`.
  */
 export async function serveGraphQL<Context extends BaseContext>(
   apollo: ApolloServer<Context>,
@@ -78,15 +104,24 @@ export async function serveGraphQL<Context extends BaseContext>(
     if (route && req.method === 'GET') return route(req, res);
     if (url.pathname !== '/graphql') return sendError(res, 404, 'NOT_FOUND', `No route ${url.pathname}: GraphQL is served at /graphql`);
 
-    const refuse = async (status: number, code: string, message: string) => {
+    /** Runs a logging hook; if it fails, its error is the answer and `false` is returned. */
+    const logged = async (hook: () => Promise<void> | undefined): Promise<boolean> => {
       try {
-        await options.onRefused?.(req, code);
+        await hook();
+        return true;
       } catch (error) {
         const { extensions } = error as { extensions?: { code?: string; http?: { status?: number } } };
-        return sendError(res, extensions?.http?.status ?? 500, extensions?.code ?? 'INTERNAL_SERVER_ERROR', (error as Error).message);
+        sendError(res, extensions?.http?.status ?? 500, extensions?.code ?? 'INTERNAL_SERVER_ERROR', (error as Error).message);
+        return false;
       }
+    };
+    const refuse = async (status: number, code: string, message: string, headers: Record<string, string> = {}) => {
+      if (!(await logged(() => options.onRefused?.(req, code)))) return;
+      for (const [key, value] of Object.entries(headers)) res.setHeader(key, value);
       sendError(res, status, code, message);
     };
+    // The body is read (within the limit) before any other refusal, so none leaves an unbounded
+    // body for Node to drain.
     let raw: string;
     try {
       raw = await readBody(req, options.maxBodyBytes);
@@ -94,24 +129,37 @@ export async function serveGraphQL<Context extends BaseContext>(
       if (error instanceof BodyTooLarge) return refuse(413, 'PAYLOAD_TOO_LARGE', `Request body is larger than ${options.maxBodyBytes} bytes`);
       throw error;
     }
+    const method = (req.method ?? 'GET').toUpperCase();
+    if (method !== 'GET' && method !== 'POST') {
+      return refuse(405, 'METHOD_NOT_ALLOWED', `${method} is not supported: send POST (or GET for queries) to /graphql`, { allow: 'GET, POST' });
+    }
+    const contentType = req.headers['content-type'] ?? '';
+    if (method === 'POST' && !JSON_BODY.test(contentType)) {
+      return refuse(415, 'UNSUPPORTED_MEDIA_TYPE', `POST bodies must be "content-type: application/json"; got ${contentType ? JSON.stringify(contentType.slice(0, 100)) : 'none'}`);
+    }
     const headers = new HeaderMap();
     for (const [key, value] of Object.entries(req.headers)) {
       if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
     }
     let body: unknown = raw;
-    if (req.method === 'POST' && /^application\/(graphql-response\+)?json\b/i.test(headers.get('content-type') ?? '')) {
+    if (method === 'POST') {
       try {
-        body = raw.length ? JSON.parse(raw) : undefined;
+        body = JSON.parse(raw);
       } catch {
         return refuse(400, 'BAD_REQUEST', 'Request body is not valid JSON: send {"query": "...", "variables": {...}}');
       }
+      if (Array.isArray(body)) return refuse(400, 'BAD_REQUEST', 'Batched requests (a JSON array) are not accepted: send one operation per request, as {"query": "...", "variables": {...}}');
+      if (body === null || typeof body !== 'object') return refuse(400, 'BAD_REQUEST', 'Request body must be a JSON object: {"query": "...", "variables": {...}}');
     }
-    const response = await apollo.executeHTTPGraphQLRequest({
-      httpGraphQLRequest: { method: (req.method ?? 'GET').toUpperCase(), headers, search: url.search, body },
-      context: () => options.context(req),
-    });
+    const httpGraphQLRequest: HTTPGraphQLRequest = { method, headers, search: url.search, body };
+    const response = await apollo.executeHTTPGraphQLRequest({ httpGraphQLRequest, context: () => options.context(req, httpGraphQLRequest) });
+    const status = response.status ?? 200;
+    if (status >= 400 && options.onErrorAnswer && response.body.kind === 'complete') {
+      const { string } = response.body;
+      if (!(await logged(() => options.onErrorAnswer?.(req, { status, code: firstErrorCode(string) ?? (status >= 500 ? 'INTERNAL_SERVER_ERROR' : 'BAD_REQUEST') })))) return;
+    }
     for (const [key, value] of response.headers) res.setHeader(key, value);
-    res.statusCode = response.status ?? 200;
+    res.statusCode = status;
     if (response.body.kind === 'complete') {
       res.end(response.body.string);
       return;

@@ -14,9 +14,10 @@ export interface AuditedContext extends BaseContext {
   access?: AccessDecision;
 }
 
-/** Codes that mean the request was refused before anything ran. */
+/** Codes that mean the request was refused before anything ran (when no data came back). */
 const REFUSALS = new Set([
   'BAD_REQUEST',
+  'BAD_USER_INPUT',
   'GRAPHQL_PARSE_FAILED',
   'GRAPHQL_VALIDATION_FAILED',
   'UNAUTHENTICATED',
@@ -24,8 +25,24 @@ const REFUSALS = new Set([
   'PERSISTED_QUERY_NOT_FOUND',
   'PERSISTED_QUERY_NOT_SUPPORTED',
   'OPERATION_RESOLUTION_FAILURE',
+  'OPERATION_TOO_COMPLEX',
+  'OPERATION_NOT_TRUSTED',
+  'INTROSPECTION_DISABLED',
   'PAYLOAD_TOO_LARGE',
+  'METHOD_NOT_ALLOWED',
+  'UNSUPPORTED_MEDIA_TYPE',
 ]);
+
+/** Events whose request the access log plugin has handled (committed, or answered AUDIT_UNAVAILABLE). */
+const handled = new WeakSet<AccessEvent>();
+
+/**
+ * Whether the request pipeline already logged this request's event, so a request that Apollo
+ * answered outside it (see `onErrorAnswer` in hub/http.ts) is logged exactly once.
+ */
+export function isLogged(event: AccessEvent): boolean {
+  return handled.has(event);
+}
 
 function header(req: IncomingMessage, name: string): string | null {
   const value = req.headers[name];
@@ -47,6 +64,15 @@ export function refusedEvent(event: AccessEvent, code: string, startedAt: number
   return { ...event, outcome: 'refused', refusalCode: code, durationMs: Math.round(performance.now() - startedAt) };
 }
 
+/**
+ * A request Apollo Server answered with an HTTP error outside the request pipeline (CSRF
+ * prevention, a body that is no GraphQL request, a refused token or document): refused, unless
+ * the hub itself failed (5xx).
+ */
+export function answeredEvent(event: AccessEvent, code: string, status: number, startedAt: number): AccessEvent {
+  return { ...refusedEvent(event, code, startedAt), outcome: status >= 500 && !REFUSALS.has(code) ? 'error' : 'refused' };
+}
+
 /** The client's answer when its event could not be committed: no data, ever. */
 export function auditUnavailable(): GraphQLError {
   return new GraphQLError('The access log is unavailable, so no data can be served; retry shortly.', {
@@ -54,10 +80,16 @@ export function auditUnavailable(): GraphQLError {
   });
 }
 
+/** No data, or only root fields that are all null: nothing came back. */
+function nothingReturned(data: unknown): boolean {
+  return data === undefined || data === null || (typeof data === 'object' && Object.values(data).every((value) => value === null));
+}
+
 function outcomeOf(data: unknown, errors: readonly GraphQLFormattedError[] | undefined, context: AuditedContext): { outcome: AccessOutcome; code: string | null } {
   if (context.access?.rejected) return { outcome: 'refused', code: 'UNAUTHORIZED_FIELD_OR_TYPE' };
   const code = (errors?.[0]?.extensions?.code as string | undefined) ?? null;
-  if (data === undefined || data === null) return { outcome: code && REFUSALS.has(code) ? 'refused' : 'error', code };
+  if (errors?.length && nothingReturned(data)) return { outcome: code && REFUSALS.has(code) ? 'refused' : 'error', code };
+  if (data === undefined || data === null) return { outcome: 'error', code };
   return errors?.length || context.access?.denied.length ? { outcome: 'partial', code } : { outcome: 'ok', code: null };
 }
 
@@ -91,6 +123,7 @@ export function accessLogPlugin<Context extends AuditedContext>(audit: AuditWrit
           event.refusalCode = code;
           event.denied = deniedPaths(contextValue.access?.denied ?? []);
           event.durationMs = Math.round(performance.now() - contextValue.startedAt);
+          handled.add(event);
           try {
             await audit.record(event);
           } catch {

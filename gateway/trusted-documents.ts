@@ -1,0 +1,178 @@
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import type { ApolloServerPlugin, BaseContext, HTTPGraphQLRequest } from '@apollo/server';
+import { GraphQLError, parse, print } from 'graphql';
+
+/** One operation of an Apollo persisted-query manifest. */
+export interface TrustedOperation {
+  /** SHA-256 (hex) of `body`, as Apollo's manifest generator writes it. */
+  id: string;
+  name: string;
+  type: 'query' | 'mutation' | 'subscription';
+  body: string;
+}
+
+/** Error code of a document that is not registered for the calling client. */
+export const OPERATION_NOT_TRUSTED = 'OPERATION_NOT_TRUSTED';
+
+/** Thrown at start-up with every problem of every manifest, so they can all be fixed at once. */
+export class TrustedDocumentsError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid trusted documents:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'TrustedDocumentsError';
+  }
+}
+
+/** The operations each client registered, by client name (`apollographql-client-name`). */
+export interface TrustedDocuments {
+  clients(): string[];
+  /**
+   * The registered operation a request names: by `extensions.persistedQuery.sha256Hash`, or by a
+   * `query` equal to a registered body (byte for byte, or once comments and layout are ignored).
+   * Throws `OPERATION_NOT_TRUSTED` (HTTP 400) for anything else, saying what was wrong.
+   */
+  admit(clientName: string | undefined, request: HTTPGraphQLRequest): TrustedOperation;
+}
+
+const OPERATION_TYPES = new Set(['query', 'mutation', 'subscription']);
+const CLIENT_NAME = /^[\w.-]{1,100}$/;
+
+const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
+
+function normalise(body: string, maxTokens: number): string | null {
+  try {
+    return print(parse(body, { noLocation: true, maxTokens }));
+  } catch {
+    return null;
+  }
+}
+
+function checkManifest(file: string, raw: unknown, maxTokens: number): { operations: TrustedOperation[]; problems: string[] } {
+  const problems: string[] = [];
+  const manifest = raw as { format?: unknown; version?: unknown; operations?: unknown };
+  if (manifest?.format !== 'apollo-persisted-query-manifest') problems.push(`${file}: format must be "apollo-persisted-query-manifest"`);
+  if (manifest?.version !== 1) problems.push(`${file}: version must be 1`);
+  if (!Array.isArray(manifest?.operations)) return { operations: [], problems: [...problems, `${file}: operations must be an array of { id, name, type, body }`] };
+  const operations: TrustedOperation[] = [];
+  manifest.operations.forEach((entry: Partial<TrustedOperation>, i: number) => {
+    const where = `${file}: operations[${i}]${typeof entry?.name === 'string' ? ` (${entry.name})` : ''}`;
+    const before = problems.length;
+    if (typeof entry?.body !== 'string' || !entry.body.trim()) problems.push(`${where}: body must be the operation's text`);
+    else if (normalise(entry.body, maxTokens) === null) problems.push(`${where}: body is not a GraphQL document within MAX_TOKENS (${maxTokens})`);
+    else if (entry.id !== sha256(entry.body)) problems.push(`${where}: id must be the SHA-256 (hex) of body, ${sha256(entry.body)}`);
+    if (typeof entry?.name !== 'string' || !entry.name) problems.push(`${where}: name must be the operation's name`);
+    if (!OPERATION_TYPES.has(entry?.type as string)) problems.push(`${where}: type must be query, mutation or subscription`);
+    if (problems.length === before) operations.push(entry as TrustedOperation);
+  });
+  return { operations, problems };
+}
+
+/**
+ * Reads every `<client name>.json` in `dir`, each an Apollo persisted-query manifest
+ * (`{ format: "apollo-persisted-query-manifest", version: 1, operations: [{ id, name, type, body }] }`).
+ *
+ * @throws TrustedDocumentsError listing every unreadable file and invalid entry.
+ */
+export function loadTrustedDocuments(dir: string, options: { maxTokens: number }): TrustedDocuments {
+  const problems: string[] = [];
+  const byClient = new Map<string, { byId: Map<string, TrustedOperation>; byBody: Map<string, TrustedOperation> }>();
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new TrustedDocumentsError([`TRUSTED_DOCUMENTS_DIR ${dir} is not a folder of <client name>.json manifests`]);
+  for (const file of readdirSync(dir).filter((f) => f.endsWith('.json')).sort()) {
+    const client = file.slice(0, -'.json'.length);
+    if (!CLIENT_NAME.test(client)) {
+      problems.push(`${file}: the file name must be the client's name (letters, digits, _ . -)`);
+      continue;
+    }
+    let raw: unknown;
+    try {
+      raw = JSON.parse(readFileSync(path.join(dir, file), 'utf8'));
+    } catch (error) {
+      problems.push(`${file}: not valid JSON (${(error as Error).message})`);
+      continue;
+    }
+    const checked = checkManifest(file, raw, options.maxTokens);
+    problems.push(...checked.problems);
+    const byId = new Map(checked.operations.map((o) => [o.id, o]));
+    const byBody = new Map(checked.operations.map((o) => [normalise(o.body, options.maxTokens)!, o]));
+    byClient.set(client, { byId, byBody });
+  }
+  if (byClient.size === 0 && problems.length === 0) problems.push(`TRUSTED_DOCUMENTS_DIR ${dir} holds no <client name>.json manifest`);
+  if (problems.length) throw new TrustedDocumentsError(problems);
+
+  const refuse = (message: string) => new GraphQLError(`${message}. Only operations registered for your client are accepted here.`, { extensions: { code: OPERATION_NOT_TRUSTED, http: { status: 400 } } });
+  return {
+    clients: () => [...byClient.keys()],
+    admit(clientName, request) {
+      if (!clientName) throw refuse('No apollographql-client-name header');
+      const registered = byClient.get(clientName);
+      if (!registered) throw refuse(`Client "${clientName.slice(0, 100)}" has no registered operations`);
+      const { query, hash } = requestedDocument(request);
+      if (typeof hash === 'string') {
+        const operation = registered.byId.get(hash);
+        if (!operation) throw refuse('This persisted query id is not registered');
+        if (typeof query === 'string' && query !== operation.body) throw refuse('The query does not match the registered operation of this id');
+        return operation;
+      }
+      if (typeof query !== 'string' || !query) throw refuse('No persisted query id and no query');
+      const operation = registered.byId.get(sha256(query)) ?? registered.byBody.get(normalise(query, options.maxTokens) ?? '');
+      if (!operation) throw refuse('This document is not registered');
+      return operation;
+    },
+  };
+}
+
+/**
+ * SHA-256 (hex) of the document a request sent, or the persisted-query id it named; `null` for
+ * neither. For the access event of a refused request: auditors see what was tried.
+ */
+export function requestedDocumentHash(request: HTTPGraphQLRequest): string | null {
+  const { query, hash } = requestedDocument(request);
+  if (typeof query === 'string' && query) return sha256(query);
+  return typeof hash === 'string' && /^[0-9a-f]{64}$/.test(hash) ? hash : null;
+}
+
+/** `query` and `extensions.persistedQuery.sha256Hash` of a POST body or GET search. */
+function requestedDocument(request: HTTPGraphQLRequest): { query: unknown; hash: unknown } {
+  if (request.method === 'GET') {
+    const search = new URLSearchParams(request.search);
+    let extensions: unknown;
+    try {
+      extensions = JSON.parse(search.get('extensions') ?? 'null');
+    } catch {
+      extensions = null;
+    }
+    return { query: search.get('query') ?? undefined, hash: (extensions as PersistedQueryExtensions | null)?.persistedQuery?.sha256Hash };
+  }
+  const body = request.body as { query?: unknown; extensions?: PersistedQueryExtensions } | undefined;
+  return { query: body?.query, hash: body?.extensions?.persistedQuery?.sha256Hash };
+}
+
+interface PersistedQueryExtensions {
+  persistedQuery?: { sha256Hash?: unknown };
+}
+
+/** The part of the gateway context this plugin reads: the operation admitted at the edge. */
+export interface TrustedDocumentContext extends BaseContext {
+  trustedOperation?: TrustedOperation;
+}
+
+/**
+ * Runs the registered text of the admitted operation, whatever the client sent (an id, or a body
+ * that differs only in layout), and drops the persisted-query extension, so Apollo's own
+ * automatic persisted queries are never consulted or filled while documents are enforced.
+ */
+export function trustedDocumentsPlugin<Context extends TrustedDocumentContext>(): ApolloServerPlugin<Context> {
+  return {
+    async requestDidStart({ contextValue, request }) {
+      const operation = contextValue.trustedOperation;
+      if (!operation) return;
+      request.query = operation.body;
+      if (request.extensions?.persistedQuery) {
+        const extensions = { ...request.extensions };
+        delete extensions.persistedQuery;
+        request.extensions = extensions;
+      }
+    },
+  };
+}

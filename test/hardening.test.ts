@@ -1,0 +1,283 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { buildSchema, getIntrospectionQuery, getOperationAST, parse } from 'graphql';
+import type { Client } from 'pg';
+import { limitsFromConfig, operationCost } from '../gateway/limits';
+import { repoRoot } from '../hub/config';
+import { databaseUrl, withClient } from '../hub/database';
+import { testConfig, testDatabase } from './database';
+import { callers, startTestHub, type TestHub } from './harness';
+
+// The limits' defaults against the documented queries and the heaviest ones they allow, automatic
+// persisted queries in development, trusted documents, and what production hides.
+
+const admin = <T>(work: (client: Client) => Promise<T>) => withClient(databaseUrl(testDatabase()), work);
+const eventOf = async (requestId: string) => {
+  const { rows } = await admin((c) => c.query(`select event from audit.access_event where request_id = $1`, [requestId]));
+  expect(rows).toHaveLength(1);
+  return rows[0].event;
+};
+const tagged = () => ({ 'x-request-id': `hardening-${randomUUID()}` });
+
+const README_QUERIES = [
+  `{ operations(first: 5) { edges { node { code status period { start end } checkpoints { name country borderType } results { checks hits confirmedHits arrests } } } } }`,
+  `{ operation(code: "ANCHOR-III") { code
+    trainingSessions { course { title } enrolled certified } officersTrained
+    frontex { riskAnalyses { title } } wco { seizureCount } iom { aggregates { k total } } } }`,
+  `{ hits(first: 10, filter: { status: PENDING }) { edges { node { database detectedAt checkpoint { name } alert { issuingCountry handling { owner classification } } } } } }`,
+];
+
+describe('default limits', () => {
+  let t: TestHub;
+  beforeAll(async () => {
+    t = await startTestHub();
+  });
+  afterAll(async () => {
+    await t?.stop();
+  });
+
+  test.each(README_QUERIES.map((q, i) => [i + 1, q]))('README query %i passes', async (_n, query) => {
+    await t.ok(query);
+  });
+
+  test('a page of 100 operations with their checkpoints, deployments, results and training sessions passes', async () => {
+    const data = await t.ok(`query($n: Int!) { operations(first: $n) { edges { node { code name status period { start end }
+      checkpoints { name country borderType deployments { officersAssigned startsAt endsAt } }
+      deployments { startsAt endsAt officersAssigned checkpoint { name } }
+      results { checks hits confirmedHits arrests seizures hitsByDatabase { database hits } }
+      trainingSessions { startsOn endsOn status enrolled certified course { code title level } } } } } }`, { n: 100 });
+    expect(data.operations.edges.length).toBeGreaterThan(0);
+  });
+
+  // The heaviest operations the defaults let through, timed: the numbers go in the benchmark note.
+  const schema = buildSchema(readFileSync(path.join(repoRoot, 'schema', 'api-contract.graphql'), 'utf8'));
+  const limits = limitsFromConfig(testConfig());
+  const costOf = (query: string, variables: Record<string, unknown> = {}) => {
+    const document = parse(query);
+    return operationCost(schema, document, getOperationAST(document)!, variables, limits).cost;
+  };
+  /** The largest `first` in 1…MAX_PAGE_SIZE for which `build(first)` stays within MAX_COST. */
+  const largestPage = (build: (first: number) => string) => {
+    let best = 0;
+    for (let first = 1; first <= limits.maxPageSize; first++) if (costOf(build(first)) <= limits.maxCost) best = first;
+    return best;
+  };
+  /** Runs `query` three times (the first one plans it); each must succeed. Prints the timings, asserts none. */
+  const timed = async (name: string, query: string) => {
+    const runs: number[] = [];
+    let size = 0;
+    for (let run = 0; run < 3; run++) {
+      const started = performance.now();
+      const { status, body } = await t.query(query, {}, { headers: tagged() });
+      runs.push(Math.round(performance.now() - started));
+      expect(body.errors).toBeUndefined();
+      expect(status).toBe(200);
+      size = JSON.stringify(body).length;
+    }
+    console.log(`slow-query probe, ${name}: ${runs.join(' / ')} ms (first run plans), ${size} bytes, cost ${Math.round(costOf(query))} of ${limits.maxCost}`);
+  };
+
+  test('slow-query probe: the deepest operation allowed (depth 12, fanning out through every unpaged list) completes', async () => {
+    const deepest = (first: number) =>
+      `{ operations(first: ${first}) { edges { node { code trainingSessions { enrollments { participant { checkpoint { deployments { operation { checkpoints { name } } } } } } } } } } }`;
+    const first = largestPage(deepest);
+    expect(first).toBeGreaterThan(0);
+    expect(costOf(deepest(first + 1))).toBeGreaterThan(limits.maxCost);
+    await timed(`deepest (first: ${first})`, deepest(first));
+    // One more level is refused before planning.
+    const deeper = await t.query(deepest(first).replace('checkpoints { name }', 'checkpoints { deployments { officersAssigned } }'));
+    expect(deeper.body.errors?.[0].extensions?.code).toBe('OPERATION_TOO_COMPLEX');
+  });
+
+  test('slow-query probe: the widest operation allowed (as many root lists as allowed, each at its largest page) completes', async () => {
+    const lists = (first: number) =>
+      [
+        `operations(first: ${first}) { edges { node { code name status leadOrganisation participatingCountries partnerOrganisations borderTypes crimeAreas databasesEnabled period { start end } results { checks hits confirmedHits arrests seizures } } } }`,
+        `checkpoints(first: ${first}) { edges { node { name country borderType location { place latitude longitude } } } }`,
+        `hits(first: ${first}) { edges { node { database status detectedAt checkpoint { name } } } }`,
+        `courses(first: ${first}) { edges { node { code title level domain durationDays } } }`,
+        `sessions(first: ${first}) { edges { node { startsOn endsOn status enrolled certified course { title } } } }`,
+        `participants(first: ${first}) { edges { node { fullName agency country } } }`,
+        `frontexRiskAnalyses(first: ${first}) { edges { node { title region } } }`,
+        `wcoSeizures(first: ${first}) { edges { node { commodity quantity } } }`,
+      ];
+    // Every root field the limit allows, the same lists again under aliases.
+    const widest = (first: number) => `{ ${Array.from({ length: limits.maxRootFields }, (_, i) => `r${i}: ${lists(first)[i % lists(first).length]}`).join(' ')} }`;
+    const first = largestPage(widest);
+    expect(first).toBeGreaterThan(0);
+    await timed(`widest (${limits.maxRootFields} root lists, first: ${first})`, widest(first));
+  });
+});
+
+describe('automatic persisted queries in development', () => {
+  let t: TestHub;
+  beforeAll(async () => {
+    t = await startTestHub();
+  });
+  afterAll(async () => {
+    await t?.stop();
+  });
+
+  test('a hash the server does not know asks for the query, which is then remembered', async () => {
+    const query = `{ operations(first: 2) { edges { node { code } } } } # ${randomUUID()}`;
+    const persistedQuery = { version: 1, sha256Hash: createHash('sha256').update(query).digest('hex') };
+    const post = (body: unknown) =>
+      fetch(t.gatewayUrl, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${tokenOf}`, 'x-purpose': 'test suite' }, body: JSON.stringify(body) }).then(
+        async (r) => ({ status: r.status, body: (await r.json()) as any }),
+      );
+    const tokenOf = await t.token(callers.hubAdmin);
+    expect((await post({ extensions: { persistedQuery } })).body.errors[0].extensions.code).toBe('PERSISTED_QUERY_NOT_FOUND');
+    expect((await post({ query, extensions: { persistedQuery } })).body.data.operations.edges).toHaveLength(2);
+    expect((await post({ extensions: { persistedQuery } })).body.data.operations.edges).toHaveLength(2);
+  });
+
+  test('the Sandbox landing page is served to a browser in development', async () => {
+    const response = await fetch(t.gatewayUrl, { headers: { accept: 'text/html' } });
+    expect(response.headers.get('content-type')).toMatch(/text\/html/);
+    expect(await response.text()).toMatch(/sandbox|embeddable/i);
+  });
+});
+
+describe('trusted documents', () => {
+  const web = {
+    operations: `query Operations { operations(first: 2) { edges { node { code } } } }`,
+    operation: `query Operation($code: String!) { operation(code: $code) { code name } }`,
+  };
+  const partnerOnly = `query Hits { hits(first: 1) { edges { node { id } } } }`;
+  const manifest = (bodies: Record<string, string>) => ({
+    format: 'apollo-persisted-query-manifest',
+    version: 1,
+    operations: Object.entries(bodies).map(([name, body]) => ({ id: sha(body), name, type: 'query', body })),
+  });
+  const sha = (text: string) => createHash('sha256').update(text).digest('hex');
+  let dir: string;
+  let t: TestHub;
+  beforeAll(async () => {
+    dir = mkdtempSync(path.join(os.tmpdir(), 'frontera-trusted-'));
+    writeFileSync(path.join(dir, 'frontera-web.json'), JSON.stringify(manifest(web)));
+    writeFileSync(path.join(dir, 'partner-app.json'), JSON.stringify(manifest({ Hits: partnerOnly })));
+    t = await startTestHub({ TRUSTED_DOCUMENTS: 'enforce', TRUSTED_DOCUMENTS_DIR: dir });
+  });
+  afterAll(async () => {
+    await t?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const send = async (body: unknown, client: string | null = 'frontera-web') => {
+    const headers = { ...tagged(), ...(client ? { 'apollographql-client-name': client } : {}) };
+    const response = await fetch(t.gatewayUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${await t.token(callers.hubAdmin)}`, 'x-purpose': 'test suite', ...headers },
+      body: JSON.stringify(body),
+    });
+    return { status: response.status, body: (await response.json()) as any, requestId: headers['x-request-id'] };
+  };
+
+  test('a registered operation runs by its id alone, by its exact text, or by its text laid out differently', async () => {
+    const byId = await send({ extensions: { persistedQuery: { version: 1, sha256Hash: sha(web.operations) } } });
+    expect(byId.body.data.operations.edges).toHaveLength(2);
+    const event = await eventOf(byId.requestId);
+    expect(event).toMatchObject({ outcome: 'ok', clientName: 'frontera-web', documentHash: sha(web.operations), operationName: 'Operations' });
+    const byText = await send({ query: web.operation, variables: { code: 'ANCHOR-III' } });
+    expect(byText.body.data.operation.code).toBe('ANCHOR-III');
+    const relaidOut = await send({ query: `# the same, reformatted\nquery Operation( $code : String! ) {\n  operation(code: $code) { code, name }\n}`, variables: { code: 'ANCHOR-III' } });
+    expect(relaidOut.body.data.operation.code).toBe('ANCHOR-III');
+  });
+
+  test('GET with a registered id works for CDN-style clients', async () => {
+    const search = new URLSearchParams({ extensions: JSON.stringify({ persistedQuery: { version: 1, sha256Hash: sha(web.operations) } }) });
+    const response = await fetch(`${t.gatewayUrl}?${search}`, {
+      headers: { 'apollographql-client-name': 'frontera-web', 'apollo-require-preflight': 'true', authorization: `Bearer ${await t.token(callers.hubAdmin)}` },
+    });
+    expect(response.status).toBe(200);
+    expect(((await response.json()) as any).data.operations.edges).toHaveLength(2);
+  });
+
+  test.each<[string, unknown, string | null]>([
+    ['an unregistered document', { query: `{ operations(first: 100) { edges { node { code name } } } }` }, 'frontera-web'],
+    ['an unregistered id', { extensions: { persistedQuery: { version: 1, sha256Hash: sha('{ __typename }') } } }, 'frontera-web'],
+    ['a registered id with another text (APQ-style registration)', { query: `{ hits(first: 100) { edges { node { id } } } }`, extensions: { persistedQuery: { version: 1, sha256Hash: sha(web.operations) } } }, 'frontera-web'],
+    ['another client\'s operation', { query: partnerOnly }, 'frontera-web'],
+    ['no client name', { query: web.operations }, null],
+    ['an unknown client', { query: web.operations }, 'curl'],
+    ['introspection', { query: getIntrospectionQuery() }, 'frontera-web'],
+    ['neither id nor query', { variables: {} }, 'frontera-web'],
+  ])('%s is refused with OPERATION_NOT_TRUSTED and logged', async (_name, body, client) => {
+    const response = await send(body, client);
+    expect(response.status).toBe(400);
+    expect(response.body.data).toBeUndefined();
+    expect(response.body.errors[0].extensions.code).toBe('OPERATION_NOT_TRUSTED');
+    const event = await eventOf(response.requestId);
+    expect(event).toMatchObject({ outcome: 'refused', refusalCode: 'OPERATION_NOT_TRUSTED', principal: { organisation: 'hub' }, subgraphs: [] });
+    // What was tried: the hash of the text sent, or the id named.
+    const sent = body as { query?: string; extensions?: { persistedQuery?: { sha256Hash: string } } };
+    expect(event.documentHash).toBe(sent.query ? sha(sent.query) : (sent.extensions?.persistedQuery?.sha256Hash ?? null));
+  });
+
+  test('a refused registration attempt leaves nothing behind: the hash still does not resolve', async () => {
+    const query = `{ participants(first: 100) { edges { node { fullName } } } }`;
+    const persistedQuery = { version: 1, sha256Hash: sha(query) };
+    expect((await send({ query, extensions: { persistedQuery } })).body.errors[0].extensions.code).toBe('OPERATION_NOT_TRUSTED');
+    expect((await send({ extensions: { persistedQuery } })).body.errors[0].extensions.code).toBe('OPERATION_NOT_TRUSTED');
+  });
+});
+
+describe('production', () => {
+  let t: TestHub;
+  beforeAll(async () => {
+    // frontex's URL points at a closed port, to see what a failing subgraph lets through.
+    t = await startTestHub({ NODE_ENV: 'production', INTROSPECTION_ROLES: 'HUB_ADMIN', SUBGRAPH_URLS: 'frontex=http://127.0.0.1:9/graphql' });
+  });
+  afterAll(async () => {
+    await t?.stop();
+  });
+
+  test('introspection is refused unless the caller holds an allowed role', async () => {
+    const headers = tagged();
+    const officer = await t.query(getIntrospectionQuery(), {}, { as: callers.officerTha, headers });
+    expect(officer.status).toBe(403);
+    expect(officer.body.data).toBeUndefined();
+    expect(officer.body.errors?.[0].extensions?.code).toBe('INTROSPECTION_DISABLED');
+    expect(await eventOf(headers['x-request-id'])).toMatchObject({ outcome: 'refused', refusalCode: 'INTROSPECTION_DISABLED' });
+    const anonymous = await t.query(`{ __type(name: "Operation") { fields { name } } }`, {}, { as: null });
+    expect(anonymous.body.errors?.[0].extensions?.code).toBe('INTROSPECTION_DISABLED');
+    const administrator = await t.query(getIntrospectionQuery(), {}, { as: callers.hubAdmin });
+    expect(administrator.body.errors).toBeUndefined();
+    expect(administrator.body.data.__schema.queryType.name).toBe('Query');
+    // __typename is not introspection.
+    await t.ok(`{ __typename operations(first: 1) { __typename } }`, {}, { as: callers.officerTha });
+  });
+
+  test('validation errors suggest no field names', async () => {
+    const { body } = await t.query(`{ operationz(first: 1) { edges { node { code } } } }`);
+    expect(body.errors?.[0].extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
+    expect(body.errors?.[0].message).not.toMatch(/Did you mean/);
+    expect(body.errors?.[0].message).toMatch(/operationz/);
+  });
+
+  test('a failing subgraph shows no address, stack or service name; the code stays', async () => {
+    const { status, body } = await t.query(`{ frontexRiskAnalyses(first: 1) { edges { node { title } } } }`);
+    expect(status).toBeLessThan(500);
+    expect(body.errors?.length).toBeGreaterThan(0);
+    const text = JSON.stringify(body.errors);
+    expect(text).not.toMatch(/127\.0\.0\.1|localhost|http:|:9\b|ECONNREFUSED|stacktrace|frontex|serviceName|at \w+ \(/);
+    for (const error of body.errors!) {
+      expect(Object.keys(error.extensions ?? {})).toEqual(['code']);
+      expect(error.extensions?.code).toMatch(/^(INTERNAL_SERVER_ERROR|SUBGRAPH_ERROR|DOWNSTREAM_SERVICE_ERROR)$/);
+    }
+  });
+
+  test('coded client errors keep their message and code', async () => {
+    const { code, message } = await t.refused(`{ operations(first: 1, after: "bm9wZQ") { edges { cursor } } }`);
+    expect(code).toBe('BAD_USER_INPUT');
+    expect(message).toMatch(/pageInfo.endCursor/);
+  });
+
+  test('no Sandbox: a browser gets no landing page', async () => {
+    const response = await fetch(t.gatewayUrl, { headers: { accept: 'text/html' } });
+    expect(response.headers.get('content-type') ?? '').not.toMatch(/text\/html/);
+    expect(response.status).toBeGreaterThanOrEqual(400);
+  });
+});
