@@ -1,0 +1,84 @@
+import { ApolloServer } from '@apollo/server';
+import { startStandaloneServer } from '@apollo/server/standalone';
+import { ApolloGateway, RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
+import { stripSecurityLinks } from '../gateway/authorization';
+import { signSubgraphToken, type HubInternalKey, type Principal } from '../gateway/identity';
+
+/** Subgraph tokens live at most 300 s (subgraph-token.ts); re-signing every minute keeps a margin for any run length. */
+const RESIGN_EVERY_MS = 60_000;
+const TOKEN_TTL_SECONDS = 300;
+
+/** A running bare gateway. */
+export interface BareGateway {
+  url: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * The only deviation from @apollo/gateway's defaults: the subgraphs answer only calls the hub
+ * signed, so each call carries one pre-signed token per subgraph, replaced by a timer (never in
+ * the request path).
+ */
+class StaticTokenDataSource extends RemoteGraphQLDataSource {
+  constructor(
+    private readonly token: () => string,
+    url: string,
+  ) {
+    super({ url });
+  }
+
+  override willSendRequest({ request }: GraphQLDataSourceProcessOptions): void {
+    request.http?.headers.set('authorization', `Bearer ${this.token()}`);
+  }
+}
+
+/**
+ * The baseline of the race: @apollo/gateway inside @apollo/server on its standalone HTTP server,
+ * with their default settings (default data source and fetcher, default plan cache, no auth, no
+ * audit, no plugins), planning over the same supergraph (security links stripped, as @apollo/gateway
+ * refuses them) and calling the same subgraphs as `principal`.
+ */
+export async function startBareGateway(options: {
+  supergraphSdl: string;
+  subgraphUrls: Record<string, string>;
+  internalKey: HubInternalKey;
+  principal: Principal;
+  purpose: string;
+}): Promise<BareGateway> {
+  const tokens = new Map<string, string>();
+  const sign = async () => {
+    await Promise.all(
+      Object.keys(options.subgraphUrls).map(async (name) => {
+        const token = await signSubgraphToken(options.internalKey, {
+          audience: name,
+          principal: options.principal,
+          requestId: `bench-bare-${name}`,
+          purpose: options.purpose,
+          ttlSeconds: TOKEN_TTL_SECONDS,
+        });
+        tokens.set(name, token);
+      }),
+    );
+  };
+  await sign();
+  const timer = setInterval(() => void sign(), RESIGN_EVERY_MS);
+  timer.unref();
+
+  const gateway = new ApolloGateway({
+    supergraphSdl: stripSecurityLinks(options.supergraphSdl),
+    buildService: ({ name, url }) => {
+      const target = options.subgraphUrls[name] ?? url;
+      if (!target) throw new Error(`bare gateway: no URL for subgraph ${name}`);
+      return new StaticTokenDataSource(() => tokens.get(name)!, target);
+    },
+  });
+  const server = new ApolloServer({ gateway });
+  const { url } = await startStandaloneServer(server, { listen: { host: '127.0.0.1', port: 0 } });
+  return {
+    url,
+    async stop() {
+      clearInterval(timer);
+      await server.stop();
+    },
+  };
+}

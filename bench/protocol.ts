@@ -1,0 +1,35 @@
+import type { DatabaseServer } from '../hub/database';
+
+/** pino levels the stack under test accepts. */
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+/** Who a bare gateway's static subgraph token speaks for (see bare-gateway.ts). */
+export type BareIdentity = 'admin' | 'officer';
+
+/** Messages the benchmark (parent) sends to the stack under test (child), over the fork IPC channel. */
+export type ToStack =
+  | {
+      type: 'start';
+      /** The prepared database; `stop` stays with the parent. */
+      database: Omit<DatabaseServer, 'stop'>;
+      secretsDir: string;
+      logLevel: (typeof LOG_LEVELS)[number];
+    }
+  /** Starts a bare gateway whose subgraph calls act as `identity` (an NCB officer needs `organisation`). */
+  | { type: 'bare'; id: number; identity: BareIdentity; organisation?: string }
+  /** Answers once the child's event loop has been idle for a while (requests left in flight by a run have finished). */
+  | { type: 'idle'; id: number; timeoutMs: number }
+  /** Reads the child's SQL statement counter. */
+  | { type: 'sql'; id: number }
+  /** Starts or stops an inspector CPU profile of the child; `stop` writes it to `file`. */
+  | { type: 'profile'; id: number; action: 'start' | 'stop'; file?: string }
+  | { type: 'stop' };
+
+/** Messages the child sends back; replies carry the request's `id`. */
+export type FromStack =
+  | { type: 'ready'; gatewayUrl: string; subgraphUrls: Record<string, string>; pid: number }
+  | { type: 'bare'; id: number; url: string }
+  | { type: 'idle'; id: number; idle: boolean; waitedMs: number }
+  | { type: 'sql'; id: number; total: number }
+  | { type: 'profile'; id: number; file: string | null }
+  | { type: 'failed'; id?: number; message: string };
