@@ -52,7 +52,6 @@ export async function startBareGateway(options: {
         const token = await signSubgraphToken(options.internalKey, {
           audience: name,
           principal: options.principal,
-          requestId: `bench-bare-${name}`,
           purpose: options.purpose,
           ttlSeconds: TOKEN_TTL_SECONDS,
         });

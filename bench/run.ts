@@ -119,7 +119,7 @@ async function main(): Promise<void> {
     const directAs = (caller: typeof HUB_ADMIN) => async (): Promise<Target> => ({
       url: running.subgraphUrls.operations,
       headers: {
-        authorization: `Bearer ${await signSubgraphToken(internalKey, { audience: 'operations', principal: principalOf(caller), requestId: 'bench-direct', purpose: BENCH_PURPOSE, ttlSeconds: 300 })}`,
+        authorization: `Bearer ${await signSubgraphToken(internalKey, { audience: 'operations', principal: principalOf(caller), purpose: BENCH_PURPOSE, ttlSeconds: 300 })}`,
       },
     });
     const direct = directAs(HUB_ADMIN);

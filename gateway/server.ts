@@ -16,7 +16,7 @@ import type { AccessEvent, ReturnedRecord } from './audit/event';
 import type { AuditWriter } from './audit/writer';
 import { RECORDS_EXTENSION } from '../subgraphs/shared/records';
 import { stripSecurityLinks } from './authorization';
-import { parseBearer, signSubgraphToken, type HubInternalKey, type Principal } from './identity';
+import { parseBearer, signSubgraphToken, subgraphTokenMinter, type HubInternalKey, type Principal } from './identity';
 import { parsePurpose } from './policies';
 import { formatGatewayError } from './errors';
 import { introspectionPlugin } from './introspection';
@@ -28,8 +28,8 @@ import type { Logger } from '../hub/logger';
 /** Per-request state of the gateway. */
 export interface GatewayContext extends AccessContext, AuditedContext, TrustedDocumentContext {
   requestId: string;
-  /** One signed identity token per subgraph called, minted on first use. */
-  subgraphTokens: Map<string, Promise<string>>;
+  /** The client's verified bearer token: subgraph tokens are signed, and reused, per client token. */
+  bearer: string | null;
 }
 
 /** The gateway's own identity for readiness probes: no role, no clearance, sees nothing. */
@@ -67,7 +67,7 @@ const keepAliveFetch = fetch as unknown as Fetcher;
 class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
   constructor(
     private readonly subgraph: string,
-    private readonly internalKey: HubInternalKey,
+    private readonly mint: ReturnType<typeof subgraphTokenMinter>,
     options: ConstructorParameters<typeof RemoteGraphQLDataSource<GatewayContext>>[0],
   ) {
     super(options);
@@ -75,14 +75,10 @@ class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
 
   /** Every call carries a short-lived token signed for this subgraph only (audience = its name). */
   override async willSendRequest({ request, context }: Parameters<NonNullable<RemoteGraphQLDataSource<GatewayContext>['willSendRequest']>>[0]): Promise<void> {
-    const principal = context.principal;
-    if (!principal) throw unauthenticated('no caller identity to forward');
-    let token = context.subgraphTokens.get(this.subgraph);
-    if (!token) {
-      token = signSubgraphToken(this.internalKey, { audience: this.subgraph, principal, requestId: context.requestId, purpose: context.purpose ?? undefined });
-      context.subgraphTokens.set(this.subgraph, token);
-    }
-    request.http?.headers.set('authorization', `Bearer ${await token}`);
+    const { principal, bearer } = context;
+    if (!principal || !bearer) throw unauthenticated('no caller identity to forward');
+    const token = await this.mint(bearer, { audience: this.subgraph, principal, purpose: context.purpose });
+    request.http?.headers.set('authorization', `Bearer ${token}`);
     request.http?.headers.set('x-request-id', context.requestId);
     if (!context.event.subgraphs.includes(this.subgraph)) context.event.subgraphs.push(this.subgraph);
   }
@@ -117,7 +113,7 @@ async function subgraphsReady(urls: Record<string, string>, internalKey: HubInte
   await Promise.all(
     Object.entries(urls).map(async ([name, url]) => {
       try {
-        const token = await signSubgraphToken(internalKey, { audience: name, principal: PROBE_PRINCIPAL, requestId: `ready-${randomUUID()}` });
+        const token = await signSubgraphToken(internalKey, { audience: name, principal: PROBE_PRINCIPAL });
         const response = await fetch(url, {
           method: 'POST',
           headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
@@ -170,6 +166,7 @@ export async function createGatewayServer(
   const supergraphSdl = options.supergraphSdl ?? readFileSync(SUPERGRAPH_PATH, 'utf8');
   const { verifier, internalKey } = options.security;
   const rules = loadAccessRules(supergraphSdl);
+  const mintSubgraphToken = subgraphTokenMinter(internalKey);
   const limits = limitsFromConfig(config);
   const documents = documentLimits(limits, { blockFieldSuggestions: production });
   const trusted = config.TRUSTED_DOCUMENTS === 'enforce' ? loadTrustedDocuments(config.TRUSTED_DOCUMENTS_DIR, { maxTokens: limits.maxTokens }) : null;
@@ -191,7 +188,7 @@ export async function createGatewayServer(
     buildService: ({ name, url }) => {
       const target = options.subgraphUrls[name] ?? url;
       if (!target) throw new Error(`no URL for subgraph ${name}: set SUBGRAPH_URLS=${name}=http://host:port/graphql`);
-      return new SubgraphDataSource(name, internalKey, { url: target, fetcher: keepAliveFetch });
+      return new SubgraphDataSource(name, mintSubgraphToken, { url: target, fetcher: keepAliveFetch });
     },
   });
   const apollo = new ApolloServer<GatewayContext>({
@@ -231,10 +228,11 @@ export async function createGatewayServer(
       const purpose = parsePurpose(req.headers['x-purpose']);
       const bearer = parseBearer(req.headers.authorization);
       let principal: Principal | null = null;
+      let verifiedBearer: string | null = null;
       let refusal: string | null = bearer === 'malformed' ? 'the Authorization header is not "Bearer <token>"' : null;
       if (typeof bearer === 'string') {
         const verified = await verifier.verify(bearer);
-        if (verified.ok) principal = verified.principal;
+        if (verified.ok) [principal, verifiedBearer] = [verified.principal, bearer];
         else refusal = verified.reason;
       }
       const event = startEvent(req, requestId, principal, purpose);
@@ -244,7 +242,7 @@ export async function createGatewayServer(
       // The hash of what was sent stays in the event whether or not it is admitted.
       if (trusted) event.documentHash = requestedDocumentHash(request);
       const trustedOperation = trusted?.admit(event.clientName ?? undefined, request);
-      return { requestId, principal, purpose, subgraphTokens: new Map(), event, startedAt, trustedOperation };
+      return { requestId, principal, bearer: verifiedBearer, purpose, event, startedAt, trustedOperation };
     },
     onRefused: async (req, code) => recordRefusal(refusedEvent(startEvent(req, requestIdOf(req), null, null), code, performance.now())),
     onErrorAnswer: async (req, { status, code }) => {

@@ -3,6 +3,7 @@ import {
   createVerifier,
   loadOrCreateHubInternalKey,
   loadOrCreateLocalIssuer,
+  rememberAccepted,
   localIssuerTrust,
   type HubInternalKey,
   type TokenVerifier,
@@ -23,5 +24,6 @@ export async function loadSecurity(config: Config): Promise<HubSecurity> {
   const issuers: TrustedIssuer[] = config.TRUSTED_ISSUERS_FILE ? (JSON.parse(readFileSync(config.TRUSTED_ISSUERS_FILE, 'utf8')) as TrustedIssuer[]) : [];
   if (config.LOCAL_ISSUER) issuers.push(localIssuerTrust(await loadOrCreateLocalIssuer(config.SECRETS_DIR)));
   if (!issuers.length) throw new Error('no trusted token issuer: set TRUSTED_ISSUERS_FILE or LOCAL_ISSUER=true');
-  return { verifier: createVerifier(issuers), internalKey: await loadOrCreateHubInternalKey(config.SECRETS_DIR) };
+  const verifier = createVerifier(issuers);
+  return { verifier: { verify: rememberAccepted((token) => verifier.verify(token)) }, internalKey: await loadOrCreateHubInternalKey(config.SECRETS_DIR) };
 }

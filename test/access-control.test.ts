@@ -165,9 +165,9 @@ describe('no way around the gateway', () => {
     expect((await post(operationsUrl(), query, { authorization: `Bearer ${await t.token(callers.hubAdmin)}` })).status).toBe(401);
     const security = await loadSecurity(testConfig());
     const principal = { subject: 'x', organisation: 'hub', country: null, roles: [Role.HUB_ADMIN], scopes: [], clearance: Clearance.CONFIDENTIAL, expiresAt: new Date(Date.now() + 60_000) };
-    const forTraining = await signSubgraphToken(security.internalKey, { audience: 'training', principal, requestId: 'replay' });
+    const forTraining = await signSubgraphToken(security.internalKey, { audience: 'training', principal });
     expect((await post(operationsUrl(), query, { authorization: `Bearer ${forTraining}` })).status).toBe(401);
-    const forOperations = await signSubgraphToken(security.internalKey, { audience: 'operations', principal, requestId: 'direct' });
+    const forOperations = await signSubgraphToken(security.internalKey, { audience: 'operations', principal });
     expect((await post(operationsUrl(), query, { authorization: `Bearer ${forOperations}` })).status).toBe(200);
   });
 
@@ -179,7 +179,7 @@ describe('no way around the gateway', () => {
     expect(tha).toBeDefined();
     const asBureau = async (organisation: string) => {
       const principal = { subject: 'x', organisation, country: organisation.slice(4).toUpperCase(), roles: [Role.NCB_ANALYST], scopes: [], clearance: Clearance.RESTRICTED, expiresAt: new Date(Date.now() + 60_000) };
-      const token = await signSubgraphToken(security.internalKey, { audience: 'training', principal, requestId: 'entities', purpose: 'test' });
+      const token = await signSubgraphToken(security.internalKey, { audience: 'training', principal, purpose: 'test' });
       const response = await post(
         t.hub.subgraphs.get('training')!.url,
         'query($r: [_Any!]!) { _entities(representations: $r) { ... on Participant { id agency } } }',

@@ -511,7 +511,7 @@ describe('the audit subgraph', () => {
 
   /** Queries the audit subgraph over HTTP as the gateway would, signing the caller into the call. */
   async function ask(as: Principal, query: string, variables: Record<string, unknown> = {}) {
-    const token = await signSubgraphToken(internalKey, { audience: 'audit', principal: as, requestId: randomUUID(), purpose: 'audit test' });
+    const token = await signSubgraphToken(internalKey, { audience: 'audit', principal: as, purpose: 'audit test' });
     const response = await fetch(subgraph.url, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },

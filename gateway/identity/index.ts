@@ -4,4 +4,5 @@ export * from './refusal';
 export * from './verifier';
 export * from './local-issuer';
 export * from './subgraph-token';
+export { rememberAccepted, type AcceptedTokenCacheOptions } from './accepted-tokens';
 export type { SigningKeyPair } from './key-store';

@@ -9,6 +9,8 @@ import {
   HUB_INTERNAL_KEY_FILE,
   loadOrCreateHubInternalKey,
   signSubgraphToken,
+  subgraphTokenMinter,
+  subgraphTokenVerifier,
   verifySubgraphToken,
   type HubInternalKey,
   type SubgraphTokenResult,
@@ -44,11 +46,10 @@ function refusal(result: SubgraphTokenResult): string {
 }
 
 describe('subgraph tokens', () => {
-  it('carry the principal, request id and purpose to the subgraph they are meant for', async () => {
-    const token = await signSubgraphToken(key, { audience: 'operations', principal, requestId: 'req-1', purpose: 'OP-SEA-7' });
+  it('carry the principal and purpose to the subgraph they are meant for', async () => {
+    const token = await signSubgraphToken(key, { audience: 'operations', principal, purpose: 'OP-SEA-7' });
     const result = await verifySubgraphToken(key.publicKey, token, 'operations');
     if (!result.ok) throw new Error(result.reason);
-    expect(result.requestId).toBe('req-1');
     expect(result.purpose).toBe('OP-SEA-7');
     expect(result.principal).toEqual({ ...principal, expiresAt: expect.any(Date) });
     const claims = payloadOf(token);
@@ -58,17 +59,17 @@ describe('subgraph tokens', () => {
   });
 
   it('report a missing purpose as null', async () => {
-    const token = await signSubgraphToken(key, { audience: 'training', principal, requestId: 'req-2' });
+    const token = await signSubgraphToken(key, { audience: 'training', principal });
     expect(await verifySubgraphToken(key.publicKey, token, 'training')).toMatchObject({ ok: true, purpose: null });
   });
 
   it('are refused when replayed at another subgraph', async () => {
-    const token = await signSubgraphToken(key, { audience: 'training', principal, requestId: 'req-3', purpose: 'COURSE-1' });
+    const token = await signSubgraphToken(key, { audience: 'training', principal, purpose: 'COURSE-1' });
     expect(refusal(await verifySubgraphToken(key.publicKey, token, 'operations'))).toBe(Refusal.audience);
   });
 
   it('are refused once expired', async () => {
-    const token = await signSubgraphToken(key, { audience: 'operations', principal, requestId: 'req-4', ttlSeconds: 10 });
+    const token = await signSubgraphToken(key, { audience: 'operations', principal, ttlSeconds: 10 });
     jest.useFakeTimers({ doNotFake: ['nextTick', 'setImmediate', 'queueMicrotask', 'setTimeout', 'clearTimeout', 'setInterval', 'clearInterval'] });
     jest.setSystemTime(Date.now() + 16_000);
     expect(refusal(await verifySubgraphToken(key.publicKey, token, 'operations'))).toBe(Refusal.expired);
@@ -78,7 +79,7 @@ describe('subgraph tokens', () => {
     const other = temporaryDir();
     try {
       const otherKey = await loadOrCreateHubInternalKey(other.dir);
-      const token = await signSubgraphToken(otherKey, { audience: 'operations', principal, requestId: 'req-5' });
+      const token = await signSubgraphToken(otherKey, { audience: 'operations', principal });
       expect(refusal(await verifySubgraphToken(key.publicKey, token, 'operations'))).toBe(Refusal.badSignature);
     } finally {
       other.remove();
@@ -108,11 +109,11 @@ describe('subgraph tokens', () => {
   });
 
   it('refuse unsigned and incomplete tokens', async () => {
-    const claims = { iss: GATEWAY_ISSUER, aud: 'operations', sub: 'x', org: 'hub', rid: 'r', iat: nowSeconds(), exp: nowSeconds() + 60 };
+    const claims = { iss: GATEWAY_ISSUER, aud: 'operations', sub: 'x', org: 'hub', iat: nowSeconds(), exp: nowSeconds() + 60 };
     const unsigned = forgeToken({ alg: 'none', typ: 'frontera-subgraph+jwt' }, claims);
     expect(refusal(await verifySubgraphToken(key.publicKey, unsigned, 'operations'))).toBe(Refusal.algorithm);
 
-    const withoutRequestId = await new SignJWT({ org: 'hub' })
+    const withNumericPurpose = await new SignJWT({ org: 'hub', purpose: 42 })
       .setProtectedHeader({ alg: 'ES256', kid: key.kid, typ: 'frontera-subgraph+jwt' })
       .setIssuer(GATEWAY_ISSUER)
       .setAudience('operations')
@@ -120,11 +121,53 @@ describe('subgraph tokens', () => {
       .setIssuedAt()
       .setExpirationTime('1m')
       .sign(key.privateKey);
-    expect(refusal(await verifySubgraphToken(key.publicKey, withoutRequestId, 'operations'))).toBe(Refusal.invalidClaims);
+    expect(refusal(await verifySubgraphToken(key.publicKey, withNumericPurpose, 'operations'))).toBe(Refusal.invalidClaims);
   });
 
   it('refuse a lifetime beyond five minutes at signing', async () => {
-    await expect(signSubgraphToken(key, { audience: 'operations', principal, requestId: 'r', ttlSeconds: 3600 })).rejects.toThrow(RangeError);
+    await expect(signSubgraphToken(key, { audience: 'operations', principal, ttlSeconds: 3600 })).rejects.toThrow(RangeError);
+  });
+});
+
+describe('subgraphTokenMinter', () => {
+  it('signs once per client token, subgraph and purpose, and reuses that token', async () => {
+    const mint = subgraphTokenMinter(key);
+    const first = await mint('client-a', { audience: 'operations', principal, purpose: 'OP-1' });
+    expect(await mint('client-a', { audience: 'operations', principal, purpose: 'OP-1' })).toBe(first);
+    const others = await Promise.all([
+      mint('client-b', { audience: 'operations', principal, purpose: 'OP-1' }),
+      mint('client-a', { audience: 'training', principal, purpose: 'OP-1' }),
+      mint('client-a', { audience: 'operations', principal, purpose: 'OP-2' }),
+      mint('client-a', { audience: 'operations', principal, purpose: null }),
+    ]);
+    expect(new Set([first, ...others]).size).toBe(5);
+    const training = await verifySubgraphToken(key.publicKey, others[1], 'training');
+    expect(training.ok && training.purpose).toBe('OP-1');
+  });
+
+  it('signs a new token once the cached one is within 15 s of expiring', async () => {
+    jest.useFakeTimers({ doNotFake: ['nextTick', 'setImmediate', 'queueMicrotask'] });
+    const mint = subgraphTokenMinter(key);
+    const first = await mint('client-a', { audience: 'operations', principal });
+    jest.advanceTimersByTime(44_000);
+    expect(await mint('client-a', { audience: 'operations', principal })).toBe(first);
+    jest.advanceTimersByTime(2_000);
+    const renewed = await mint('client-a', { audience: 'operations', principal });
+    expect(renewed).not.toBe(first);
+    expect(payloadOf(renewed).exp).toBeGreaterThan(payloadOf(first).exp as number);
+  });
+});
+
+describe('subgraphTokenVerifier', () => {
+  it('accepts a remembered token only until it expires, and still refuses other audiences', async () => {
+    jest.useFakeTimers({ doNotFake: ['nextTick', 'setImmediate', 'queueMicrotask'] });
+    const verify = subgraphTokenVerifier(key.publicKey, 'operations');
+    const token = await signSubgraphToken(key, { audience: 'operations', principal, ttlSeconds: 10 });
+    expect((await verify(token)).ok).toBe(true);
+    expect((await verify(token)).ok).toBe(true);
+    expect(refusal(await subgraphTokenVerifier(key.publicKey, 'training')(token))).toBe(Refusal.audience);
+    jest.advanceTimersByTime(16_000);
+    expect(refusal(await verify(token))).toBe(Refusal.expired);
   });
 });
 

@@ -1,5 +1,7 @@
 import path from 'node:path';
 import { jwtVerify, SignJWT, type JWTPayload, type KeyLike } from 'jose';
+import { LRUCache } from 'lru-cache';
+import { rememberAccepted } from './accepted-tokens';
 import { loadOrCreateSigningKey, SIGNING_ALGORITHM, type SigningKeyPair } from './key-store';
 import { principalFromClaims, type Principal } from './principal';
 import { Refusal, refuse, refusalFromJoseError, type Unauthenticated } from './refusal';
@@ -23,13 +25,15 @@ const MAX_TOKEN_AGE_SECONDS = 300;
 /** The gateway's key pair for signing subgraph calls; the subgraphs need only its `publicKey`. */
 export type HubInternalKey = SigningKeyPair;
 
-/** One subgraph call's identity: who asks, to whom, in which request and for what purpose. */
+/**
+ * One subgraph call's identity: who asks, to whom and for what purpose. The request id is not part
+ * of it (it travels in `x-request-id`), so one token serves every call of that caller, with that
+ * purpose, to that subgraph while it lives.
+ */
 export interface SubgraphTokenRequest {
   /** Name of the subgraph called; the token is valid there and nowhere else. */
   readonly audience: string;
   readonly principal: Principal;
-  /** The gateway request's id, so the subgraph's logs and records join the audit event. */
-  readonly requestId: string;
   /** The declared purpose (`x-purpose`), when the request has one. */
   readonly purpose?: string | null;
   /** Lifetime in seconds (default {@link SUBGRAPH_TOKEN_TTL_SECONDS}). */
@@ -40,7 +44,6 @@ export interface SubgraphTokenRequest {
 export interface SubgraphCaller {
   /** The caller; `expiresAt` is the subgraph token's expiry, not the client token's. */
   readonly principal: Principal;
-  readonly requestId: string;
   readonly purpose: string | null;
 }
 
@@ -53,8 +56,8 @@ export function loadOrCreateHubInternalKey(dir: string): Promise<HubInternalKey>
 }
 
 /**
- * Signs the token the gateway sends with one subgraph call (ES256): audience = that subgraph, the
- * principal's claims, the request id and the purpose. The key is imported once, at load, so a call
+ * Signs the token the gateway sends with subgraph calls (ES256): audience = that subgraph, the
+ * principal's claims and the purpose. The key is imported once, at load, so a call
  * costs one signature.
  */
 export async function signSubgraphToken(key: Pick<HubInternalKey, 'kid' | 'privateKey'>, request: SubgraphTokenRequest): Promise<string> {
@@ -71,7 +74,6 @@ export async function signSubgraphToken(key: Pick<HubInternalKey, 'kid' | 'priva
     scope: principal.scopes.join(' '),
     ...(principal.clearance ? { clearance: principal.clearance } : {}),
     ...(principal.tokenId ? { tid: principal.tokenId } : {}),
-    rid: request.requestId,
     ...(request.purpose ? { purpose: request.purpose } : {}),
   })
     .setProtectedHeader({ alg: SIGNING_ALGORITHM, kid: key.kid, typ: TOKEN_TYPE })
@@ -98,19 +100,48 @@ export async function verifySubgraphToken(publicKey: KeyLike, token: string, exp
       typ: TOKEN_TYPE,
       clockTolerance: CLOCK_TOLERANCE_SECONDS,
       maxTokenAge: MAX_TOKEN_AGE_SECONDS,
-      requiredClaims: ['sub', 'exp', 'rid'],
+      requiredClaims: ['sub', 'exp'],
     }));
   } catch (error) {
     const reason = refusalFromJoseError(error);
     if (reason) return refuse(reason);
     throw error;
   }
-  const { rid, purpose, tid, org } = payload;
-  if (typeof rid !== 'string' || (purpose !== undefined && typeof purpose !== 'string') || (tid !== undefined && typeof tid !== 'string')) {
+  const { purpose, tid, org } = payload;
+  if ((purpose !== undefined && typeof purpose !== 'string') || (tid !== undefined && typeof tid !== 'string')) {
     return refuse(Refusal.invalidClaims);
   }
   // The gateway already checked the organisation against its issuer; its signature vouches for it here.
   const mapped = principalFromClaims({ ...payload, jti: tid }, typeof org === 'string' ? org : []);
   if (!mapped.ok) return refuse(mapped.reason);
-  return { ok: true, principal: mapped.principal, requestId: rid, purpose: purpose ?? null };
+  return { ok: true, principal: mapped.principal, purpose: purpose ?? null };
+}
+
+/** A subgraph's check of the gateway's tokens, with accepted tokens remembered until they expire. */
+export function subgraphTokenVerifier(publicKey: KeyLike, audience: string): (token: string) => Promise<SubgraphTokenResult> {
+  return rememberAccepted((token) => verifySubgraphToken(publicKey, token, audience));
+}
+
+/** A token is reused while at least this much of its life is left, so it never expires in flight. */
+const REUSE_MARGIN_SECONDS = 15;
+
+/**
+ * The gateway's source of subgraph tokens: one signature per (client token, subgraph, purpose),
+ * reused by that client's later calls until {@link REUSE_MARGIN_SECONDS} before it expires, so a
+ * steady client costs no signing per request. The client token is part of the key, so a token is
+ * only ever reused for the caller it was signed for, who has just been verified again.
+ */
+export function subgraphTokenMinter(key: Pick<HubInternalKey, 'kid' | 'privateKey'>, options: { max?: number } = {}) {
+  const ttlSeconds = SUBGRAPH_TOKEN_TTL_SECONDS;
+  const minted = new LRUCache<string, { token: Promise<string>; renewAt: number }>({ max: options.max ?? 10_000 });
+  return (callerToken: string, request: SubgraphTokenRequest): Promise<string> => {
+    const cacheKey = `${request.audience}\u0000${request.purpose ?? ''}\u0000${callerToken}`;
+    const known = minted.get(cacheKey);
+    if (known && known.renewAt > Date.now()) return known.token;
+    const token = signSubgraphToken(key, { ...request, ttlSeconds });
+    // A failed signature is not remembered: the next call tries again.
+    token.catch(() => minted.get(cacheKey)?.token === token && minted.delete(cacheKey));
+    minted.set(cacheKey, { token, renewAt: Date.now() + (ttlSeconds - REUSE_MARGIN_SECONDS) * 1000 });
+    return token;
+  };
 }

@@ -1,7 +1,8 @@
+import type { IncomingMessage } from 'node:http';
 import { ApolloServer } from '@apollo/server';
 import { GraphQLError } from 'graphql';
 import type { KeyLike } from 'jose';
-import { parseBearer, verifySubgraphToken } from '../../gateway/identity';
+import { parseBearer, subgraphTokenVerifier } from '../../gateway/identity';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { serveGraphQL, type HttpService } from '../../hub/http';
 import type { Logger } from '../../hub/logger';
@@ -27,6 +28,7 @@ export interface SubgraphServerOptions {
 export async function startSubgraph(definition: SubgraphDefinition<any>, options: SubgraphServerOptions): Promise<HttpService> {
   const schema = await buildFederatedSchema(definition);
   const log = options.log.child({ subgraph: definition.name });
+  const verifyGatewayToken = subgraphTokenVerifier(options.gatewayKey, definition.name);
   const apollo = new ApolloServer<SubgraphContext>({
     schema,
     // The gateway is this server's only client; it needs the service SDL, nobody needs a playground.
@@ -61,7 +63,7 @@ export async function startSubgraph(definition: SubgraphDefinition<any>, options
     maxBodyBytes: 1_000_000,
     async context(req) {
       const bearer = parseBearer(req.headers.authorization);
-      const caller = typeof bearer === 'string' ? await verifySubgraphToken(options.gatewayKey, bearer, definition.name) : null;
+      const caller = typeof bearer === 'string' ? await verifyGatewayToken(bearer) : null;
       if (!caller?.ok) {
         throw new GraphQLError('Not authenticated: this subgraph only answers calls the Frontera gateway signed for it', {
           extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } },
@@ -74,10 +76,16 @@ export async function startSubgraph(definition: SubgraphDefinition<any>, options
         purpose: caller.purpose,
         em,
         loaders: definition.createLoaders(em),
-        requestId: caller.requestId,
+        requestId: requestIdOf(req),
         tools: options.tools,
         records: new Map(),
       };
     },
   });
+}
+
+/** The gateway's request id (`x-request-id`), which joins this subgraph's logs to the access event. */
+function requestIdOf(req: IncomingMessage): string {
+  const header = req.headers['x-request-id'];
+  return typeof header === 'string' && /^[\w.-]{1,64}$/.test(header) ? header : 'unknown';
 }
