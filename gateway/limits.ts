@@ -21,6 +21,7 @@ import {
   type ValidationRule,
 } from 'graphql';
 import type { Config } from '../hub/config';
+import { perDocument, perDocumentAnd } from './document-cache';
 
 /** Bounds on one operation; every one comes from config (see hub/config.ts for the defaults). */
 export interface OperationLimits {
@@ -233,6 +234,11 @@ export function inputProblem(document: DocumentNode, variables: Record<string, u
       for (const [key, item] of Object.entries(value)) stack.push([Array.isArray(value) ? `${path}[${key}]` : `${path}.${key}`, item, depth + 1]);
     }
   }
+  return literalProblem(document);
+}
+
+/** The document's part of {@link inputProblem}, judged once per document. */
+const literalProblem = perDocument((document: DocumentNode): string | null => {
   let found: string | null = null;
   visit(document, {
     StringValue(node) {
@@ -240,7 +246,7 @@ export function inputProblem(document: DocumentNode, variables: Record<string, u
     },
   });
   return found;
-}
+});
 
 /** Armor's cost rule, run only to compute the cost (graphql-armor reports it through `onAccept`). */
 function costRule(report: (cost: number) => void): ValidationRule {
@@ -270,6 +276,27 @@ export function operationCost(
   return { cost, violations: [] };
 }
 
+/** Names of the variables a `first` argument reads, once per document: the only variables the cost depends on. */
+const pageSizeVariables = perDocument((document: DocumentNode): string[] => {
+  const names = new Set<string>();
+  visit(document, {
+    Argument(node) {
+      if (node.name.value === 'first' && node.value.kind === Kind.VARIABLE) names.add(node.value.name.value);
+    },
+  });
+  return [...names];
+});
+
+/** What a document's cost depends on besides the document: the operation and its page-size variables. */
+function costKey(document: DocumentNode, operation: OperationDefinitionNode, variables: Record<string, unknown> | undefined): string {
+  return JSON.stringify([operation.name?.value ?? null, ...pageSizeVariables(document).map((name) => variables?.[name] ?? null)]);
+}
+
+const cachedCost = perDocumentAnd(
+  (document: DocumentNode, _key: string, schema: GraphQLSchema, operation: OperationDefinitionNode, variables: Record<string, unknown> | undefined, limits: OperationLimits) =>
+    operationCost(schema, document, operation, variables, limits),
+);
+
 /**
  * Refuses, before the access layer plans anything and before query planning, an operation with
  * input no subgraph can take ({@link inputProblem}; `BAD_USER_INPUT`), with a `first` outside
@@ -285,7 +312,7 @@ export function operationLimitsPlugin<Context extends BaseContext>(limits: Opera
           if (!operation) return;
           const problem = inputProblem(document, request.variables);
           if (problem) throw new GraphQLError(problem, { extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } } });
-          const { cost, violations } = operationCost(schema, document, operation, request.variables, limits);
+          const { cost, violations } = cachedCost(document, costKey(document, operation, request.variables), schema, operation, request.variables, limits);
           if (violations.length) {
             const [first] = violations;
             throw new GraphQLError(`first must be between 1 and ${limits.maxPageSize}; got ${JSON.stringify(first.value) ?? 'nothing'} (${first.coordinate}, a whole number)`, {

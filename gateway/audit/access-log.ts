@@ -115,7 +115,7 @@ export function accessLogPlugin<Context extends AuditedContext>(audit: AuditWrit
             event.operationName = operationName ?? null;
             event.operationType = operation.operation;
             // What the caller asked for, before the access layer removed anything.
-            event.fieldCoordinates = fieldCoordinates(schema, contextValue.access?.original ?? document!, operationName);
+            event.fieldCoordinates = [...fieldCoordinates(schema, contextValue.access?.original ?? document!, operationName)];
           }
           const result = response.body.kind === 'single' ? response.body.singleResult : undefined;
           const { outcome, code } = outcomeOf(result?.data, result?.errors, contextValue);

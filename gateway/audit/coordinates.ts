@@ -1,4 +1,5 @@
 import { Kind, TypeInfo, visit, visitWithTypeInfo, type DocumentNode, type FragmentDefinitionNode, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
+import { perDocumentAnd } from '../document-cache';
 import type { DeniedPath } from './event';
 
 /**
@@ -7,7 +8,11 @@ import type { DeniedPath } from './event';
  * Selections on abstract types are named by the type the selection was written against
  * (`Node.id` for `... on Node { id }`), as the client asked for them.
  */
-export function fieldCoordinates(schema: GraphQLSchema, document: DocumentNode, operationName?: string | null): string[] {
+export function fieldCoordinates(schema: GraphQLSchema, document: DocumentNode, operationName?: string | null): readonly string[] {
+  return coordinatesOf(document, operationName ?? '', schema);
+}
+
+const coordinatesOf = perDocumentAnd((document: DocumentNode, operationName: string, schema: GraphQLSchema): readonly string[] => {
   const operations = document.definitions.filter((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
   const operation = operationName ? operations.find((o) => o.name?.value === operationName) : operations.length === 1 ? operations[0] : undefined;
   if (!operation) return [];
@@ -37,8 +42,8 @@ export function fieldCoordinates(schema: GraphQLSchema, document: DocumentNode, 
       },
     }),
   );
-  return [...coordinates].sort();
-}
+  return Object.freeze([...coordinates].sort());
+});
 
 /** The authorization layer's denied selections (gateway/authorization `DeniedField`) as the event records them. */
 export function deniedPaths(denied: readonly { path: readonly string[]; coordinate: string; rule: string }[]): DeniedPath[] {
