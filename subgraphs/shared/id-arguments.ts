@@ -1,5 +1,4 @@
-import { GraphQLID, type GraphQLInputType, getNullableType, isInputObjectType, isListType } from 'graphql';
-import type { MiddlewareFn } from 'type-graphql';
+import { GraphQLID, type GraphQLField, type GraphQLInputType, getNullableType, isInputObjectType, isListType } from 'graphql';
 import { fail } from './errors';
 import { isUuid } from './loaders';
 
@@ -16,12 +15,20 @@ function checkIds(type: GraphQLInputType, value: unknown, path: string): void {
   }
 }
 
+/** Whether a value of `type` can hold an id anywhere (itself, a list item, a nested input field). */
+export function mayHoldId(type: GraphQLInputType, seen = new Set<GraphQLInputType>()): boolean {
+  const nullable = getNullableType(type);
+  if (isListType(nullable)) return mayHoldId(nullable.ofType, seen);
+  if (nullable === GraphQLID) return true;
+  if (!isInputObjectType(nullable) || seen.has(nullable)) return false;
+  seen.add(nullable);
+  return Object.values(nullable.getFields()).some((field) => mayHoldId(field.type, seen));
+}
+
 /**
  * Every id in the hub is a UUID: refusing anything else at the edge gives the caller a clear
  * BAD_USER_INPUT instead of a database cast error, for arguments and nested input fields alike.
  */
-export const validateIdArguments: MiddlewareFn = ({ args, info }, next) => {
-  const field = info.parentType.getFields()[info.fieldName];
-  if (field.args.length) for (const arg of field.args) checkIds(arg.type, args[arg.name], arg.name);
-  return next();
-};
+export function checkIdArguments(field: GraphQLField<unknown, unknown>, args: Record<string, unknown>): void {
+  for (const arg of field.args) checkIds(arg.type, args[arg.name], arg.name);
+}

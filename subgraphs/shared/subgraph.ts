@@ -8,9 +8,8 @@ import { type GraphQLSchema, lexicographicSortSchema, parse } from 'graphql';
 import { buildSchema, createResolversMap, type NonEmptyArray } from 'type-graphql';
 import type { Principal } from '../../gateway/identity';
 import { roleChecker } from './access';
-import { validateIdArguments } from './id-arguments';
+import { addFieldHooks } from './field-hooks';
 import type { ReturnedRecord } from '../../gateway/audit/event';
-import { reportRecords } from './records';
 import { scalarsMap } from './scalars';
 
 /** What every resolver receives: the verified caller, a request-scoped EntityManager and DataLoaders. */
@@ -84,7 +83,6 @@ async function buildTypeGraphQLSchema(definition: SubgraphDefinition<any>): Prom
     resolvers: definition.resolvers,
     orphanedTypes: definition.orphanedTypes,
     scalarsMap,
-    globalMiddlewares: [validateIdArguments, reportRecords],
     authChecker: roleChecker,
     skipCheck: true,
     validate: false,
@@ -98,5 +96,5 @@ export async function buildFederatedSchema(definition: SubgraphDefinition<any>):
   for (const [typeName, resolveReference] of Object.entries(definition.references)) {
     resolvers[typeName] = { ...(resolvers[typeName] as object), __resolveReference: resolveReference } as never;
   }
-  return buildSubgraphSchema({ typeDefs: parse(`${FEDERATION_LINK}\n${printSchemaWithDirectives(schema)}`), resolvers });
+  return addFieldHooks(buildSubgraphSchema({ typeDefs: parse(`${FEDERATION_LINK}\n${printSchemaWithDirectives(schema)}`), resolvers }));
 }
