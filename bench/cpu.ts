@@ -15,7 +15,10 @@ interface CpuSnapshot {
 
 /** Cores used during a run, by whom: the stack process, PostgreSQL, the load generator, anything else. */
 export interface CpuSplit {
+  /** Every process of the stack under test together. */
   stack: number;
+  /** Split of `stack` by process when it runs as several (gateways, subgraphs). */
+  processes?: Record<string, number>;
   postgres: number | null;
   loadGenerator: number;
   /** Busy CPU not accounted for by the above (other work on the machine). */
@@ -48,13 +51,14 @@ function childrenOf(parent: number): number[] {
 }
 
 /** Watches CPU use of the benchmark's processes; `postmasterPid` null when PostgreSQL runs elsewhere. */
-export function cpuMeter(stackPid: number, postmasterPid: number | null) {
+export function cpuMeter(stackProcesses: { name: string; pid: number }[], postmasterPid: number | null) {
   const supported = process.platform === 'linux';
   const snapshot = (): CpuSnapshot | null => {
     if (!supported) return null;
     const [user, nice, system, idle, iowait, irq, softirq, steal] = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
     const busy = user + nice + system + irq + softirq + steal;
-    const groups: Record<string, number> = { stack: processTicks(stackPid), loadGenerator: processTicks(process.pid) };
+    const groups: Record<string, number> = { loadGenerator: processTicks(process.pid) };
+    for (const { name, pid } of stackProcesses) groups[`stack:${name}`] = processTicks(pid);
     if (postmasterPid) groups.postgres = [postmasterPid, ...childrenOf(postmasterPid)].reduce((sum, pid) => sum + processTicks(pid), 0);
     return { at: performance.now(), systemBusy: busy, systemTotal: busy + idle + iowait, groups };
   };
@@ -66,10 +70,17 @@ export function cpuMeter(stackPid: number, postmasterPid: number | null) {
       const seconds = (after.at - before.at) / 1000;
       const cores = (ticks: number) => ticks / TICKS_PER_SECOND / seconds;
       const systemCores = ((after.systemBusy - before.systemBusy) / (after.systemTotal - before.systemTotal)) * os.cpus().length;
-      const stack = cores(after.groups.stack - before.groups.stack);
+      const processes = Object.fromEntries(stackProcesses.map(({ name }) => [name, cores(after.groups[`stack:${name}`] - before.groups[`stack:${name}`])]));
+      const stack = Object.values(processes).reduce((sum, c) => sum + c, 0);
       const loadGenerator = cores(after.groups.loadGenerator - before.groups.loadGenerator);
       const postgres = after.groups.postgres === undefined ? null : Math.max(0, cores(after.groups.postgres - (before.groups.postgres ?? 0)));
-      return { stack, postgres, loadGenerator, other: Math.max(0, systemCores - stack - loadGenerator - (postgres ?? 0)) };
+      return {
+        stack,
+        ...(stackProcesses.length > 1 ? { processes } : {}),
+        postgres,
+        loadGenerator,
+        other: Math.max(0, systemCores - stack - loadGenerator - (postgres ?? 0)),
+      };
     },
   };
 }

@@ -3,6 +3,9 @@ import type { DatabaseServer } from '../hub/database';
 /** pino levels the stack under test accepts. */
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
+/** What one stack process runs (see bench-config.ts BENCH_TOPOLOGY). */
+export type StackServices = 'all' | 'subgraphs' | 'gateways';
+
 /** Who a bare gateway's static subgraph token speaks for (see bare-gateway.ts). */
 export type BareIdentity = 'admin' | 'officer';
 
@@ -14,6 +17,9 @@ export type ToStack =
       database: Omit<DatabaseServer, 'stop'>;
       secretsDir: string;
       logLevel: (typeof LOG_LEVELS)[number];
+      /** What this process runs: everything, only the subgraphs, or only the gateways (given the subgraphs' URLs). */
+      services: StackServices;
+      subgraphUrls?: Record<string, string>;
     }
   /** Starts a bare gateway whose subgraph calls act as `identity` (an NCB officer needs `organisation`). */
   | { type: 'bare'; id: number; identity: BareIdentity; organisation?: string }
@@ -27,7 +33,7 @@ export type ToStack =
 
 /** Messages the child sends back; replies carry the request's `id`. */
 export type FromStack =
-  | { type: 'ready'; gatewayUrl: string; subgraphUrls: Record<string, string>; pid: number }
+  | { type: 'ready'; gatewayUrl: string | null; subgraphUrls: Record<string, string>; pid: number }
   | { type: 'bare'; id: number; url: string }
   | { type: 'idle'; id: number; idle: boolean; waitedMs: number }
   | { type: 'sql'; id: number; total: number }

@@ -58,7 +58,7 @@ export interface TargetCheck {
 
 export interface BenchReport {
   machine: Machine;
-  settings: { seconds: number; rounds: number; warmupSeconds: number; connections: number; logLevel: string; order: string };
+  settings: { seconds: number; rounds: number; warmupSeconds: number; connections: number; logLevel: string; order: string; topology: 'split' | 'single' };
   /** What differs from defaults, and the stack's layout. */
   notes: string[];
   scenarios: ScenarioResult[];
@@ -93,7 +93,9 @@ function meanCpu(splits: (CpuSplit | null)[]): CpuSplit | null {
     const values = splits.map((c) => pick(c!));
     return values.some((v) => v === null) ? null : values.reduce<number>((sum, v) => sum + v!, 0) / values.length;
   };
-  return { stack: mean((c) => c.stack)!, postgres: mean((c) => c.postgres), loadGenerator: mean((c) => c.loadGenerator)!, other: mean((c) => c.other)! };
+  const names = Object.keys(splits[0]!.processes ?? {});
+  const processes = names.length ? { processes: Object.fromEntries(names.map((name) => [name, mean((c) => c.processes?.[name] ?? null) ?? 0])) } : {};
+  return { stack: mean((c) => c.stack)!, ...processes, postgres: mean((c) => c.postgres), loadGenerator: mean((c) => c.loadGenerator)!, other: mean((c) => c.other)! };
 }
 
 /** Sums a target's rounds of one scenario. */
@@ -125,7 +127,9 @@ const fmt = (n: number, digits = 0) => n.toLocaleString('en-GB', { minimumFracti
 
 function cpuCell(cpu: CpuSplit | null): string {
   if (!cpu) return 'n/a';
-  return [cpu.stack, cpu.postgres, cpu.loadGenerator, cpu.other].map((c) => (c === null ? '?' : fmt(c, 2))).join(' / ');
+  const parts = [cpu.stack, cpu.postgres, cpu.loadGenerator, cpu.other].map((c) => (c === null ? '?' : fmt(c, 2)));
+  if (cpu.processes) parts[0] += ` (${Object.values(cpu.processes).map((c) => fmt(c, 2)).join(' + ')})`;
+  return parts.join(' / ');
 }
 
 function auditCell(name: TargetName, summary: TargetSummary, auditStore: boolean): string {
@@ -141,9 +145,9 @@ export function markdown(report: BenchReport, auditStore: boolean): string {
   const s = report.settings;
   const lines = [
     `Machine: ${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB, Node ${m.node}, ${m.os}. Date: ${m.date}. Load average (1 min) ${fmt(m.loadAverage.start, 2)} before, ${fmt(m.loadAverage.end, 2)} after.`,
-    `Settings: ${s.rounds} interleaved rounds × ${s.seconds} s per target (${s.order}), ${s.warmupSeconds} s warm-up, ${s.connections} connections, stack log level ${s.logLevel}.`,
+    `Settings: ${s.rounds} interleaved rounds × ${s.seconds} s per target (${s.order}), ${s.warmupSeconds} s warm-up, ${s.connections} connections, stack log level ${s.logLevel}, ${s.topology === 'split' ? 'gateways and subgraphs in two processes' : 'one stack process'}.`,
     '',
-    '| Scenario | Target | req/s (rounds min–max) | p50 ms | p99 ms | errors / non-2xx / GraphQL errors | hub ÷ bare | SQL / request | audit events / answered | CPU cores: stack / PostgreSQL / load gen. / other |',
+    `| Scenario | Target | req/s (rounds min–max) | p50 ms | p99 ms | errors / non-2xx / GraphQL errors | hub ÷ bare | SQL / request | audit events / answered | CPU cores: stack${s.topology === 'split' ? ' (gateways + subgraphs)' : ''} / PostgreSQL / load gen. / other |`,
     '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|',
   ];
   for (const scenario of report.scenarios) {

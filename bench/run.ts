@@ -17,7 +17,7 @@ import { measure, type Probes, type RunMeasurement, type Target, type Workload }
 import { compareProfiles, formatProfile, summariseProfile, type ProfiledRun } from './profile';
 import { checkTargets, machine, markdown, summarise, type BenchReport, type ScenarioResult, type TargetName } from './report';
 import { BENCH_ISSUING_COUNTRY, dataOf, ensureOperations, findScreeningSite, graphql, hubHeaders, JOIN_SIZE, joinQuery, ONE_SUBGRAPH_QUERY, screenBody, SCREEN_MUTATION } from './scenarios';
-import { startStack, type StackClient } from './stack-client';
+import { startStacks, type Stack } from './stack-client';
 
 const RESULTS_DIR = path.join(repoRoot, 'bench', 'results');
 const WORK_DIR = path.join(repoRoot, '.frontera');
@@ -53,7 +53,7 @@ async function main(): Promise<void> {
   writeFileSync(STACK_LOG, '');
 
   let database: DatabaseServer | null = null;
-  let stack: StackClient | null = null;
+  let stack: Stack | null = null;
   let admin: PgClient | null = null;
   let cleanup: (() => Promise<void>) | null = null;
   const stopAll = async () => {
@@ -100,9 +100,12 @@ async function main(): Promise<void> {
     const auditTable = `${AUDIT_SCHEMA}.access_event`;
     const auditStore = (await admin.query('select to_regclass($1) as t', [auditTable])).rows[0].t !== null;
 
-    stack = await startStack({ database, secretsDir: config.SECRETS_DIR, logLevel: config.BENCH_LOG_LEVEL, logFile: STACK_LOG });
-    say(`stack ready in child process ${stack.pid}: gateway ${stack.gatewayUrl}; log in ${path.relative(process.cwd(), STACK_LOG)}`);
-    const running = stack;
+    stack = await startStacks(config.BENCH_TOPOLOGY, { database, secretsDir: config.SECRETS_DIR, logLevel: config.BENCH_LOG_LEVEL, logFile: STACK_LOG });
+    const processList = stack.processes.map((p) => `${p.name} ${p.client.pid}`).join(', ');
+    say(`stack ready (${config.BENCH_TOPOLOGY}: ${processList}): gateway ${stack.gateways.gatewayUrl}; log in ${path.relative(process.cwd(), STACK_LOG)}`);
+    const running = stack.gateways;
+    const subgraphProcess = stack.subgraphs;
+    const stackProcesses = stack.processes;
     const db = admin;
 
     const issuer = await loadOrCreateLocalIssuer(config.SECRETS_DIR);
@@ -117,7 +120,7 @@ async function main(): Promise<void> {
     const bareOfficer = await running.startBare('officer', site.organisation);
     // The subgraph itself, with a token signed as the gateway would (fresh for each run: they live 300 s at most).
     const directAs = (caller: typeof HUB_ADMIN) => async (): Promise<Target> => ({
-      url: running.subgraphUrls.operations,
+      url: subgraphProcess.subgraphUrls.operations,
       headers: {
         authorization: `Bearer ${await signSubgraphToken(internalKey, { audience: 'operations', principal: principalOf(caller), purpose: BENCH_PURPOSE, ttlSeconds: 300 })}`,
       },
@@ -142,8 +145,8 @@ async function main(): Promise<void> {
     }
 
     const probes: Probes = {
-      settle: () => running.waitIdle(),
-      sqlTotal: () => running.sqlTotal(),
+      settle: async () => (await Promise.all(stackProcesses.map((p) => p.client.waitIdle()))).every(Boolean),
+      sqlTotal: () => subgraphProcess.sqlTotal(),
       auditEvents: async () => (auditStore ? Number((await db.query(`select count(*)::bigint as n from ${auditTable}`)).rows[0].n) : null),
     };
     const noAudit: Probes = { ...probes, auditEvents: async () => null };
@@ -186,7 +189,7 @@ async function main(): Promise<void> {
 
     const pidFile = path.join(config.BENCH_PG_DIR, 'postmaster.pid');
     const postmaster = !config.DATABASE_URL && existsSync(pidFile) ? Number(readFileSync(pidFile, 'utf8').split('\n')[0]) : null;
-    const cpu = cpuMeter(running.pid, postmaster);
+    const cpu = cpuMeter(stackProcesses.map((p) => ({ name: p.name, pid: p.client.pid })), postmaster);
     const loadAtStart = os.loadavg()[0];
     const rawRuns: BenchReport['rawRuns'] = [];
     const profileSections: string[] = [`# CPU profiles of the stack process (${new Date().toISOString()})`, '', 'Sampling profiles (inspector, 250 µs) of the child process while one target was under load; self time is where the CPU was, inclusive time what a call cost with everything it called.', ''];
@@ -217,13 +220,13 @@ async function main(): Promise<void> {
         mkdirSync(PROFILE_DIR, { recursive: true });
         const profiled: ProfiledRun[] = [];
         for (const t of plan.targets.filter((target) => target.name !== 'direct')) {
-          const file = path.join(PROFILE_DIR, `${t.name}-${plan.id}.cpuprofile`);
-          await running.startProfile();
+          const file = (process: string) => path.join(PROFILE_DIR, `${t.name}-${plan.id}-${process}.cpuprofile`);
+          await Promise.all(stackProcesses.map((p) => p.client.startProfile()));
           await new Promise((r) => setTimeout(r, 500));
           const result = await run(await t.target(), plan.workload, config.BENCH_SECONDS, t.name);
-          await running.stopProfile(file);
-          say(`  profiled ${t.name}: ${Math.round(result.rps)} req/s under the profiler → ${path.relative(process.cwd(), file)}`);
-          profiled.push({ name: t.name, requests: result.sent, summary: summariseProfile(file) });
+          await Promise.all(stackProcesses.map((p) => p.client.stopProfile(file(p.name))));
+          say(`  profiled ${t.name}: ${Math.round(result.rps)} req/s under the profiler → ${stackProcesses.map((p) => path.relative(process.cwd(), file(p.name))).join(', ')}`);
+          for (const p of stackProcesses) profiled.push({ name: stackProcesses.length > 1 ? `${t.name} (${p.name} process)` : t.name, requests: result.sent, summary: summariseProfile(file(p.name)) });
         }
         profileSections.push(`## ${plan.title}`, '', compareProfiles(profiled), ...profiled.map((p) => formatProfile(`${p.name}: ${p.requests} requests`, p.summary)));
       }
@@ -235,15 +238,17 @@ async function main(): Promise<void> {
     const sqlByListSize: BenchReport['sqlByListSize'] = [];
     for (const first of [10, JOIN_SIZE]) {
       const perRequest = async (url: string, headers: Record<string, string>) => {
-        const before = await running.sqlTotal();
+        const before = await subgraphProcess.sqlTotal();
         for (let i = 0; i < SQL_SAMPLE_REQUESTS; i += 1) await dataOf(url, joinQuery(first), undefined, headers);
-        return ((await running.sqlTotal()) - before) / SQL_SAMPLE_REQUESTS;
+        return ((await subgraphProcess.sqlTotal()) - before) / SQL_SAMPLE_REQUESTS;
       };
       sqlByListSize.push({ first, hub: await perRequest(running.gatewayUrl, adminHeaders), bare: await perRequest(bareAdmin, {}) });
     }
 
     notes.push(
-      'One child process runs every subgraph and both gateways (the Frontera gateway exactly as `npm start` runs it); only one gateway is under load at a time. The load generator runs in the parent process.',
+      config.BENCH_TOPOLOGY === 'split'
+        ? 'Two child processes: one runs every subgraph, the other the Frontera gateway and the bare gateway (started with HUB_SERVICES, as a deployment on two cores would run them); both gateways call the same subgraph process, and only one gateway is under load at a time. CPU shows the stack as a whole and (gateways + subgraphs). The load generator runs in the parent process.'
+        : 'One child process runs every subgraph and both gateways (the Frontera gateway exactly as `npm start` runs it); only one gateway is under load at a time. The load generator runs in the parent process.',
       'Bare gateway: `new ApolloServer({ gateway: new ApolloGateway({ supergraphSdl, buildService }) })` on `startStandaloneServer`, all defaults; the only deviation is one static, pre-signed subgraph token per subgraph (hub admin for scenarios 1–2, an NCB border officer for 3; 300 s TTL, re-signed every 60 s by a timer), since the subgraphs answer only gateway-signed calls. Security links are stripped from its supergraph (`stripSecurityLinks`), as for the hub.',
       `Hub: a real bearer token from the local issuer and \`x-purpose\` on every request; JWT verification, @policy enforcement, per-subgraph signed tokens${auditStore ? ', one audit event committed per request' : ''} and the request log (level ${config.BENCH_LOG_LEVEL}, to ${path.relative(repoRoot, STACK_LOG)}). NODE_ENV=production for both gateways.`,
       'Direct: the operations subgraph called with a token signed as the gateway signs it (scenario 1 as the hub admin, scenario 3 as the officer): the ceiling for any gateway.',
@@ -267,6 +272,7 @@ async function main(): Promise<void> {
         connections: config.BENCH_CONNECTIONS,
         logLevel: config.BENCH_LOG_LEVEL,
         order: 'bare, hub, direct in each round',
+        topology: config.BENCH_TOPOLOGY,
       },
       notes,
       scenarios,

@@ -2,14 +2,15 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { openSync, closeSync } from 'node:fs';
 import path from 'node:path';
 import type { DatabaseServer } from '../hub/database';
-import type { BareIdentity, FromStack, LOG_LEVELS, ToStack } from './protocol';
+import type { BareIdentity, FromStack, LOG_LEVELS, StackServices, ToStack } from './protocol';
 
 type Reply<T extends FromStack['type']> = Extract<FromStack, { type: T }>;
 
 /** The forked stack under test, as the benchmark drives it. */
 export interface StackClient {
   pid: number;
-  gatewayUrl: string;
+  /** The Frontera gateway's URL, `null` in a process that runs only subgraphs. */
+  gatewayUrl: string | null;
   subgraphUrls: Record<string, string>;
   /** Starts a bare gateway acting as `identity` in the child; resolves to its URL. */
   startBare(identity: BareIdentity, organisation?: string): Promise<string>;
@@ -24,18 +25,64 @@ export interface StackClient {
   stop(timeoutMs?: number): Promise<void>;
 }
 
-/**
- * Forks bench/stack.ts with its output appended to `logFile` (so its request log costs what it
- * costs in production and never reaches the terminal) and waits until every server listens.
- */
-export async function startStack(options: {
+interface StackOptions {
   database: DatabaseServer;
   secretsDir: string;
   logLevel: (typeof LOG_LEVELS)[number];
   logFile: string;
   execArgv?: string[];
   startTimeoutMs?: number;
-}): Promise<StackClient> {
+}
+
+/** The stack under test as one or two processes: who runs the gateways and who runs the subgraphs. */
+export interface Stack {
+  /** Runs the Frontera gateway and the bare gateways. */
+  gateways: StackClient & { gatewayUrl: string };
+  /** Runs every subgraph (the same client as `gateways` in the single-process topology). */
+  subgraphs: StackClient;
+  /** Each distinct process once, for idle waits, CPU accounting and profiles. */
+  processes: { name: 'gateways' | 'subgraphs' | 'stack'; client: StackClient }[];
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the stack: `single`, one process running everything (as `npm start` does by default);
+ * `split`, the subgraphs in one process and the gateways in another (HUB_SERVICES), as a
+ * deployment on two cores runs them. Either way both gateways share the same processes.
+ */
+export async function startStacks(topology: 'single' | 'split', options: StackOptions): Promise<Stack> {
+  if (topology === 'single') {
+    const all = await startStack({ ...options, services: 'all' });
+    return { gateways: withGateway(all), subgraphs: all, processes: [{ name: 'stack', client: all }], stop: () => all.stop() };
+  }
+  const subgraphs = await startStack({ ...options, services: 'subgraphs' });
+  try {
+    const gateways = withGateway(await startStack({ ...options, services: 'gateways', subgraphUrls: subgraphs.subgraphUrls }));
+    return {
+      gateways,
+      subgraphs,
+      processes: [{ name: 'gateways', client: gateways }, { name: 'subgraphs', client: subgraphs }],
+      stop: async () => {
+        await gateways.stop();
+        await subgraphs.stop();
+      },
+    };
+  } catch (error) {
+    await subgraphs.stop();
+    throw error;
+  }
+}
+
+function withGateway(client: StackClient): StackClient & { gatewayUrl: string } {
+  if (!client.gatewayUrl) throw new Error('the stack process that should run the gateway has none');
+  return client as StackClient & { gatewayUrl: string };
+}
+
+/**
+ * Forks bench/stack.ts with its output appended to `logFile` (so its request log costs what it
+ * costs in production and never reaches the terminal) and waits until every server listens.
+ */
+async function startStack(options: StackOptions & { services: StackServices; subgraphUrls?: Record<string, string> }): Promise<StackClient> {
   const out = openSync(options.logFile, 'a');
   let child: ChildProcess;
   try {
@@ -93,7 +140,7 @@ export async function startStack(options: {
       clearTimeout(timer);
       resolve(message);
     };
-    child.send({ type: 'start', database, secretsDir: options.secretsDir, logLevel: options.logLevel } satisfies ToStack);
+    child.send({ type: 'start', database, secretsDir: options.secretsDir, logLevel: options.logLevel, services: options.services, subgraphUrls: options.subgraphUrls } satisfies ToStack);
   }).catch(async (error: unknown) => {
     child.kill('SIGKILL');
     throw error;

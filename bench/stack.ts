@@ -6,6 +6,7 @@ import { performance } from 'node:perf_hooks';
 import { loadConfig } from '../hub/config';
 import { createLogger } from '../hub/logger';
 import { startHub, type RunningHub } from '../hub/runtime';
+import { catalog } from '../subgraphs/catalog';
 import { loadSecrets } from '../hub/secrets';
 import { loadOrCreateHubInternalKey } from '../gateway/identity';
 import { SUPERGRAPH_PATH } from '../gateway/server';
@@ -15,9 +16,10 @@ import { BENCH_PURPOSE, borderOfficer, HUB_ADMIN, principalOf } from './identiti
 import type { FromStack, ToStack } from './protocol';
 
 /**
- * The stack under test, forked by run.ts so the load generator never shares its event loop: every
- * subgraph and the Frontera gateway (startHub, as `npm start` runs them: one process), plus bare
- * gateways on demand, all on free ports of 127.0.0.1. Driven over IPC (protocol.ts).
+ * One process of the stack under test, forked by run.ts so the load generator never shares its
+ * event loop. It runs, through startHub as `npm start` does, every subgraph, or the Frontera
+ * gateway plus the bare gateways (started on demand), or all of them, on free ports of 127.0.0.1.
+ * Driven over IPC (protocol.ts).
  */
 
 const send = (message: FromStack) => process.send?.(message);
@@ -37,8 +39,8 @@ async function start(message: Extract<ToStack, { type: 'start' }>): Promise<void
     NODE_ENV: 'production',
     HOST: '127.0.0.1',
     PUBLIC_HOST: '127.0.0.1',
-    HUB_SERVICES: 'all',
-    SUBGRAPH_URLS: '',
+    HUB_SERVICES: { all: 'all', subgraphs: catalog.map((d) => d.name).join(','), gateways: 'gateway' }[message.services],
+    SUBGRAPH_URLS: Object.entries(message.subgraphUrls ?? {}).map(([name, url]) => `${name}=${url}`).join(','),
     SEED: 'false',
     LOCAL_ISSUER: 'true',
     LOG_LEVEL: message.logLevel,
@@ -47,18 +49,18 @@ async function start(message: Extract<ToStack, { type: 'start' }>): Promise<void
   const log = createLogger(config.LOG_LEVEL);
   const database = { ...message.database, stop: async () => undefined };
   hub = await startHub(config, database, loadSecrets(config.SECRETS_DIR), log, { ephemeralPorts: true });
-  const subgraphUrls = Object.fromEntries([...hub.subgraphs].map(([name, { url }]) => [name, url]));
+  const subgraphUrls = message.subgraphUrls ?? Object.fromEntries([...hub.subgraphs].map(([name, { url }]) => [name, url]));
   const internalKey = await loadOrCreateHubInternalKey(config.SECRETS_DIR);
   const supergraphSdl = readFileSync(SUPERGRAPH_PATH, 'utf8');
 
-  handlers.bare = async ({ id, identity, organisation }) => {
+  if (message.services !== 'subgraphs') handlers.bare = async ({ id, identity, organisation }) => {
     if (identity === 'officer' && !organisation) throw new Error('a bare gateway acting as an officer needs the officer\'s organisation');
     const caller = identity === 'admin' ? HUB_ADMIN : borderOfficer(organisation!);
     const bare = await startBareGateway({ supergraphSdl, subgraphUrls, internalKey, principal: principalOf(caller), purpose: BENCH_PURPOSE });
     bares.push(bare);
     send({ type: 'bare', id, url: bare.url });
   };
-  send({ type: 'ready', gatewayUrl: hub.gatewayUrl!, subgraphUrls, pid: process.pid });
+  send({ type: 'ready', gatewayUrl: hub.gatewayUrl, subgraphUrls, pid: process.pid });
 }
 
 const post = <T>(session: Session, method: string, params?: object) =>
