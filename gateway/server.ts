@@ -6,7 +6,7 @@ import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import { ApolloGateway, RemoteGraphQLDataSource } from '@apollo/gateway';
-import type { Fetcher, FetcherResponse } from '@apollo/utils.fetcher';
+import type { FetcherResponse } from '@apollo/utils.fetcher';
 import { GraphQLError } from 'graphql';
 import { repoRoot, type Config } from '../hub/config';
 import type { HubSecurity } from '../hub/security';
@@ -22,6 +22,7 @@ import { formatGatewayError } from './errors';
 import { introspectionPlugin } from './introspection';
 import { documentLimits, limitsFromConfig, operationLimitsPlugin } from './limits';
 import { loadTrustedDocuments, requestedDocumentHash, trustedDocumentsPlugin, type TrustedDocumentContext } from './trusted-documents';
+import { subgraphFetcher } from './subgraph-fetch';
 import { sendJson, serveGraphQL, type HttpService } from '../hub/http';
 import type { Logger } from '../hub/logger';
 
@@ -55,9 +56,6 @@ function requestIdOf(req: IncomingMessage): string {
   const header = req.headers['x-request-id'];
   return typeof header === 'string' && /^[\w.-]{1,64}$/.test(header) ? header : randomUUID();
 }
-
-/** Node's fetch keeps connections to subgraphs alive, so a request never pays a TCP handshake. */
-const keepAliveFetch = fetch as unknown as Fetcher;
 
 /**
  * Forwards the request id so one request can be followed across subgraph logs, and turns a
@@ -167,6 +165,7 @@ export async function createGatewayServer(
   const { verifier, internalKey } = options.security;
   const rules = loadAccessRules(supergraphSdl);
   const mintSubgraphToken = subgraphTokenMinter(internalKey);
+  const fetcher = subgraphFetcher();
   const limits = limitsFromConfig(config);
   const documents = documentLimits(limits, { blockFieldSuggestions: production });
   const trusted = config.TRUSTED_DOCUMENTS === 'enforce' ? loadTrustedDocuments(config.TRUSTED_DOCUMENTS_DIR, { maxTokens: limits.maxTokens }) : null;
@@ -188,7 +187,7 @@ export async function createGatewayServer(
     buildService: ({ name, url }) => {
       const target = options.subgraphUrls[name] ?? url;
       if (!target) throw new Error(`no URL for subgraph ${name}: set SUBGRAPH_URLS=${name}=http://host:port/graphql`);
-      return new SubgraphDataSource(name, mintSubgraphToken, { url: target, fetcher: keepAliveFetch });
+      return new SubgraphDataSource(name, mintSubgraphToken, { url: target, fetcher });
     },
   });
   const apollo = new ApolloServer<GatewayContext>({
