@@ -3,6 +3,9 @@ import { z } from 'zod';
 import { repoRoot } from '../hub/config';
 import { LOG_LEVELS } from './protocol';
 
+/** Ids of the benchmark's scenarios, in the order they run. */
+export const SCENARIO_IDS = ['one-subgraph', 'join', 'screen'];
+
 const seconds = (min: number, max: number) => z.coerce.number().min(min).max(max);
 const port = z.coerce.number().int().min(1024).max(65535);
 
@@ -28,6 +31,12 @@ const schema = z.object({
     .transform((v) => v === 'true'),
   /** Log level of the stack under test (default `info`, as in production; lines go to a file, not to the terminal). */
   BENCH_LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
+  /** Scenarios to run, comma-separated ids (default all: `one-subgraph,join,screen`); for quick iterations on one. */
+  BENCH_SCENARIOS: z
+    .string()
+    .default('one-subgraph,join,screen')
+    .transform((value) => value.split(',').map((id) => id.trim()).filter(Boolean))
+    .refine((ids) => ids.length > 0 && ids.every((id) => SCENARIO_IDS.includes(id)), `must be a comma-separated list of ${SCENARIO_IDS.join(', ')}`),
   /** PostgreSQL server to use instead of the embedded one; the benchmark uses its own `frontera_bench` database there. */
   DATABASE_URL: z.preprocess(
     (v) => (v === '' ? undefined : v),

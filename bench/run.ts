@@ -196,7 +196,7 @@ async function main(): Promise<void> {
     const scenarios: ScenarioResult[] = [];
     const run = (target: Target, workload: Workload, seconds: number, name: TargetName) =>
       measure(target, workload, { seconds, connections: config.BENCH_CONNECTIONS, probes: name === 'hub' ? probes : noAudit, cpu });
-    for (const plan of plans) {
+    for (const plan of plans.filter((p) => config.BENCH_SCENARIOS.includes(p.id))) {
       say(`\n${plan.title}`);
       if (config.BENCH_WARMUP_SECONDS > 0) {
         for (const t of plan.targets) await run(await t.target(), plan.workload, config.BENCH_WARMUP_SECONDS, t.name);
