@@ -1,10 +1,12 @@
 import { createHash } from 'node:crypto';
 import type { ApolloServerPlugin } from '@apollo/server';
-import { GraphQLError, Kind, parse, print, type DocumentNode } from 'graphql';
+import { GraphQLError, Kind, parse, print, type DocumentNode, type GraphQLSchema } from 'graphql';
 import {
   applyDeniedNulls,
   applyMode,
   authorizeOperation,
+  decisionCacheKey,
+  documentClaims,
   extractAccessRules,
   type AccessRequirement,
   type AccessRules,
@@ -12,6 +14,7 @@ import {
   type AuthorizationMode,
 } from './authorization';
 import type { Logger } from '../hub/logger';
+import { perDocument, perDocumentAnd } from './document-cache';
 import { decidePolicy, unknownPolicies, type PolicyInput } from './policies';
 
 /** What the access layer decided for one request, kept for the audit event and the response. */
@@ -30,6 +33,12 @@ export interface AccessContext extends PolicyInput {
 }
 
 const ROOT_TYPES = new Set(['Query', 'Mutation']);
+
+/** An authorization result with the query hash of its filtered document (`null` when nothing was removed). */
+interface AuthorizationVerdict {
+  result: ReturnType<typeof authorizeOperation>;
+  queryHash: string | null;
+}
 const AUTHENTICATED_ONLY: AccessRequirement = { authenticated: true, scopes: null, policies: null };
 
 /**
@@ -64,18 +73,24 @@ export function loadAccessRules(supergraphSdl: string): AccessRules {
  * `UNAUTHORIZED_FIELD_OR_TYPE` error each.
  */
 export function accessControlPlugin<Context extends AccessContext>(rules: AccessRules, mode: AuthorizationMode, log: Logger): ApolloServerPlugin<Context> {
+  // One policy pass per document shape: the verdict depends only on the document, the operation
+  // and the claims `documentClaims` lists, so callers and requests that agree on those share it.
+  const claimsOf = perDocument((document: DocumentNode, schema: GraphQLSchema) => documentClaims(rules, schema, document));
+  const verdicts = perDocumentAnd((_document: DocumentNode, _key: string, judge: () => AuthorizationVerdict) => judge(), 256);
   return {
     async requestDidStart() {
       return {
         async didResolveOperation(requestContext) {
           const context = requestContext.contextValue;
           const input: PolicyInput = { principal: context.principal, purpose: context.purpose };
-          const result = authorizeOperation(rules, requestContext.schema, requestContext.document, requestContext.operationName, requestContext.request.variables, {
-            authenticated: context.principal !== null,
-            scopes: context.principal?.scopes ?? [],
-            policies: (name) => decidePolicy(name, input),
+          const caller = { authenticated: context.principal !== null, scopes: context.principal?.scopes ?? [], policies: (name: string) => decidePolicy(name, input) };
+          const { schema, document, operationName, request } = requestContext;
+          const key = JSON.stringify([operationName ?? null, decisionCacheKey(claimsOf(document, schema), caller, request.variables)]);
+          const verdict = verdicts(document, key, () => {
+            const result = authorizeOperation(rules, schema, document, operationName, request.variables, caller);
+            return { result, queryHash: result.document === document ? null : createHash('sha256').update(print(result.document)).digest('hex') };
           });
-          const decision = applyMode(mode, result);
+          const decision = applyMode(mode, verdict.result);
           context.access = { original: requestContext.document, denied: decision.denied, errors: decision.errors, nullDenied: decision.nullDenied, rejected: decision.rejected };
           if (mode === 'dry-run' && decision.denied.length) {
             log.info({ paths: decision.denied.map((d) => ({ path: d.path.join('.'), rule: d.rule })) }, 'dry-run: these fields would be denied');
@@ -86,11 +101,11 @@ export function accessControlPlugin<Context extends AccessContext>(rules: Access
               extensions: { code: 'UNAUTHORIZED_FIELD_OR_TYPE', paths, http: { status: 403 } },
             });
           }
-          if (decision.document && decision.document !== requestContext.document) {
+          if (decision.document && decision.document !== document && verdict.queryHash) {
             // The gateway caches query plans by queryHash: the filtered document must have its own.
             const mutable = requestContext as { document: typeof decision.document; queryHash: string };
             mutable.document = decision.document;
-            mutable.queryHash = createHash('sha256').update(print(decision.document)).digest('hex');
+            mutable.queryHash = verdict.queryHash;
           }
         },
         async willSendResponse({ contextValue, response }) {

@@ -62,6 +62,26 @@ describe('field-level rules declared in the schema', () => {
     expect(unauthorizedPaths(body.errors)).toEqual(['checkpoints.edges.node.location']);
   });
 
+  test('a verdict is reused only by requests that agree on what it depends on (caller, purpose, @include variables)', async () => {
+    const query = `query Places($withPlace: Boolean!) { checkpoints(first: 2) { edges { node { name location @include(if: $withPlace) { place } } } } }`;
+    const hits = `{ hits(first: 1) { edges { node { id } } } }`;
+    const [denied, skipped, cleared, deniedAgain, withPurpose, withoutPurpose] = await Promise.all([
+      t.query(query, { withPlace: true }, { as: officialOnly }),
+      t.query(query, { withPlace: false }, { as: officialOnly }),
+      t.query(query, { withPlace: true }, { as: callers.officerTha }),
+      t.query(query, { withPlace: true }, { as: officialOnly }),
+      t.query(hits, {}, { as: callers.officerTha }),
+      t.query(hits, {}, { as: callers.officerTha, purpose: null }),
+    ]);
+    expect(unauthorizedPaths(denied.body.errors)).toEqual(['checkpoints.edges.node.location']);
+    expect(skipped.body.errors).toBeUndefined();
+    expect(cleared.body.errors).toBeUndefined();
+    expect(cleared.body.data.checkpoints.edges[0].node.location.place).toEqual(expect.any(String));
+    expect(unauthorizedPaths(deniedAgain.body.errors)).toEqual(['checkpoints.edges.node.location']);
+    expect(withPurpose.body.errors).toBeUndefined();
+    expect(unauthorizedPaths(withoutPurpose.body.errors)).toEqual(['hits.edges.node']);
+  });
+
   test('hits need a role and a declared purpose', async () => {
     const query = `{ hits(first: 5) { edges { node { id } } } }`;
     const liaison = await t.query(query, {}, { as: callers.wcoLiaison });
