@@ -11,7 +11,7 @@ import { GraphQLError } from 'graphql';
 import { repoRoot, type Config } from '../hub/config';
 import type { HubSecurity } from '../hub/security';
 import { accessControlPlugin, loadAccessRules, type AccessContext } from './access-control';
-import { accessLogPlugin, answeredEvent, auditUnavailable, isLogged, refusedEvent, startEvent, type AuditedContext } from './audit/access-log';
+import { accessLogPlugin, answeredEvent, auditUnavailable, isLogged, refusedEvent, requestIdOf, startEvent, type AuditedContext } from './audit/access-log';
 import type { AccessEvent, ReturnedRecord } from './audit/event';
 import type { AuditWriter } from './audit/writer';
 import { RECORDS_EXTENSION } from '../subgraphs/shared/records';
@@ -50,11 +50,6 @@ function unauthenticated(reason: string): GraphQLError {
 }
 
 export const SUPERGRAPH_PATH = path.join(repoRoot, 'schema', 'supergraph.graphql');
-
-function requestIdOf(req: IncomingMessage): string {
-  const header = req.headers['x-request-id'];
-  return typeof header === 'string' && /^[\w.-]{1,64}$/.test(header) ? header : randomUUID();
-}
 
 /** Node's fetch keeps connections to subgraphs alive, so a request never pays a TCP handshake. */
 const keepAliveFetch = fetch as unknown as Fetcher;
