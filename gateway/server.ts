@@ -51,8 +51,25 @@ function unauthenticated(reason: string): GraphQLError {
 
 export const SUPERGRAPH_PATH = path.join(repoRoot, 'schema', 'supergraph.graphql');
 
-/** Node's fetch keeps connections to subgraphs alive, so a request never pays a TCP handshake. */
-const keepAliveFetch = fetch as unknown as Fetcher;
+/** Error code of a subgraph call that got no answer within SUBGRAPH_TIMEOUT_MS. */
+export const SUBGRAPH_TIMEOUT = 'SUBGRAPH_TIMEOUT';
+
+/**
+ * Node's fetch keeps connections to subgraphs alive, so a request never pays a TCP handshake; each
+ * call is aborted after `timeoutMs`, so a stuck subgraph fails its part of the answer instead of
+ * holding the client (and the audit event) forever.
+ */
+function subgraphFetch(subgraph: string, timeoutMs: number): Fetcher {
+  return (async (url: string, init?: RequestInit) => {
+    try {
+      return await fetch(url, { ...init, signal: init?.signal ? AbortSignal.any([init.signal, AbortSignal.timeout(timeoutMs)]) : AbortSignal.timeout(timeoutMs) });
+    } catch (error) {
+      if ((error as Error).name !== 'TimeoutError') throw error;
+      // @apollo/gateway hands a GraphQLError to the client as it is, with its code.
+      throw new GraphQLError(`The ${subgraph} service did not answer within ${timeoutMs} ms; retry later`, { extensions: { code: SUBGRAPH_TIMEOUT } });
+    }
+  }) as unknown as Fetcher;
+}
 
 /**
  * Forwards the request id so one request can be followed across subgraph logs, and turns a
@@ -186,7 +203,7 @@ export async function createGatewayServer(
     buildService: ({ name, url }) => {
       const target = options.subgraphUrls[name] ?? url;
       if (!target) throw new Error(`no URL for subgraph ${name}: set SUBGRAPH_URLS=${name}=http://host:port/graphql`);
-      return new SubgraphDataSource(name, internalKey, { url: target, fetcher: keepAliveFetch });
+      return new SubgraphDataSource(name, internalKey, { url: target, fetcher: subgraphFetch(name, config.SUBGRAPH_TIMEOUT_MS) });
     },
   });
   const apollo = new ApolloServer<GatewayContext>({
@@ -220,6 +237,7 @@ export async function createGatewayServer(
     host: config.HOST,
     port: options.port,
     maxBodyBytes: config.MAX_BODY_BYTES,
+    requestTimeoutMs: config.REQUEST_TIMEOUT_MS,
     context: async (req, request) => {
       const startedAt = performance.now();
       const requestId = requestIdOf(req);

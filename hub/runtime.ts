@@ -141,6 +141,8 @@ export async function startHub(
         port,
         production: config.NODE_ENV === 'production',
         log,
+        maxBodyBytes: config.SUBGRAPH_MAX_BODY_BYTES,
+        requestTimeoutMs: config.REQUEST_TIMEOUT_MS,
       });
       running.push({ definition, orm, service });
     }

@@ -509,6 +509,8 @@ describe('the audit subgraph', () => {
       port: 0,
       production: false,
       log,
+      maxBodyBytes: config.SUBGRAPH_MAX_BODY_BYTES,
+      requestTimeoutMs: config.REQUEST_TIMEOUT_MS,
     });
   });
 

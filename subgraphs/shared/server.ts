@@ -25,6 +25,10 @@ export interface SubgraphServerOptions {
   port: number;
   production: boolean;
   log: Logger;
+  /** Largest request body read, in bytes (`SUBGRAPH_MAX_BODY_BYTES`). */
+  maxBodyBytes: number;
+  /** Longest a client may take to send a request (`REQUEST_TIMEOUT_MS`). */
+  requestTimeoutMs: number;
 }
 
 /** What a subgraph knows of a request before answering it: when it arrived and whether the gateway signed it. */
@@ -110,7 +114,8 @@ export async function startSubgraph(definition: SubgraphDefinition<any>, options
   return serveGraphQL(apollo, {
     host: options.host,
     port: options.port,
-    maxBodyBytes: 1_000_000,
+    maxBodyBytes: options.maxBodyBytes,
+    requestTimeoutMs: options.requestTimeoutMs,
     async context(req) {
       const caller = await arrival(req).caller;
       // Refused here, recorded by onErrorAnswer before the 401 leaves.
