@@ -6,8 +6,9 @@ import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import { ApolloGateway, RemoteGraphQLDataSource } from '@apollo/gateway';
+import { Supergraph } from '@apollo/federation-internals';
 import type { Fetcher, FetcherResponse } from '@apollo/utils.fetcher';
-import { GraphQLError } from 'graphql';
+import { GraphQLError, type GraphQLSchema } from 'graphql';
 import { repoRoot, type Config } from '../hub/config';
 import type { HubSecurity } from '../hub/security';
 import { accessControlPlugin, loadAccessRules, type AccessContext } from './access-control';
@@ -146,6 +147,11 @@ async function subgraphsReady(urls: Record<string, string>, internalKey: HubInte
   return failures;
 }
 
+/** The schema clients query, derived from the supergraph as `@apollo/gateway` derives it. */
+function apiSchemaOf(supergraphSdl: string): GraphQLSchema {
+  return Supergraph.build(stripSecurityLinks(supergraphSdl)).apiSchema().toGraphQLJSSchema();
+}
+
 /** One structured log line per request: what ran, how long, how it ended; never variables. */
 function requestLog(log: Logger): ApolloServerPlugin<GatewayContext> {
   return {
@@ -184,7 +190,7 @@ export async function createGatewayServer(
   const rules = loadAccessRules(supergraphSdl);
   const limits = limitsFromConfig(config);
   const documents = documentLimits(limits, { blockFieldSuggestions: production });
-  const trusted = config.TRUSTED_DOCUMENTS === 'enforce' ? loadTrustedDocuments(config.TRUSTED_DOCUMENTS_DIR, { maxTokens: limits.maxTokens }) : null;
+  const trusted = config.TRUSTED_DOCUMENTS === 'enforce' ? loadTrustedDocuments(config.TRUSTED_DOCUMENTS_DIR, { schema: apiSchemaOf(supergraphSdl), limits }) : null;
   if (trusted) log.info({ clients: trusted.clients() }, 'trusted documents enforced');
   /** Each request's event from the moment its context is built, for answers Apollo gives outside the pipeline. */
   const eventsByRequest = new WeakMap<IncomingMessage, { event: AccessEvent; startedAt: number }>();

@@ -220,6 +220,20 @@ describe('trusted documents', () => {
     expect(event.documentHash).toBe(sent.query ? sha(sent.query) : (sent.extensions?.persistedQuery?.sha256Hash ?? null));
   });
 
+  test('a manifest with an operation that could never run stops start-up, naming the file, the operation and the first error', async () => {
+    const badDir = mkdtempSync(path.join(os.tmpdir(), 'frontera-trusted-bad-'));
+    try {
+      const good = web.operations;
+      const bad = `query Stale { operations(first: 2) { edges { node { code nickname } } } }`;
+      writeFileSync(path.join(badDir, 'frontera-web.json'), JSON.stringify(manifest({ Operations: good, Stale: bad })));
+      await expect(startTestHub({ TRUSTED_DOCUMENTS: 'enforce', TRUSTED_DOCUMENTS_DIR: badDir })).rejects.toThrow(
+        `frontera-web.json: operations[1] (Stale), id ${sha(bad)}: does not validate against the API schema: Cannot query field "nickname" on type "Operation".`,
+      );
+    } finally {
+      rmSync(badDir, { recursive: true, force: true });
+    }
+  });
+
   test('a refused registration attempt leaves nothing behind: the hash still does not resolve', async () => {
     const query = `{ participants(first: 100) { edges { node { fullName } } } }`;
     const persistedQuery = { version: 1, sha256Hash: sha(query) };
