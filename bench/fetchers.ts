@@ -1,6 +1,6 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { subgraphFetcher } from '../gateway/subgraph-fetch';
+import { subgraphFetchers } from '../gateway/subgraph-fetch';
 
 /**
  * `npm run bench:fetch`: the gateway's subgraph fetcher against Node's global fetch, side by side
@@ -27,7 +27,7 @@ async function main(): Promise<void> {
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`;
   const init = { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ operations(first: 5) { edges { node { code } } } }' }) };
   const fetchers: Record<string, (url: string, init: object) => Promise<{ json(): Promise<unknown> }>> = {
-    'gateway subgraphFetcher (node-fetch, keep-alive agent)': subgraphFetcher() as never,
+    'gateway subgraph fetcher (node-fetch, keep-alive agent)': subgraphFetchers(10_000)('bench') as never,
     "Node's global fetch (undici)": fetch as never,
   };
   for (let round = 1; round <= ROUNDS; round += 1) {

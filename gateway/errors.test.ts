@@ -19,6 +19,12 @@ describe('in production', () => {
     );
   });
 
+  test('a subgraph timeout keeps its code and names no service', () => {
+    expect(production(error('The frontex service did not answer within 10000 ms; retry later', { code: 'SUBGRAPH_TIMEOUT' }), null)).toEqual(
+      expect.objectContaining({ message: 'A service behind the gateway did not answer in time; retry later', extensions: { code: 'SUBGRAPH_TIMEOUT' } }),
+    );
+  });
+
   test('an unknown code becomes INTERNAL_SERVER_ERROR; no code at all too', () => {
     expect(production(error('ECONNREFUSED 10.0.0.7:5432', { code: 'ECONNREFUSED' }), null).extensions).toEqual({ code: 'INTERNAL_SERVER_ERROR' });
     expect(production(error('boom'), null)).toMatchObject({ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } });

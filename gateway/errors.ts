@@ -31,6 +31,7 @@ const INTERNAL_MESSAGES: Record<string, string> = {
   INTERNAL_SERVER_ERROR: 'Internal server error',
   SUBGRAPH_ERROR: 'A service behind the gateway failed; retry later',
   DOWNSTREAM_SERVICE_ERROR: 'A service behind the gateway failed; retry later',
+  SUBGRAPH_TIMEOUT: 'A service behind the gateway did not answer in time; retry later',
 };
 
 const TOKEN_LIMIT = /^Syntax Error: Document contains more th(?:an|at) \d+ tokens/;

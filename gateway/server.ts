@@ -6,12 +6,13 @@ import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import { ApolloGateway, RemoteGraphQLDataSource } from '@apollo/gateway';
+import { Supergraph } from '@apollo/federation-internals';
 import type { FetcherResponse } from '@apollo/utils.fetcher';
-import { GraphQLError } from 'graphql';
+import { GraphQLError, type GraphQLSchema } from 'graphql';
 import { repoRoot, type Config } from '../hub/config';
 import type { HubSecurity } from '../hub/security';
 import { accessControlPlugin, loadAccessRules, type AccessContext } from './access-control';
-import { accessLogPlugin, answeredEvent, auditUnavailable, isLogged, refusedEvent, startEvent, type AuditedContext } from './audit/access-log';
+import { accessLogPlugin, answeredEvent, auditUnavailable, isLogged, refusedEvent, requestIdOf, startEvent, type AuditedContext } from './audit/access-log';
 import type { AccessEvent, ReturnedRecord } from './audit/event';
 import type { AuditWriter } from './audit/writer';
 import { RECORDS_EXTENSION } from '../subgraphs/shared/records';
@@ -22,7 +23,7 @@ import { formatGatewayError } from './errors';
 import { introspectionPlugin } from './introspection';
 import { documentLimits, limitsFromConfig, operationLimitsPlugin } from './limits';
 import { loadTrustedDocuments, requestedDocumentHash, trustedDocumentsPlugin, type TrustedDocumentContext } from './trusted-documents';
-import { subgraphFetcher } from './subgraph-fetch';
+import { subgraphFetchers } from './subgraph-fetch';
 import { sendJson, serveGraphQL, type HttpService } from '../hub/http';
 import type { Logger } from '../hub/logger';
 
@@ -51,11 +52,6 @@ function unauthenticated(reason: string): GraphQLError {
 }
 
 export const SUPERGRAPH_PATH = path.join(repoRoot, 'schema', 'supergraph.graphql');
-
-function requestIdOf(req: IncomingMessage): string {
-  const header = req.headers['x-request-id'];
-  return typeof header === 'string' && /^[\w.-]{1,64}$/.test(header) ? header : randomUUID();
-}
 
 /**
  * Forwards the request id so one request can be followed across subgraph logs, and turns a
@@ -128,6 +124,11 @@ async function subgraphsReady(urls: Record<string, string>, internalKey: HubInte
   return failures;
 }
 
+/** The schema clients query, derived from the supergraph as `@apollo/gateway` derives it. */
+function apiSchemaOf(supergraphSdl: string): GraphQLSchema {
+  return Supergraph.build(stripSecurityLinks(supergraphSdl)).apiSchema().toGraphQLJSSchema();
+}
+
 /** One structured log line per request: what ran, how long, how it ended; never variables. */
 function requestLog(log: Logger): ApolloServerPlugin<GatewayContext> {
   return {
@@ -165,10 +166,10 @@ export async function createGatewayServer(
   const { verifier, internalKey } = options.security;
   const rules = loadAccessRules(supergraphSdl);
   const mintSubgraphToken = subgraphTokenMinter(internalKey);
-  const fetcher = subgraphFetcher();
+  const fetcherFor = subgraphFetchers(config.SUBGRAPH_TIMEOUT_MS);
   const limits = limitsFromConfig(config);
   const documents = documentLimits(limits, { blockFieldSuggestions: production });
-  const trusted = config.TRUSTED_DOCUMENTS === 'enforce' ? loadTrustedDocuments(config.TRUSTED_DOCUMENTS_DIR, { maxTokens: limits.maxTokens }) : null;
+  const trusted = config.TRUSTED_DOCUMENTS === 'enforce' ? loadTrustedDocuments(config.TRUSTED_DOCUMENTS_DIR, { schema: apiSchemaOf(supergraphSdl), limits }) : null;
   if (trusted) log.info({ clients: trusted.clients() }, 'trusted documents enforced');
   /** Each request's event from the moment its context is built, for answers Apollo gives outside the pipeline. */
   const eventsByRequest = new WeakMap<IncomingMessage, { event: AccessEvent; startedAt: number }>();
@@ -187,7 +188,7 @@ export async function createGatewayServer(
     buildService: ({ name, url }) => {
       const target = options.subgraphUrls[name] ?? url;
       if (!target) throw new Error(`no URL for subgraph ${name}: set SUBGRAPH_URLS=${name}=http://host:port/graphql`);
-      return new SubgraphDataSource(name, mintSubgraphToken, { url: target, fetcher });
+      return new SubgraphDataSource(name, mintSubgraphToken, { url: target, fetcher: fetcherFor(name) });
     },
   });
   const apollo = new ApolloServer<GatewayContext>({
@@ -221,6 +222,7 @@ export async function createGatewayServer(
     host: config.HOST,
     port: options.port,
     maxBodyBytes: config.MAX_BODY_BYTES,
+    requestTimeoutMs: config.REQUEST_TIMEOUT_MS,
     context: async (req, request) => {
       const startedAt = performance.now();
       const requestId = requestIdOf(req);

@@ -1,9 +1,17 @@
 import { createHash } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { HeaderMap, type HTTPGraphQLRequest } from '@apollo/server';
+import { buildSchema } from 'graphql';
+import { loadConfig, repoRoot } from '../hub/config';
+import { limitsFromConfig } from './limits';
 import { loadTrustedDocuments, TrustedDocumentsError } from './trusted-documents';
+
+// The committed API schema is what the gateway derives from the supergraph (schema:check keeps them equal).
+const schema = buildSchema(readFileSync(path.join(repoRoot, 'schema', 'api-contract.graphql'), 'utf8'));
+/** The default limits, with a token limit small enough to exceed in a test. */
+const limits = { ...limitsFromConfig(loadConfig({})), maxTokens: 100 };
 
 const sha = (text: string) => createHash('sha256').update(text).digest('hex');
 const operations = `query Operations { operations(first: 2) { edges { node { code } } } }`;
@@ -20,7 +28,7 @@ const write = (file: string, text: string) => writeFileSync(path.join(dir, file)
 const post = (body: unknown): HTTPGraphQLRequest => ({ method: 'POST', headers: new HeaderMap(), search: '', body });
 const problemsOf = () => {
   try {
-    loadTrustedDocuments(dir, { maxTokens: 100 });
+    loadTrustedDocuments(dir, { schema, limits });
   } catch (error) {
     expect(error).toBeInstanceOf(TrustedDocumentsError);
     return (error as TrustedDocumentsError).problems;
@@ -46,6 +54,40 @@ test('every problem of every manifest is reported at once', () => {
   expect(problems).toMatch(/huge\.json: .*within MAX_TOKENS \(100\)/);
 });
 
+test('an operation that could never run stops start-up, named with its file, name and id and the first reason', () => {
+  const cases: [name: string, body: string, reason: RegExp][] = [
+    ['UnknownField', `query UnknownField { operationz(first: 2) { edges { node { code } } } }`, /does not validate against the API schema: Cannot query field "operationz" on type "Query"/],
+    ['WrongArgument', `query WrongArgument($c: Int) { operation(code: $c) { code } }`, /does not validate against the API schema: Variable "\$c" of type "Int" used in position expecting type "String"/],
+    ['TooDeep', `query TooDeep { operations(first: 1) { edges { node { checkpoints { deployments { checkpoint { deployments { checkpoint { deployments { checkpoint { deployments { checkpoint { id } } } } } } } } } } } } }`, /depth limit of 12 exceeded/],
+    ['TooManyAliases', `query TooManyAliases { operations(first: 1) { edges { node { ${Array.from({ length: 31 }, (_, i) => `a${i}: code`).join(' ')} } } } }`, /Aliases limit of 30 exceeded, found 31/],
+    ['HugePage', `query HugePage { operations(first: 1000) { edges { node { code } } } }`, /first must be between 1 and 100; got 1000 \(Query.operations\)/],
+    ['NulLiteral', `query NulLiteral { operation(code: "a\\u0000") { code } }`, /string literal contains NUL/],
+  ];
+  write('web.json', manifest(cases.map(([name, body]) => entry(body, { name }))));
+  const problems = (() => {
+    try {
+      loadTrustedDocuments(dir, { schema, limits: { ...limits, maxTokens: 3000 } });
+    } catch (error) {
+      expect(error).toBeInstanceOf(TrustedDocumentsError);
+      return (error as TrustedDocumentsError).problems;
+    }
+    throw new Error('expected the manifest to be refused');
+  })();
+  expect(problems).toHaveLength(cases.length);
+  cases.forEach(([name, body, reason], i) => {
+    expect(problems[i]).toContain(`web.json: operations[${i}] (${name}), id ${sha(body)}: `);
+    expect(problems[i]).toMatch(reason);
+  });
+});
+
+test('the cost counts literal page sizes, and variable ones at 1: an operation that can run with small pages is accepted', () => {
+  const nested = (first: string) => `query Nested${first.startsWith('$') ? `(${first}: Int!)` : ''} { operations(first: ${first}) { edges { node { trainingSessions { enrollments { participant { checkpoint { deployments { operation { checkpoints { name } } } } } } } } } } }`;
+  write('web.json', manifest([entry(nested('$n'), { name: 'Nested' })]));
+  expect(loadTrustedDocuments(dir, { schema, limits: { ...limits, maxTokens: 3000 } }).clients()).toEqual(['web']);
+  write('web.json', manifest([entry(nested('100'), { name: 'Nested' })]));
+  expect(() => loadTrustedDocuments(dir, { schema, limits: { ...limits, maxTokens: 3000 } })).toThrow(/operations\[0\] \(Nested\), id [0-9a-f]{64}: cost limit of 500000 exceeded, found \d+/);
+});
+
 test('a missing or empty folder stops start-up', () => {
   expect(problemsOf()).toEqual([expect.stringMatching(/holds no <client name>\.json manifest/)]);
   rmSync(dir, { recursive: true });
@@ -55,7 +97,7 @@ test('a missing or empty folder stops start-up', () => {
 describe('admission', () => {
   const admit = (client: string | undefined, request: HTTPGraphQLRequest) => {
     write('web.json', manifest([entry(operations)]));
-    return loadTrustedDocuments(dir, { maxTokens: 100 }).admit(client, request);
+    return loadTrustedDocuments(dir, { schema, limits }).admit(client, request);
   };
 
   test('by id, by exact text, by text laid out differently, by GET', () => {

@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { ApolloServerPlugin, BaseContext, HTTPGraphQLRequest } from '@apollo/server';
-import { GraphQLError, parse, print } from 'graphql';
+import { GraphQLError, Kind, parse, print, specifiedRules, validate, type DocumentNode, type GraphQLSchema, type OperationDefinitionNode, type ValidationRule } from 'graphql';
+import { documentLimits, inputProblem, operationCost, type OperationLimits } from './limits';
 
 /** One operation of an Apollo persisted-query manifest. */
 export interface TrustedOperation {
@@ -48,7 +49,37 @@ function normalise(body: string, maxTokens: number): string | null {
   }
 }
 
-function checkManifest(file: string, raw: unknown, maxTokens: number): { operations: TrustedOperation[]; problems: string[] } {
+/** What a manifest entry is checked against: the API schema clients query and the operation limits. */
+interface ManifestCheck {
+  schema: GraphQLSchema;
+  limits: OperationLimits;
+  rules: readonly ValidationRule[];
+}
+
+/**
+ * The first reason `document` could never run at the gateway, or `null`: it does not validate
+ * against the API schema or breaks a document limit (depth, aliases, directives, root fields), a
+ * string literal is unstorable, a literal `first` is outside 1…MAX_PAGE_SIZE, or it costs more
+ * than MAX_COST even with every page size taken from a variable at 1 (the cost with the
+ * variables a client actually sends is checked per request, as for any document).
+ */
+function unrunnable(document: DocumentNode, check: ManifestCheck): string | null {
+  const [invalid] = validate(check.schema, document, check.rules);
+  if (invalid) return `does not validate against the API schema: ${invalid.message}`;
+  const literal = inputProblem(document, undefined);
+  if (literal) return literal;
+  for (const operation of document.definitions.filter((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION)) {
+    const smallest = Object.fromEntries((operation.variableDefinitions ?? []).map((v) => [v.variable.name.value, 1]));
+    const { cost, violations } = operationCost(check.schema, document, operation, smallest, check.limits);
+    const [first] = violations;
+    if (first) return `first must be between 1 and ${check.limits.maxPageSize}; got ${JSON.stringify(first.value) ?? 'nothing'} (${first.coordinate})`;
+    if (cost > check.limits.maxCost) return `cost limit of ${check.limits.maxCost} exceeded, found ${Math.ceil(cost)}, with every variable page size at 1`;
+  }
+  return null;
+}
+
+function checkManifest(file: string, raw: unknown, check: ManifestCheck): { operations: TrustedOperation[]; problems: string[] } {
+  const { maxTokens } = check.limits;
   const problems: string[] = [];
   const manifest = raw as { format?: unknown; version?: unknown; operations?: unknown };
   if (manifest?.format !== 'apollo-persisted-query-manifest') problems.push(`${file}: format must be "apollo-persisted-query-manifest"`);
@@ -61,6 +92,10 @@ function checkManifest(file: string, raw: unknown, maxTokens: number): { operati
     if (typeof entry?.body !== 'string' || !entry.body.trim()) problems.push(`${where}: body must be the operation's text`);
     else if (normalise(entry.body, maxTokens) === null) problems.push(`${where}: body is not a GraphQL document within MAX_TOKENS (${maxTokens})`);
     else if (entry.id !== sha256(entry.body)) problems.push(`${where}: id must be the SHA-256 (hex) of body, ${sha256(entry.body)}`);
+    else {
+      const problem = unrunnable(parse(entry.body, { noLocation: true, maxTokens }), check);
+      if (problem) problems.push(`${where}, id ${entry.id}: ${problem}`);
+    }
     if (typeof entry?.name !== 'string' || !entry.name) problems.push(`${where}: name must be the operation's name`);
     if (!OPERATION_TYPES.has(entry?.type as string)) problems.push(`${where}: type must be query, mutation or subscription`);
     if (problems.length === before) operations.push(entry as TrustedOperation);
@@ -70,11 +105,19 @@ function checkManifest(file: string, raw: unknown, maxTokens: number): { operati
 
 /**
  * Reads every `<client name>.json` in `dir`, each an Apollo persisted-query manifest
- * (`{ format: "apollo-persisted-query-manifest", version: 1, operations: [{ id, name, type, body }] }`).
+ * (`{ format: "apollo-persisted-query-manifest", version: 1, operations: [{ id, name, type, body }] }`),
+ * and checks that every operation could run: it validates against `schema` (the API schema) within
+ * `limits` (see `unrunnable`), so a bad manifest stops start-up instead of failing its clients later.
  *
- * @throws TrustedDocumentsError listing every unreadable file and invalid entry.
+ * @throws TrustedDocumentsError listing every unreadable file and invalid entry, each entry with
+ * its file, index, name and id, and for an operation that cannot run, the first reason.
  */
-export function loadTrustedDocuments(dir: string, options: { maxTokens: number }): TrustedDocuments {
+export function loadTrustedDocuments(dir: string, options: { schema: GraphQLSchema; limits: OperationLimits }): TrustedDocuments {
+  const { maxTokens } = options.limits;
+  const check: ManifestCheck = {
+    ...options,
+    rules: [...specifiedRules, ...documentLimits(options.limits, { blockFieldSuggestions: false }).validationRules],
+  };
   const problems: string[] = [];
   const byClient = new Map<string, { byId: Map<string, TrustedOperation>; byBody: Map<string, TrustedOperation> }>();
   if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new TrustedDocumentsError([`TRUSTED_DOCUMENTS_DIR ${dir} is not a folder of <client name>.json manifests`]);
@@ -91,10 +134,10 @@ export function loadTrustedDocuments(dir: string, options: { maxTokens: number }
       problems.push(`${file}: not valid JSON (${(error as Error).message})`);
       continue;
     }
-    const checked = checkManifest(file, raw, options.maxTokens);
+    const checked = checkManifest(file, raw, check);
     problems.push(...checked.problems);
     const byId = new Map(checked.operations.map((o) => [o.id, o]));
-    const byBody = new Map(checked.operations.map((o) => [normalise(o.body, options.maxTokens)!, o]));
+    const byBody = new Map(checked.operations.map((o) => [normalise(o.body, maxTokens)!, o]));
     byClient.set(client, { byId, byBody });
   }
   if (byClient.size === 0 && problems.length === 0) problems.push(`TRUSTED_DOCUMENTS_DIR ${dir} holds no <client name>.json manifest`);
@@ -115,7 +158,7 @@ export function loadTrustedDocuments(dir: string, options: { maxTokens: number }
         return operation;
       }
       if (typeof query !== 'string' || !query) throw refuse('No persisted query id and no query');
-      const operation = registered.byId.get(sha256(query)) ?? registered.byBody.get(normalise(query, options.maxTokens) ?? '');
+      const operation = registered.byId.get(sha256(query)) ?? registered.byBody.get(normalise(query, maxTokens) ?? '');
       if (!operation) throw refuse('This document is not registered');
       return operation;
     },

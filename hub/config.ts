@@ -78,6 +78,19 @@ const schema = z.object({
   MAX_PAGE_SIZE: z.coerce.number().int().min(1).max(1000).default(100),
   /** Largest request body the gateway reads, in bytes; larger ones get 413 before any parsing. */
   MAX_BODY_BYTES: limit(1_024, 50_000_000, 1_000_000),
+  /**
+   * Largest request body a subgraph reads, in bytes (at least MAX_BODY_BYTES). Larger than the
+   * gateway's by default: a subgraph call carries the client's variables plus the `_entities`
+   * representations the gateway built from other subgraphs' answers, which a client's body does not bound.
+   */
+  SUBGRAPH_MAX_BODY_BYTES: limit(1_024, 200_000_000, 5_000_000),
+  /** How long the gateway waits for a subgraph's answer, in ms; then that part fails with `SUBGRAPH_TIMEOUT`. */
+  SUBGRAPH_TIMEOUT_MS: limit(100, 600_000, 10_000),
+  /**
+   * How long every server (gateway and subgraphs) waits to receive a request's headers and body, in
+   * ms; a slower client gets 408 and its connection closed (slow-header and slow-body attacks).
+   */
+  REQUEST_TIMEOUT_MS: limit(1_000, 600_000, 30_000),
   /** Most GraphQL tokens in a document (names, punctuation, values; comments excluded); parsing stops beyond. */
   MAX_TOKENS: limit(10, 100_000, 3_000),
   /** Deepest field nesting of an operation (fragments flattened), e.g. `operations.edges.node.code` is 4. */
@@ -115,6 +128,11 @@ const schema = z.object({
       }
       return roles;
     }),
+}).superRefine((config, ctx) => {
+  // The gateway forwards what it accepted: a subgraph must accept at least as much.
+  if (config.SUBGRAPH_MAX_BODY_BYTES < config.MAX_BODY_BYTES) {
+    ctx.addIssue({ code: 'custom', path: ['SUBGRAPH_MAX_BODY_BYTES'], message: `must be at least MAX_BODY_BYTES (${config.MAX_BODY_BYTES}): subgraph calls carry what the gateway accepted` });
+  }
 });
 
 export type Config = z.infer<typeof schema>;

@@ -11,6 +11,8 @@ export interface HttpServiceOptions<Context extends BaseContext> {
   port: number;
   /** Largest request body accepted, in bytes; larger ones get 413 before any parsing. */
   maxBodyBytes: number;
+  /** Longest a client may take to send a request's headers and body, in ms; then 408 and the connection is closed. */
+  requestTimeoutMs: number;
   /**
    * Builds the GraphQL context from the request as Apollo Server will read it (body parsed, not
    * yet checked); may throw a GraphQLError with `extensions.http.status`.
@@ -90,12 +92,17 @@ export async function serveGraphQL<Context extends BaseContext>(
   options: HttpServiceOptions<Context>,
 ): Promise<HttpService> {
   await apollo.start();
-  const server = http.createServer((req, res) => {
-    handle(req, res).catch((error: unknown) => {
-      if (!res.headersSent) sendError(res, 500, 'INTERNAL_SERVER_ERROR', 'Unexpected error');
-      else res.destroy(error as Error);
-    });
-  });
+  const server = http.createServer(
+    // Node checks the two timeouts below only this often (30 s by default), so a slow client
+    // could otherwise hold its connection that much longer than the bound.
+    { requestTimeout: options.requestTimeoutMs, headersTimeout: options.requestTimeoutMs, connectionsCheckingInterval: Math.min(1_000, options.requestTimeoutMs) },
+    (req, res) => {
+      handle(req, res).catch((error: unknown) => {
+        if (!res.headersSent) sendError(res, 500, 'INTERNAL_SERVER_ERROR', 'Unexpected error');
+        else res.destroy(error as Error);
+      });
+    },
+  );
   server.keepAliveTimeout = 65_000;
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {

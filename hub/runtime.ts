@@ -58,7 +58,7 @@ export async function prepareDatabase(
       if (options.seed && definition.seed) await definition.seed(orm.em.fork(), tools);
     }
     if (options.seed) options.log.info('demo data loaded');
-    // After the audit subgraph's migrations: the gateway's writer may insert events, nothing else.
+    // After the audit subgraph's migrations: the audit writer (gateway and subgraphs) may insert events, nothing else.
     if (definitions.some((d) => d.name === 'audit')) await provisionAuditWriter(server, secrets);
   } finally {
     await Promise.all(opened.map(({ orm }) => orm.close()));
@@ -110,31 +110,46 @@ export async function startHub(
   let audit: AuditWriter | null = null;
   const stop = async () => {
     await gateway?.close();
-    await audit?.close();
     await Promise.all(running.map(async ({ service, orm }) => {
       await service.close();
       await orm.close();
     }));
+    // Last: the gateway and the subgraphs record events until they are closed.
+    await audit?.close();
   };
   const auditKey = loadAuditKey(config.SECRETS_DIR);
   if (local.some((d) => d.name === 'audit')) useAuditKey(auditKey);
   try {
+    if (!runsHere(config, 'gateway') && local.length === 0) return { gatewayUrl: null, subgraphs: new Map(), stop };
+    // The gateway logs every request it receives; each subgraph logs the direct calls it refuses.
+    const writer = await createAuditWriter({
+      connectionString: auditWriterLogin(server, secrets).connectionString,
+      auditKey,
+      signer: await loadAuditSigningKey(config.SECRETS_DIR),
+      log,
+    });
+    audit = writer;
     const opened = await openSubgraphs(server, secrets, local);
     for (const { definition, orm } of opened) {
       const port = options.ephemeralPorts ? 0 : defaultPort(definition.name, config.SUBGRAPH_PORT_BASE);
-      const service = await startSubgraph(definition, { orm, tools, gatewayKey: security.internalKey.publicKey, host: config.HOST, port, production: config.NODE_ENV === 'production', log });
+      const service = await startSubgraph(definition, {
+        orm,
+        tools,
+        gatewayKey: security.internalKey.publicKey,
+        audit: writer,
+        host: config.HOST,
+        port,
+        production: config.NODE_ENV === 'production',
+        log,
+        maxBodyBytes: config.SUBGRAPH_MAX_BODY_BYTES,
+        requestTimeoutMs: config.REQUEST_TIMEOUT_MS,
+      });
       running.push({ definition, orm, service });
     }
     const ports = new Map(running.map(({ definition, service }) => [definition.name, service.port]));
     const urls = subgraphUrls(config, ports);
     if (runsHere(config, 'gateway')) {
-      audit = await createAuditWriter({
-        connectionString: auditWriterLogin(server, secrets).connectionString,
-        auditKey,
-        signer: await loadAuditSigningKey(config.SECRETS_DIR),
-        log,
-      });
-      gateway = await createGatewayServer(config, { subgraphUrls: urls, log, security, audit, port: options.ephemeralPorts ? 0 : config.GATEWAY_PORT });
+      gateway = await createGatewayServer(config, { subgraphUrls: urls, log, security, audit: writer, port: options.ephemeralPorts ? 0 : config.GATEWAY_PORT });
     }
     return {
       gatewayUrl: gateway ? gateway.url : null,

@@ -54,7 +54,7 @@ test('a few hundred concurrent mixed requests: exactly one event each, right out
     expect(logged).toHaveLength(1);
     const [event] = logged;
     if (kind === 'allowed') {
-      expect(event).toMatchObject({ outcome: 'ok', operationType: 'query', principal: { organisation: 'hub' }, subgraphs: ['operations'] });
+      expect(event).toMatchObject({ outcome: 'ok', operationType: 'query', principal: { organisation: 'hub' }, subgraphs: ['operations'], receivedBy: 'gateway' });
       expect(event.records).toContainEqual({ type: 'Operation', id: operationId, owner: null });
       expect(event.fieldCoordinates).toEqual(expect.arrayContaining(['Query.operation', 'Operation.code']));
     } else if (kind === 'denied') {
@@ -62,7 +62,7 @@ test('a few hundred concurrent mixed requests: exactly one event each, right out
       expect(event.denied).toEqual([expect.objectContaining({ path: 'checkpoints.edges.node.location', rule: '@policy(clearance:restricted)' })]);
       expect(event.records.filter((r: any) => r.type === 'Checkpoint')).toHaveLength(2);
     } else {
-      expect(event).toMatchObject({ outcome: 'refused', refusalCode: 'UNAUTHENTICATED', principal: null, subgraphs: [] });
+      expect(event).toMatchObject({ outcome: 'refused', refusalCode: 'UNAUTHENTICATED', principal: null, subgraphs: [], receivedBy: 'gateway' });
     }
   }
   // The records report never reaches the client.
@@ -120,6 +120,13 @@ test('with the audit store refusing writes, no response carries data, mutations 
     });
     expect(responses.some((r) => r.status === 503)).toBe(true);
     expect((await fetch(hub.gatewayUrl.replace('/graphql', '/health/ready'))).status).toBe(503);
+
+    // A direct subgraph call is refused all the same, and its answer says nothing about the log.
+    const direct = await fetch(hub.hub.subgraphs.get('operations')!.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query":"{ operations(first: 1) { edges { node { code } } } }"}' });
+    const directBody = (await direct.json()) as { data?: unknown; errors: { extensions: { code: string } }[] };
+    expect(direct.status).toBe(401);
+    expect(directBody.data).toBeUndefined();
+    expect(directBody.errors.map((e) => e.extensions.code)).toEqual(['UNAUTHENTICATED']);
 
     const code = `NOLOG-${Date.now()}`;
     const mutation = await hub.query(

@@ -500,7 +500,18 @@ describe('the audit subgraph', () => {
     orm = await openOrm(audit, databaseUrl(server, { user: grant.role, password: grant.password }));
     keyDir = mkdtempSync(path.join(os.tmpdir(), 'frontera-audit-test-'));
     internalKey = await loadOrCreateHubInternalKey(keyDir);
-    subgraph = await startSubgraph(audit, { orm, tools: subgraphTools(secrets), gatewayKey: internalKey.publicKey, host: '127.0.0.1', port: 0, production: false, log });
+    subgraph = await startSubgraph(audit, {
+      orm,
+      tools: subgraphTools(secrets),
+      gatewayKey: internalKey.publicKey,
+      audit: writer,
+      host: '127.0.0.1',
+      port: 0,
+      production: false,
+      log,
+      maxBodyBytes: config.SUBGRAPH_MAX_BODY_BYTES,
+      requestTimeoutMs: config.REQUEST_TIMEOUT_MS,
+    });
   });
 
   afterAll(async () => {
@@ -596,9 +607,35 @@ describe('the audit subgraph', () => {
     expect(cursor.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
   });
 
-  test('a call the gateway did not sign is refused', async () => {
-    const response = await fetch(subgraph.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ accessEvents(first: 1) { totalCount } }' }) });
+  test('a call the gateway did not sign is refused, and auditors find it by where it was received', async () => {
+    const requestId = `direct-${randomUUID()}`;
+    const from = new Date(Date.now() - 1000).toISOString();
+    const response = await fetch(subgraph.url, { method: 'POST', headers: { 'content-type': 'application/json', 'x-request-id': requestId }, body: JSON.stringify({ query: '{ accessEvents(first: 1) { totalCount } }' }) });
     expect(response.status).toBe(401);
+    const found = await ask(auditor, `query($filter: AccessEventFilter) { accessEvents(filter: $filter, first: 100) { edges { node { requestId receivedBy outcome refusalCode subgraphs principal { subject } } } } }`, { filter: { receivedBy: 'audit', from } });
+    expect(found.errors).toBeUndefined();
+    expect(found.data.accessEvents.edges.map((e: any) => e.node)).toEqual([{ requestId, receivedBy: 'audit', outcome: 'REFUSED', refusalCode: 'UNAUTHENTICATED', subgraphs: ['audit'], principal: null }]);
+  });
+
+  test('receivedBy: events stored without it were received by the gateway; the filter tells them from direct calls', async () => {
+    const writer = await startWriter();
+    const marker = `received-by-${randomUUID()}`;
+    // Written as the gateway wrote events before receivedBy existed, and as a subgraph writes a refused direct call.
+    const old = event({ purpose: marker });
+    const direct = event({ purpose: marker, receivedBy: 'operations', outcome: 'refused', refusalCode: 'UNAUTHENTICATED', principal: null, subgraphs: ['operations'], operationName: null, operationType: null, fieldCoordinates: [] });
+    expect(Object.keys(old)).not.toContain('receivedBy');
+    await Promise.all([writer.record(old), writer.record(direct)]);
+    const nodes = async (filter: Record<string, unknown>) => {
+      const result = await ask(auditor, `query($filter: AccessEventFilter) { accessEvents(filter: $filter, first: 10) { edges { node { requestId receivedBy } } } }`, { filter: { purpose: marker, ...filter } });
+      expect(result.errors).toBeUndefined();
+      return result.data.accessEvents.edges.map((e: any) => e.node);
+    };
+    expect(await nodes({})).toEqual(expect.arrayContaining([{ requestId: old.requestId, receivedBy: 'gateway' }, { requestId: direct.requestId, receivedBy: 'operations' }]));
+    expect(await nodes({})).toHaveLength(2);
+    expect(await nodes({ receivedBy: 'gateway' })).toEqual([{ requestId: old.requestId, receivedBy: 'gateway' }]);
+    expect(await nodes({ receivedBy: 'operations' })).toEqual([{ requestId: direct.requestId, receivedBy: 'operations' }]);
+    expect(await nodes({ receivedBy: 'training' })).toEqual([]);
+    expect((await verify([writer.stats().chainId])).problems).toEqual([]);
   });
 
   test('through the gateway: an auditor finds who accessed a record and who searched a value; a liaison only its own; an officer nothing', async () => {

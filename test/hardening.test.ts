@@ -1,17 +1,21 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { buildSchema, getIntrospectionQuery, getOperationAST, parse } from 'graphql';
 import type { Client } from 'pg';
 import { limitsFromConfig, operationCost } from '../gateway/limits';
-import { repoRoot } from '../hub/config';
+import { ConfigError, loadConfig, repoRoot } from '../hub/config';
 import { databaseUrl, withClient } from '../hub/database';
 import { testConfig, testDatabase } from './database';
 import { callers, startTestHub, type TestHub } from './harness';
 
 // The limits' defaults against the documented queries and the heaviest ones they allow, automatic
-// persisted queries in development, trusted documents, and what production hides.
+// persisted queries in development, trusted documents, what production hides, and the time and
+// size bounds of every server and of the gateway's subgraph calls.
 
 const admin = <T>(work: (client: Client) => Promise<T>) => withClient(databaseUrl(testDatabase()), work);
 const eventOf = async (requestId: string) => {
@@ -216,6 +220,20 @@ describe('trusted documents', () => {
     expect(event.documentHash).toBe(sent.query ? sha(sent.query) : (sent.extensions?.persistedQuery?.sha256Hash ?? null));
   });
 
+  test('a manifest with an operation that could never run stops start-up, naming the file, the operation and the first error', async () => {
+    const badDir = mkdtempSync(path.join(os.tmpdir(), 'frontera-trusted-bad-'));
+    try {
+      const good = web.operations;
+      const bad = `query Stale { operations(first: 2) { edges { node { code nickname } } } }`;
+      writeFileSync(path.join(badDir, 'frontera-web.json'), JSON.stringify(manifest({ Operations: good, Stale: bad })));
+      await expect(startTestHub({ TRUSTED_DOCUMENTS: 'enforce', TRUSTED_DOCUMENTS_DIR: badDir })).rejects.toThrow(
+        `frontera-web.json: operations[1] (Stale), id ${sha(bad)}: does not validate against the API schema: Cannot query field "nickname" on type "Operation".`,
+      );
+    } finally {
+      rmSync(badDir, { recursive: true, force: true });
+    }
+  });
+
   test('a refused registration attempt leaves nothing behind: the hash still does not resolve', async () => {
     const query = `{ participants(first: 100) { edges { node { fullName } } } }`;
     const persistedQuery = { version: 1, sha256Hash: sha(query) };
@@ -279,5 +297,132 @@ describe('production', () => {
     const response = await fetch(t.gatewayUrl, { headers: { accept: 'text/html' } });
     expect(response.headers.get('content-type') ?? '').not.toMatch(/text\/html/);
     expect(response.status).toBeGreaterThanOrEqual(400);
+  });
+});
+
+describe('configuration of the bounds', () => {
+  test('defaults', () => {
+    expect(loadConfig({})).toMatchObject({ MAX_BODY_BYTES: 1_000_000, SUBGRAPH_MAX_BODY_BYTES: 5_000_000, SUBGRAPH_TIMEOUT_MS: 10_000, REQUEST_TIMEOUT_MS: 30_000 });
+  });
+
+  test('a subgraph must accept at least what the gateway accepts', () => {
+    expect(() => loadConfig({ MAX_BODY_BYTES: '6000000' })).toThrow(ConfigError);
+    expect(() => loadConfig({ MAX_BODY_BYTES: '6000000' })).toThrow(/SUBGRAPH_MAX_BODY_BYTES: must be at least MAX_BODY_BYTES \(6000000\)/);
+    expect(loadConfig({ MAX_BODY_BYTES: '6000000', SUBGRAPH_MAX_BODY_BYTES: '6000000' }).SUBGRAPH_MAX_BODY_BYTES).toBe(6_000_000);
+    expect(() => loadConfig({ SUBGRAPH_TIMEOUT_MS: '0', REQUEST_TIMEOUT_MS: 'forever' })).toThrow(/SUBGRAPH_TIMEOUT_MS[\s\S]*REQUEST_TIMEOUT_MS/);
+  });
+});
+
+describe('time and size bounds', () => {
+  let t: TestHub;
+  // A subgraph that accepts connections and never answers, standing in for frontex.
+  const stuck = http.createServer(() => undefined);
+  const SUBGRAPH_TIMEOUT_MS = 500;
+  const REQUEST_TIMEOUT_MS = 1_000;
+  const SUBGRAPH_MAX_BODY_BYTES = 20_000;
+  beforeAll(async () => {
+    await new Promise<void>((resolve) => stuck.listen(0, '127.0.0.1', resolve));
+    t = await startTestHub({
+      SUBGRAPH_URLS: `frontex=http://127.0.0.1:${(stuck.address() as AddressInfo).port}/graphql`,
+      SUBGRAPH_TIMEOUT_MS: String(SUBGRAPH_TIMEOUT_MS),
+      REQUEST_TIMEOUT_MS: String(REQUEST_TIMEOUT_MS),
+      MAX_BODY_BYTES: '10000',
+      SUBGRAPH_MAX_BODY_BYTES: String(SUBGRAPH_MAX_BODY_BYTES),
+    });
+  });
+  afterAll(async () => {
+    await t?.stop();
+    stuck.closeAllConnections();
+    await new Promise((resolve) => stuck.close(resolve));
+  });
+
+  test('a subgraph that never answers fails its part with SUBGRAPH_TIMEOUT after SUBGRAPH_TIMEOUT_MS; the request is audited, the gateway keeps serving', async () => {
+    const attempts = await Promise.all(
+      Array.from({ length: 5 }, async () => {
+        const headers = tagged();
+        const started = performance.now();
+        const response = await t.query(`{ operation(code: "ANCHOR-III") { code frontex { riskAnalyses { title } } } }`, {}, { headers });
+        return { ...response, ms: performance.now() - started, requestId: headers['x-request-id'] };
+      }),
+    );
+    for (const { status, body, ms, requestId } of attempts) {
+      expect(ms).toBeGreaterThanOrEqual(SUBGRAPH_TIMEOUT_MS - 50);
+      expect(ms).toBeLessThan(SUBGRAPH_TIMEOUT_MS + 4_000);
+      expect(status).toBe(200);
+      // Operation.frontex cannot be null, so the operation is.
+      expect(body.data).toEqual({ operation: null });
+      // @apollo/gateway reports a failed fetch without a path.
+      expect(body.errors?.map((e) => e.extensions?.code)).toEqual(['SUBGRAPH_TIMEOUT']);
+      expect(body.errors?.[0].message).toBe(`The frontex service did not answer within ${SUBGRAPH_TIMEOUT_MS} ms; retry later`);
+      expect(await eventOf(requestId)).toMatchObject({ receivedBy: 'gateway', outcome: 'error', refusalCode: 'SUBGRAPH_TIMEOUT', subgraphs: ['frontex', 'operations'] });
+    }
+
+    // Only frontex's part.
+    const headers = tagged();
+    const only = await t.query(`{ frontexRiskAnalyses(first: 1) { edges { node { title } } } }`, {}, { headers });
+    expect(only.body.errors?.[0].extensions?.code).toBe('SUBGRAPH_TIMEOUT');
+    expect(only.body.data?.frontexRiskAnalyses ?? null).toBeNull();
+    expect(await eventOf(headers['x-request-id'])).toMatchObject({ outcome: 'error', refusalCode: 'SUBGRAPH_TIMEOUT', subgraphs: ['frontex'] });
+
+    await t.ok(`{ operations(first: 2) { edges { node { code trainingSessions { course { title } } } } } }`);
+  });
+
+  test('a subgraph reads at most SUBGRAPH_MAX_BODY_BYTES, and refuses a larger body with 413 before anything else', async () => {
+    const url = t.hub.subgraphs.get('operations')!.url;
+    const direct = async (size: number) => {
+      const requestId = `hardening-${randomUUID()}`;
+      const body = JSON.stringify({ query: '{ __typename }', variables: { pad: 'x'.repeat(size) } });
+      const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', 'x-request-id': requestId }, body });
+      return { status: response.status, body: (await response.json()) as any, requestId };
+    };
+    const over = await direct(SUBGRAPH_MAX_BODY_BYTES);
+    expect(over.status).toBe(413);
+    expect(over.body.errors[0]).toEqual({ message: `Request body is larger than ${SUBGRAPH_MAX_BODY_BYTES} bytes`, extensions: { code: 'PAYLOAD_TOO_LARGE' } });
+    expect(await eventOf(over.requestId)).toMatchObject({ receivedBy: 'operations', outcome: 'refused', refusalCode: 'PAYLOAD_TOO_LARGE' });
+    // Over the gateway's limit but within the subgraph's: read, then refused for its missing token.
+    const within = await direct(15_000);
+    expect(within.status).toBe(401);
+    expect(await eventOf(within.requestId)).toMatchObject({ receivedBy: 'operations', outcome: 'refused', refusalCode: 'UNAUTHENTICATED' });
+  });
+
+  /** Opens a raw connection to the gateway, sends `start` and then one more header line every 200 ms; resolves when the server closes it. */
+  function trickle(start: string, line: (i: number) => string): Promise<{ ms: number; received: string }> {
+    const { port } = new URL(t.gatewayUrl);
+    return new Promise((resolve, reject) => {
+      const started = performance.now();
+      let received = '';
+      const socket = net.connect(Number(port), '127.0.0.1', () => socket.write(start));
+      let i = 0;
+      const timer = setInterval(() => socket.writable && socket.write(line(i++)), 200);
+      socket.on('data', (chunk) => (received += chunk.toString('latin1')));
+      socket.on('close', () => {
+        clearInterval(timer);
+        resolve({ ms: performance.now() - started, received });
+      });
+      socket.on('error', () => undefined);
+      // Far beyond the bound: the test fails rather than hangs if the server never cuts the client off.
+      setTimeout(() => {
+        clearInterval(timer);
+        socket.destroy();
+        reject(new Error('the server kept the slow connection open'));
+      }, 15_000).unref();
+    });
+  }
+
+  test('a client sending its headers slowly (slowloris) gets 408 and is cut off after REQUEST_TIMEOUT_MS, while others are served', async () => {
+    const slow = trickle('POST /graphql HTTP/1.1\r\nHost: localhost\r\n', (i) => `x-slow-${i}: 1\r\n`);
+    await t.ok(`{ operations(first: 1) { edges { node { code } } } }`);
+    const { ms, received } = await slow;
+    expect(received).toMatch(/^HTTP\/1\.1 408 /);
+    expect(ms).toBeGreaterThanOrEqual(REQUEST_TIMEOUT_MS - 50);
+    // The bound is checked once a second.
+    expect(ms).toBeLessThan(REQUEST_TIMEOUT_MS + 3_000);
+  });
+
+  test('a client sending its body slowly is cut off after REQUEST_TIMEOUT_MS too', async () => {
+    const { ms, received } = await trickle('POST /graphql HTTP/1.1\r\nHost: localhost\r\ncontent-type: application/json\r\ncontent-length: 1000\r\n\r\n{', () => ' ');
+    expect(received).toMatch(/^HTTP\/1\.1 408 /);
+    expect(ms).toBeGreaterThanOrEqual(REQUEST_TIMEOUT_MS - 50);
+    expect(ms).toBeLessThan(REQUEST_TIMEOUT_MS + 3_000);
   });
 });

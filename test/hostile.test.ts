@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { exportSPKI, importJWK, SignJWT, type KeyLike } from 'jose';
+import { exportSPKI, generateKeyPair, importJWK, SignJWT, type KeyLike } from 'jose';
 import type { Client } from 'pg';
-import { loadOrCreateLocalIssuer, Role, type LocalIssuer } from '../gateway/identity';
+import { loadOrCreateHubInternalKey, loadOrCreateLocalIssuer, Role, signSubgraphToken, type HubInternalKey, type LocalIssuer, type Principal } from '../gateway/identity';
 import { forgeHs256, forgeToken, nowSeconds, tamperPayload } from '../gateway/identity/identity.fixture';
 import { databaseUrl, withClient } from '../hub/database';
 import { testConfig, testDatabase } from './database';
@@ -397,15 +397,80 @@ describe('forged tokens', () => {
 });
 
 describe('no way around the gateway', () => {
-  test('every subgraph refuses a direct call without the gateway\'s token, or with a client token (401)', async () => {
-    for (const [name, { url }] of t.hub.subgraphs) {
+  let gatewayKey: HubInternalKey;
+  beforeAll(async () => {
+    gatewayKey = await loadOrCreateHubInternalKey(testConfig().SECRETS_DIR);
+  });
+  const subgraphs = () => [...t.hub.subgraphs].map(([name, { url }]) => ({ name, url }));
+  const caller: Principal = { subject: 'direct-caller', organisation: 'hub', country: null, roles: [Role.HUB_ADMIN], scopes: [], clearance: null, expiresAt: new Date(Date.now() + 3_600_000) };
+  /** A token the gateway would sign, for `audience`, with the gateway's key (or another one under its key id). */
+  const gatewayToken = (audience: string, key: Pick<HubInternalKey, 'kid' | 'privateKey'> = gatewayKey) => signSubgraphToken(key, { audience, principal: caller });
+
+  /** Exactly one event for a direct call, recorded by the subgraph that refused it, naming only that subgraph. */
+  async function expectDirectRefusal(requestId: string, subgraph: string, code: string): Promise<void> {
+    const events = await eventsOf(requestId);
+    expect({ subgraph, code, events: events.length }).toEqual({ subgraph, code, events: 1 });
+    expect(events[0]).toMatchObject({ receivedBy: subgraph, outcome: 'refused', refusalCode: code, subgraphs: [subgraph], principal: null, records: [], variables: {} });
+  }
+
+  test('every subgraph refuses a direct call without the gateway\'s token, or with a client token (401), and logs it as refused', async () => {
+    for (const { name, url } of subgraphs()) {
       for (const as of [null, 'hubAdmin'] as const) {
         const response = await send({ url, as, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ _service { sdl } }' }) });
         expect({ name, as, status: response.status }).toEqual({ name, as, status: 401 });
         expect(response.json.errors[0].extensions.code).toBe('UNAUTHENTICATED');
         expect(response.text).not.toMatch(/type Query|_Entity/);
+        // Looked up as soon as the answer is in: the event was committed before it left.
+        await expectDirectRefusal(response.requestId, name, 'UNAUTHENTICATED');
       }
     }
+  });
+
+  test.each<[string, (subgraph: string, others: string[]) => Promise<Record<string, string>>]>([
+    ['a token forged under the gateway\'s key id', async (subgraph) => ({ authorization: `Bearer ${await gatewayToken(subgraph, { kid: gatewayKey.kid, privateKey: (await generateKeyPair('ES256')).privateKey })}` })],
+    ['a gateway token signed for another subgraph', async (_subgraph, others) => ({ authorization: `Bearer ${await gatewayToken(others[0])}` })],
+    ['a malformed Authorization header', async () => ({ authorization: 'Basic YWRtaW46YWRtaW4=' })],
+  ])('every subgraph refuses %s (401) and logs it as refused', async (_name, credentials) => {
+    for (const { name, url } of subgraphs()) {
+      const others = subgraphs().map((s) => s.name).filter((n) => n !== name);
+      const response = await send({ url, as: null, headers: { 'content-type': 'application/json', ...(await credentials(name, others)) }, body: JSON.stringify({ query: '{ __typename }' }) });
+      expect({ name, status: response.status }).toEqual({ name, status: 401 });
+      expect(response.json.errors[0].extensions.code).toBe('UNAUTHENTICATED');
+      await expectDirectRefusal(response.requestId, name, 'UNAUTHENTICATED');
+    }
+  });
+
+  test.each<[string, () => { method?: string; headers: Record<string, string>; body?: string }, number, string]>([
+    ['malformed JSON', () => ({ headers: { 'content-type': 'application/json' }, body: '{"query": "{ __typename }"' }), 400, 'BAD_REQUEST'],
+    ['a batch', () => ({ headers: { 'content-type': 'application/json' }, body: JSON.stringify([{ query: '{ __typename }' }]) }), 400, 'BAD_REQUEST'],
+    ['a body over SUBGRAPH_MAX_BODY_BYTES', () => ({ headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ __typename }', variables: { pad: 'x'.repeat(testConfig().SUBGRAPH_MAX_BODY_BYTES) } }) }), 413, 'PAYLOAD_TOO_LARGE'],
+    ['a form POST', () => ({ headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'query=%7B__typename%7D' }), 415, 'UNSUPPORTED_MEDIA_TYPE'],
+    ['DELETE', () => ({ method: 'DELETE', headers: {} }), 405, 'METHOD_NOT_ALLOWED'],
+    ['a GET without a preflight header (CSRF prevention)', () => ({ method: 'GET', headers: {} }), 400, 'BAD_REQUEST'],
+  ])('every subgraph refuses %s without a token and logs it as refused', async (_name, request, status, code) => {
+    for (const { name, url } of subgraphs()) {
+      const { method, headers, body } = request();
+      const response = await send({ url, as: null, method, headers, body, search: method === 'GET' ? '?query=%7B__typename%7D' : '' });
+      expect({ name, status: response.status, code: response.json?.errors?.[0]?.extensions?.code }).toEqual({ name, status, code });
+      await expectDirectRefusal(response.requestId, name, code);
+    }
+  });
+
+  test('a refusal of a call the gateway signed is left to the gateway\'s event: the subgraph logs nothing', async () => {
+    for (const { name, url } of subgraphs()) {
+      const response = await send({ url, as: null, headers: { 'content-type': 'application/json', authorization: `Bearer ${await gatewayToken(name)}` }, body: '{"query": ' });
+      expect({ name, status: response.status }).toEqual({ name, status: 400 });
+      expect(await eventsOf(response.requestId)).toEqual([]);
+    }
+  });
+
+  test('a query through the gateway leaves one event, the gateway\'s, whatever subgraphs it calls', async () => {
+    const response = await post({ query: `{ operation(code: "ANCHOR-III") { code trainingSessions { course { title } } wco { seizureCount } } }` });
+    expect(response.status).toBe(200);
+    expect(response.json.errors).toBeUndefined();
+    const events = await eventsOf(response.requestId);
+    expect(events).toHaveLength(1);
+    expect(events[0]).toMatchObject({ receivedBy: 'gateway', outcome: 'ok', subgraphs: ['operations', 'training', 'wco'] });
   });
 
   test.each([

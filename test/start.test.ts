@@ -1,5 +1,6 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { repoRoot } from '../hub/config';
@@ -44,7 +45,7 @@ test('a bad setting stops start-up before anything runs, naming each variable an
 test('npm start serves seeded data on an embedded PostgreSQL and SIGTERM leaves no process behind', async () => {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'frontera-start-'));
   chmodSync(dataDir, 0o755); // mkdtemp makes it private; the postgres OS user must traverse it
-  const gatewayPort = 20_000 + Math.floor(Math.random() * 20_000);
+  const gatewayPort = await freePortBlock([0, ...Array.from({ length: 20 }, (_, i) => i + 1), 100]);
   const hub = run({
     EMBEDDED_PG_DIR: path.join(dataDir, 'pgdata'),
     EMBEDDED_PG_PORT: String(gatewayPort + 100),
@@ -84,3 +85,19 @@ test('npm start serves seeded data on an embedded PostgreSQL and SIGTERM leaves 
     rmSync(dataDir, { recursive: true, force: true });
   }
 }, 150_000);
+
+/** A base port from 20 000 to 40 000 such that base + each offset is free right now (the hub binds them all). */
+async function freePortBlock(offsets: number[]): Promise<number> {
+  const free = (port: number) =>
+    new Promise<boolean>((resolve) => {
+      const server = net.createServer().once('error', () => resolve(false));
+      server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+    });
+  for (let attempt = 0; attempt < 50; attempt += 1) {
+    const base = 20_000 + Math.floor(Math.random() * 20_000);
+    let allFree = true;
+    for (const offset of offsets) if (!(allFree = await free(base + offset))) break;
+    if (allFree) return base;
+  }
+  throw new Error('no free block of ports found from 20 000 to 40 000');
+}

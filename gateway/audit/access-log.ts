@@ -1,10 +1,11 @@
 import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
+import { randomUUID } from 'node:crypto';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import type { IncomingMessage } from 'node:http';
 import type { Principal } from '../identity';
 import type { AccessDecision } from '../access-control';
 import { deniedPaths, fieldCoordinates } from './coordinates';
-import { auditPrincipal, documentHash, emptyAccessEvent, type AccessEvent, type AccessOutcome } from './event';
+import { auditPrincipal, documentHash, emptyAccessEvent, RECEIVED_BY_GATEWAY, type AccessEvent, type AccessOutcome } from './event';
 import { AUDIT_UNAVAILABLE, type AuditWriter } from './writer';
 
 /** The part of the gateway context the access log fills in as the request goes. */
@@ -49,9 +50,19 @@ function header(req: IncomingMessage, name: string): string | null {
   return typeof value === 'string' ? value.slice(0, 200) : null;
 }
 
-/** A new event for a request, with what is known before parsing: who, from which client, why. */
-export function startEvent(req: IncomingMessage, requestId: string, principal: Principal | null, purpose: string | null): AccessEvent {
+/** The request id a caller sent (`x-request-id`, if it is a plain token of up to 64 characters), else a new UUID. */
+export function requestIdOf(req: IncomingMessage): string {
+  const header = req.headers['x-request-id'];
+  return typeof header === 'string' && /^[\w.-]{1,64}$/.test(header) ? header : randomUUID();
+}
+
+/**
+ * A new event for a request, with what is known before parsing: who, from which client, why, and
+ * where it was received (the gateway, or the subgraph that a direct call reached).
+ */
+export function startEvent(req: IncomingMessage, requestId: string, principal: Principal | null, purpose: string | null, receivedBy: string = RECEIVED_BY_GATEWAY): AccessEvent {
   const event = emptyAccessEvent(requestId, new Date());
+  event.receivedBy = receivedBy;
   event.principal = auditPrincipal(principal);
   event.clientName = header(req, 'apollographql-client-name');
   event.clientVersion = header(req, 'apollographql-client-version');

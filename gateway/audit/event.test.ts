@@ -92,6 +92,13 @@ describe('normaliseEvent', () => {
     expect(event.subgraphs).toEqual(['operations', 'training']);
   });
 
+  test('keeps receivedBy when given, and leaves the key out when not (events stored before it existed have none)', () => {
+    expect(normaliseEvent({ ...base(), receivedBy: 'operations' }).receivedBy).toBe('operations');
+    const old = normaliseEvent(base());
+    expect(Object.keys(old)).not.toContain('receivedBy');
+    expect(canonicalJson(old as never)).not.toContain('receivedBy');
+  });
+
   test('replaces what PostgreSQL jsonb refuses (NUL, lone surrogates) instead of failing a whole batch', () => {
     const event = normaliseEvent({ ...base(), clientName: 'bad\u0000name\ud800', principal: { subject: 'x\u0000', organisation: 'hub', roles: [] } });
     expect(event.clientName).toBe('bad\uFFFDname\uFFFD');
@@ -104,6 +111,8 @@ describe('normaliseEvent', () => {
     ['a clear variable value', { variables: { 'input.number': 'AB123' } }, /variables.input.number/],
     ['a negative duration', { durationMs: -1 }, /durationMs/],
     ['a record without id', { records: [{ type: 'Operation', owner: null }] }, /records\[0\].id/],
+    ['a receivedBy that is no service name', { receivedBy: 'Operations; drop' }, /receivedBy/],
+    ['an empty receivedBy', { receivedBy: '' }, /receivedBy/],
   ])('refuses %s', (_name, change, message) => {
     expect(() => normaliseEvent({ ...base(), ...(change as object) })).toThrow(message);
   });

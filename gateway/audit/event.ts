@@ -40,8 +40,12 @@ export interface ReturnedRecord {
   owner: string | null;
 }
 
+/** `receivedBy` of an event the gateway recorded; events stored without the field were all recorded by it. */
+export const RECEIVED_BY_GATEWAY = 'gateway';
+
 /**
- * One gateway request, as committed to the audit log before its response is released.
+ * One request, as committed to the audit log before its response is released: a gateway request,
+ * or a call made to a subgraph directly that the subgraph refused (`receivedBy`).
  * Never holds a clear variable value: `variables` maps each leaf path to a keyed hash
  * ({@link hashVariables}).
  */
@@ -74,6 +78,12 @@ export interface AccessEvent {
   /** Error code of a refused or failed request (e.g. `UNAUTHENTICATED`, `OPERATION_TOO_COMPLEX`). */
   refusalCode: string | null;
   durationMs: number;
+  /**
+   * Where the request was received: {@link RECEIVED_BY_GATEWAY}, or the name of the subgraph that
+   * refused a call made to it directly. Optional because events committed before it existed lack
+   * it, and the chain hashes them as stored: absent means the gateway.
+   */
+  receivedBy?: string;
 }
 
 /**
@@ -248,6 +258,9 @@ function textList(value: unknown, field: string): string[] {
   return [...new Set(value.map((item) => requiredText(item, `${field}[]`)))].sort();
 }
 
+// A subgraph name (catalogue names and partner codes) or `gateway`.
+const SERVICE_NAME = /^[a-z][a-z0-9_-]{0,62}$/;
+
 function compareText(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
@@ -276,6 +289,9 @@ export function normaliseEvent(input: AccessEvent): AccessEvent {
   }
   if (!Array.isArray(input.denied)) throw new TypeError('access event denied must be an array');
   if (!Array.isArray(input.records)) throw new TypeError('access event records must be an array');
+  if (input.receivedBy !== undefined && (typeof input.receivedBy !== 'string' || !SERVICE_NAME.test(input.receivedBy))) {
+    throw new TypeError('access event receivedBy must be "gateway" or a subgraph name (lower-case letters, digits, _ and -), or absent');
+  }
 
   const denied = input.denied
     .map((d, i) => ({ path: requiredText(d?.path, `denied[${i}].path`, 2048), coordinate: optionalText(d?.coordinate, `denied[${i}].coordinate`), rule: requiredText(d?.rule, `denied[${i}].rule`, 2048) }))
@@ -309,5 +325,7 @@ export function normaliseEvent(input: AccessEvent): AccessEvent {
     outcome: input.outcome,
     refusalCode: optionalText(input.refusalCode, 'refusalCode', 200),
     durationMs: Math.round(input.durationMs * 1000) / 1000,
+    // Left out rather than undefined when absent, so the stored JSON is what was hashed.
+    ...(input.receivedBy === undefined ? {} : { receivedBy: input.receivedBy }),
   };
 }

@@ -50,6 +50,20 @@ function rehash(rows: ChainedEvent[], from: number): ChainedEvent[] {
 }
 
 describe('verifyChains', () => {
+  test('events with and without receivedBy verify once stored (as JSON) and read back', async () => {
+    // Events written before `receivedBy` existed lack it; a subgraph's refusals carry its name.
+    const events = [event(1), normaliseEvent({ ...event(2), receivedBy: 'gateway' }), normaliseEvent({ ...event(3), receivedBy: 'operations', outcome: 'refused', refusalCode: 'UNAUTHENTICATED' })];
+    const { links } = extendChain(newChain(), events, '2026-11-28T10:00:01.000Z');
+    const stored: ChainedEvent[] = JSON.parse(JSON.stringify(links));
+    expect(stored.map((l) => l.event.receivedBy)).toEqual([undefined, 'gateway', 'operations']);
+    const report = await verifyChains(stored, [await genesis(stored), await headAt(stored, 3)], [], publicKey);
+    expect(report.problems).toEqual([]);
+    expect(report.events).toBe(3);
+    // And the field is covered by the hash like any other.
+    const altered = stored.map((l) => (l.seq === 3 ? { ...l, event: { ...l.event, receivedBy: 'gateway' } } : l));
+    expect((await verifyChains(altered, [], [], publicKey)).problems[0]).toMatchObject({ kind: 'altered', seq: 3 });
+  });
+
   test('an intact log verifies, with counts and the last signed head', async () => {
     const a = chainOf(10);
     const b = chainOf(4);

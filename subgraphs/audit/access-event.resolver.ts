@@ -1,5 +1,5 @@
 import { Arg, Args, Ctx, Query, Resolver } from 'type-graphql';
-import { hashTerm } from '../../gateway/audit/event';
+import { hashTerm, RECEIVED_BY_GATEWAY } from '../../gateway/audit/event';
 import { PageArgs, pageWindow, toConnection } from '../shared/connection';
 import { fail } from '../shared/errors';
 import { isUuid } from '../shared/loaders';
@@ -42,6 +42,11 @@ function filterConditions(filter: AccessEventFilter | undefined): Condition[] {
   if (filter.decision) conditions.push({ sql: filter.decision === AccessDecision.DENIED ? 'denied' : 'not denied', bindings: [] });
   if (filter.fieldCoordinate != null) conditions.push(contains({ fieldCoordinates: [text('filter.fieldCoordinate', filter.fieldCoordinate)] }));
   if (filter.entity) conditions.push(contains({ records: [{ type: text('filter.entity.type', filter.entity.type), id: text('filter.entity.id', filter.entity.id) }] }));
+  if (filter.receivedBy != null) {
+    const receivedBy = text('filter.receivedBy', filter.receivedBy, 100);
+    // Events from before `receivedBy` existed lack it and were all the gateway's; any other value is in the indexed event.
+    conditions.push(receivedBy === RECEIVED_BY_GATEWAY ? { sql: `coalesce(event ->> 'receivedBy', ?) = ?`, bindings: [RECEIVED_BY_GATEWAY, RECEIVED_BY_GATEWAY] } : contains({ receivedBy }));
+  }
   return conditions;
 }
 
@@ -56,6 +61,7 @@ function toNode(row: EventRow, scope: Exclude<AuditScope, { kind: 'none' }>): Ac
   return {
     requestId: event.requestId,
     time: new Date(event.time),
+    receivedBy: event.receivedBy ?? RECEIVED_BY_GATEWAY,
     principal: event.principal ? { ...event.principal, roles: [...event.principal.roles] } : null,
     clientName: event.clientName,
     clientVersion: event.clientVersion,

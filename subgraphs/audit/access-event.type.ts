@@ -100,13 +100,18 @@ export class AuditChainPosition {
   recordedAt!: Date;
 }
 
-@ObjectType('AccessEvent', { description: 'One gateway request: who asked what, for which purpose, what was denied and which records came back.' })
+@ObjectType('AccessEvent', {
+  description: 'One request: who asked what, for which purpose, what was denied and which records came back. Every request the gateway receives has one; so does every call made to a subgraph directly (bypassing the gateway), which the subgraph refuses.',
+})
 export class AccessEventNode {
-  @Field({ description: 'The gateway request id (`x-request-id` in every subgraph log).' })
+  @Field({ description: 'The request id (`x-request-id` in every subgraph log); for a direct call, the one the caller sent, or a new one.' })
   requestId!: string;
 
-  @Field(() => Date, { description: 'When the gateway received the request.' })
+  @Field(() => Date, { description: 'When the request was received.' })
   time!: Date;
+
+  @Field({ description: 'Where the request was received: `gateway`, or the name of the subgraph (such as `operations`) that refused a call made to it directly.' })
+  receivedBy!: string;
 
   @Field(() => AccessPrincipal, { nullable: true, description: 'The verified caller; null for an anonymous request or a refused token.' })
   principal!: AccessPrincipal | null;
@@ -138,7 +143,7 @@ export class AccessEventNode {
   @Field(() => [AccessDenial], { description: 'Selections the access layer denied.' })
   denied!: AccessDenial[];
 
-  @Field(() => [String], { description: 'Subgraphs the gateway called.' })
+  @Field(() => [String], { description: 'Subgraphs the gateway called; for a direct call, the subgraph that refused it.' })
   subgraphs!: string[];
 
   @Field(() => [AccessedRecord], { description: 'Records returned (for a partner liaison: only its organisation\'s).' })

@@ -41,4 +41,7 @@ export class AccessEventFilter {
 
   @Field({ nullable: true, description: 'Only requests that declared this purpose.' })
   purpose?: string;
+
+  @Field({ nullable: true, description: 'Only requests received there: `gateway`, or a subgraph name for the direct calls it refused.' })
+  receivedBy?: string;
 }

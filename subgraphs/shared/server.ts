@@ -1,8 +1,12 @@
 import type { IncomingMessage } from 'node:http';
 import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { GraphQLError } from 'graphql';
 import type { KeyLike } from 'jose';
-import { parseBearer, subgraphTokenVerifier } from '../../gateway/identity';
+import { answeredEvent, refusedEvent, requestIdOf, startEvent } from '../../gateway/audit/access-log';
+import type { AccessEvent } from '../../gateway/audit/event';
+import type { AuditWriter } from '../../gateway/audit/writer';
+import { parseBearer, subgraphTokenVerifier, type SubgraphTokenResult } from '../../gateway/identity';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { serveGraphQL, type HttpService } from '../../hub/http';
 import type { Logger } from '../../hub/logger';
@@ -14,21 +18,71 @@ export interface SubgraphServerOptions {
   orm: MikroORM;
   /** Public half of the gateway's signing key: only calls signed by the gateway for this subgraph are served. */
   gatewayKey: KeyLike;
+  /** Records every call this subgraph refuses that did not come from the gateway (the gateway logs its own). */
+  audit: AuditWriter;
   tools: SubgraphTools;
   host: string;
   port: number;
   production: boolean;
   log: Logger;
+  /** Largest request body read, in bytes (`SUBGRAPH_MAX_BODY_BYTES`). */
+  maxBodyBytes: number;
+  /** Longest a client may take to send a request (`REQUEST_TIMEOUT_MS`). */
+  requestTimeoutMs: number;
+}
+
+/** What a subgraph knows of a request before answering it: when it arrived and whether the gateway signed it. */
+interface Arrival {
+  startedAt: number;
+  caller: Promise<SubgraphTokenResult | null>;
 }
 
 /**
  * Serves one subgraph. Each request gets its own EntityManager fork and its own DataLoaders, so
  * nothing is cached across requests and every list is fetched in batches.
+ *
+ * Only calls carrying a token the gateway signed for this subgraph are served. Every other request
+ * is refused (401, or the HTTP-level refusals of `serveGraphQL`) and recorded in the access log as
+ * refused, with `receivedBy` naming this subgraph, before the answer leaves.
  */
 export async function startSubgraph(definition: SubgraphDefinition<any>, options: SubgraphServerOptions): Promise<HttpService> {
   const schema = await buildFederatedSchema(definition);
   const log = options.log.child({ subgraph: definition.name });
   const verifyGatewayToken = subgraphTokenVerifier(options.gatewayKey, definition.name);
+  const arrivals = new WeakMap<IncomingMessage, Arrival>();
+  /** The token check, done once per request whichever hook asks first. */
+  const arrival = (req: IncomingMessage): Arrival => {
+    let known = arrivals.get(req);
+    if (!known) {
+      const bearer = parseBearer(req.headers.authorization);
+      const caller = typeof bearer === 'string'
+        ? verifyGatewayToken(bearer).catch((error: unknown) => {
+          log.error({ err: error }, 'subgraph token check failed: the call is refused');
+          return null;
+        })
+        : Promise.resolve(null);
+      known = { startedAt: performance.now(), caller };
+      arrivals.set(req, known);
+    }
+    return known;
+  };
+  /**
+   * Records a refused direct call, as `outcome` builds its event. A call the gateway signed is left
+   * to the gateway's own event. If the event cannot be committed the call is refused all the same
+   * (the caller learns nothing about the log), and the failure is logged for operators.
+   */
+  const recordDirectCall = async (req: IncomingMessage, outcome: (event: AccessEvent, startedAt: number) => AccessEvent) => {
+    const { startedAt, caller } = arrival(req);
+    if ((await caller)?.ok) return;
+    const event = startEvent(req, requestIdOf(req), null, null, definition.name);
+    event.subgraphs = [definition.name];
+    try {
+      await options.audit.record(outcome(event, startedAt));
+    } catch (error) {
+      log.error({ err: error, requestId: event.requestId }, 'a refused direct call could not be recorded in the access log');
+    }
+  };
+
   const apollo = new ApolloServer<SubgraphContext>({
     schema,
     // The gateway is this server's only client; it needs the service SDL, nobody needs a playground.
@@ -37,6 +91,7 @@ export async function startSubgraph(definition: SubgraphDefinition<any>, options
     csrfPrevention: true,
     logger: log,
     plugins: [
+      ApolloServerPluginLandingPageDisabled(),
       {
         async requestDidStart() {
           return {
@@ -60,10 +115,11 @@ export async function startSubgraph(definition: SubgraphDefinition<any>, options
   return serveGraphQL(apollo, {
     host: options.host,
     port: options.port,
-    maxBodyBytes: 1_000_000,
+    maxBodyBytes: options.maxBodyBytes,
+    requestTimeoutMs: options.requestTimeoutMs,
     async context(req) {
-      const bearer = parseBearer(req.headers.authorization);
-      const caller = typeof bearer === 'string' ? await verifyGatewayToken(bearer) : null;
+      const caller = await arrival(req).caller;
+      // Refused here, recorded by onErrorAnswer before the 401 leaves.
       if (!caller?.ok) {
         throw new GraphQLError('Not authenticated: this subgraph only answers calls the Frontera gateway signed for it', {
           extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } },
@@ -81,11 +137,8 @@ export async function startSubgraph(definition: SubgraphDefinition<any>, options
         records: new Map(),
       };
     },
+    // HTTP-level refusals (413, 405, 415, malformed JSON, a batch) are always refusals.
+    onRefused: (req, code) => recordDirectCall(req, (event, startedAt) => refusedEvent(event, code, startedAt)),
+    onErrorAnswer: (req, { status, code }) => recordDirectCall(req, (event, startedAt) => answeredEvent(event, code, status, startedAt)),
   });
-}
-
-/** The gateway's request id (`x-request-id`), which joins this subgraph's logs to the access event. */
-function requestIdOf(req: IncomingMessage): string {
-  const header = req.headers['x-request-id'];
-  return typeof header === 'string' && /^[\w.-]{1,64}$/.test(header) ? header : 'unknown';
 }
