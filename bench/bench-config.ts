@@ -17,11 +17,11 @@ const schema = z.object({
   /** Unmeasured seconds per target and scenario before the rounds, to fill plan caches and pools (default 1). */
   BENCH_WARMUP_SECONDS: seconds(0, 60).default(1),
   /**
-   * How the stack under test runs (default `split`): `split`, the subgraphs in one process and the
-   * gateways in another, as a two-core deployment would run them; `single`, everything in one
-   * process, as `npm start` does by default.
+   * How the stack under test runs (default `single`): `single`, everything in one process, as
+   * `npm start` runs the hub; `split`, the subgraphs in one process and the gateways in another
+   * (HUB_SERVICES), as a two-core deployment would. Both gateways share the processes either way.
    */
-  BENCH_TOPOLOGY: z.enum(['split', 'single']).default('split'),
+  BENCH_TOPOLOGY: z.enum(['single', 'split']).default('single'),
   /** Concurrent keep-alive connections of the load generator (default 32). */
   BENCH_CONNECTIONS: z.coerce.number().int().min(1).max(1000).default(32),
   /** Also profile the child process (inspector CPU profile) during extra, unreported join runs of the hub and the bare gateway. */

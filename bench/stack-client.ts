@@ -46,7 +46,7 @@ export interface Stack {
 }
 
 /**
- * Starts the stack: `single`, one process running everything (as `npm start` does by default);
+ * Starts the stack: `single`, one process running everything (as `npm start` does);
  * `split`, the subgraphs in one process and the gateways in another (HUB_SERVICES), as a
  * deployment on two cores runs them. Either way both gateways share the same processes.
  */
