@@ -43,8 +43,8 @@ async function createOperation(overrides: Record<string, unknown> = {}) {
   return (await ok(CREATE_OPERATION, { input: operationInput(overrides) })).createOperation as { id: string; code: string };
 }
 
-async function createCheckpoint(name = `Test crossing ${++sequence}`) {
-  const input = { name, country: 'THA', borderType: 'LAND', place: 'Aranyaprathet', latitude: 13.66, longitude: 102.5 };
+async function createCheckpoint(name = `Test crossing ${++sequence}`, country = 'THA') {
+  const input = { name, country, borderType: 'LAND', place: 'Aranyaprathet', latitude: 13.66, longitude: 102.5 };
   return (await ok(CREATE_CHECKPOINT, { input })).createCheckpoint as { id: string; name: string };
 }
 
@@ -259,6 +259,22 @@ describe('screening → hit → decision', () => {
     expect(badNumber.extensions?.code).toBe('BAD_USER_INPUT');
   });
 
+  test('an unknown checkpoint is NOT_FOUND, and officers screen only at their own country\'s checkpoints', async () => {
+    const unknown = (await screen({ checkpointId: '00000000-0000-4000-8000-000000000000' })).body.errors![0];
+    expect(unknown.extensions?.code).toBe('NOT_FOUND');
+    const abroad = await createCheckpoint(undefined, 'KHM');
+    await deploy(operationId, abroad.id);
+    const foreign = (await screen({ checkpointId: abroad.id })).body.errors![0];
+    expect(foreign.extensions?.code).toBe('FORBIDDEN');
+    expect(foreign.message).toMatch(/own country; this checkpoint is in KHM/);
+  });
+
+  test('a clean screening costs four SQL statements: three lookups sent together, one INSERT', async () => {
+    const { result, statements } = await t.countSql(() => screen({ documentNumber: 'ZZ 000-0002' }));
+    expect(result.body.data.screenDocument).toMatchObject({ matched: false, hit: null });
+    expect(statements).toBe(4);
+  });
+
   test('a clean document is recorded without a hit and never stored in clear', async () => {
     const { body } = await screen({ documentNumber: 'ZZ 000-0001' });
     expect(body.data.screenDocument).toMatchObject({ matched: false, hit: null });
@@ -276,7 +292,8 @@ describe('screening → hit → decision', () => {
     const { hit } = body.data.screenDocument;
     expect(hit).toMatchObject({ status: 'PENDING', database: 'STOLEN_LOST_TRAVEL_DOCUMENTS', alert: { issuingCountry: alert.issuingCountry, handling: { owner: alert.owner } } });
     const before = await ok(`query($id: ID!) { operation(id: $id) { results { checks hits confirmedHits arrests } } }`, { id: operationId });
-    expect(before.operation.results).toEqual({ checks: 2, hits: 1, confirmedHits: 0, arrests: 0 });
+    // Two clean screenings above, this one; the refused ones recorded nothing.
+    expect(before.operation.results).toEqual({ checks: 3, hits: 1, confirmedHits: 0, arrests: 0 });
 
     const confirmed = await ok(`mutation($id: ID!) { confirmHit(input: { hitId: $id, action: ARRESTED, note: "bearer detained" }) { status actionTaken decidedAt } }`, { id: hit.id }, { as: owner });
     expect(confirmed.confirmHit).toMatchObject({ status: 'CONFIRMED', actionTaken: 'ARRESTED' });
