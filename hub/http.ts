@@ -20,8 +20,9 @@ export interface HttpServiceOptions<Context extends BaseContext> {
   context(req: IncomingMessage, request: HTTPGraphQLRequest): Promise<Context>;
   routes?: Record<string, Route>;
   /**
-   * Called before a request is refused at the HTTP level (413, 405, 415, malformed JSON, a batch)
-   * so the refusal can be logged; if it throws a GraphQLError with `extensions.http.status`, that
+   * Called before a request is refused at the HTTP level (413, 405, 415, malformed JSON, a batch),
+   * and after one whose body never fully arrived (`REQUEST_TIMEOUT`, `REQUEST_ABORTED`), so the
+   * refusal can be logged; if it throws a GraphQLError with `extensions.http.status`, that
    * answer is sent instead.
    */
   onRefused?(req: IncomingMessage, code: string): Promise<void>;
@@ -130,11 +131,16 @@ export async function serveGraphQL<Context extends BaseContext>(
     // The body is read (within the limit) before any other refusal, so none leaves an unbounded
     // body for Node to drain.
     let raw: string;
+    const receiving = performance.now();
     try {
       raw = await readBody(req, options.maxBodyBytes);
     } catch (error) {
       if (error instanceof BodyTooLarge) return refuse(413, 'PAYLOAD_TOO_LARGE', `Request body is larger than ${options.maxBodyBytes} bytes`);
-      throw error;
+      // Cut off by REQUEST_TIMEOUT_MS (Node has answered 408 and closed the connection) or
+      // abandoned by the client: nothing can be answered, but the attempt is still logged.
+      const code = performance.now() - receiving >= options.requestTimeoutMs - 50 ? 'REQUEST_TIMEOUT' : 'REQUEST_ABORTED';
+      await options.onRefused?.(req, code).catch(() => undefined);
+      return;
     }
     const method = (req.method ?? 'GET').toUpperCase();
     if (method !== 'GET' && method !== 'POST') {
