@@ -1,4 +1,3 @@
-import type { ReturnedRecord } from '../../gateway/audit/event';
 import type { SubgraphContext } from './subgraph';
 
 /** Response extension key under which a subgraph reports the records it returned to the gateway. */
