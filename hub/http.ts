@@ -21,7 +21,7 @@ export interface HttpServiceOptions<Context extends BaseContext> {
   routes?: Record<string, Route>;
   /**
    * Called before a request is refused at the HTTP level (413, 405, 415, malformed JSON, a batch),
-   * and after one whose body never fully arrived (`REQUEST_TIMEOUT`, `REQUEST_ABORTED`), so the
+   * and after one whose body never fully arrived (`REQUEST_INCOMPLETE`), so the
    * refusal can be logged; if it throws a GraphQLError with `extensions.http.status`, that
    * answer is sent instead.
    */
@@ -131,15 +131,13 @@ export async function serveGraphQL<Context extends BaseContext>(
     // The body is read (within the limit) before any other refusal, so none leaves an unbounded
     // body for Node to drain.
     let raw: string;
-    const receiving = performance.now();
     try {
       raw = await readBody(req, options.maxBodyBytes);
     } catch (error) {
       if (error instanceof BodyTooLarge) return refuse(413, 'PAYLOAD_TOO_LARGE', `Request body is larger than ${options.maxBodyBytes} bytes`);
       // Cut off by REQUEST_TIMEOUT_MS (Node has answered 408 and closed the connection) or
       // abandoned by the client: nothing can be answered, but the attempt is still logged.
-      const code = performance.now() - receiving >= options.requestTimeoutMs - 50 ? 'REQUEST_TIMEOUT' : 'REQUEST_ABORTED';
-      await options.onRefused?.(req, code).catch(() => undefined);
+      await options.onRefused?.(req, 'REQUEST_INCOMPLETE').catch(() => undefined);
       return;
     }
     const method = (req.method ?? 'GET').toUpperCase();

@@ -429,6 +429,6 @@ describe('time and size bounds', () => {
     for (let waited = 0; waited < 2_000 && (await admin((c) => c.query(`select 1 from audit.access_event where request_id = $1`, [requestId]))).rowCount === 0; waited += 50) {
       await new Promise((r) => setTimeout(r, 50));
     }
-    expect(await eventOf(requestId)).toMatchObject({ receivedBy: 'gateway', outcome: 'refused', refusalCode: 'REQUEST_TIMEOUT', principal: null });
+    expect(await eventOf(requestId)).toMatchObject({ receivedBy: 'gateway', outcome: 'refused', refusalCode: 'REQUEST_INCOMPLETE', principal: null });
   });
 });
