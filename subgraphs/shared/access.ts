@@ -1,7 +1,7 @@
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import type { AuthChecker } from 'type-graphql';
 import { clearanceAtLeast, Clearance, type Principal } from '../../gateway/identity';
-import { Classification, type Handling } from './handling';
+import { Classification } from './handling';
 import type { SubgraphContext } from './subgraph';
 
 /** Name of the ORM filter that hides records not released to the caller. */
@@ -12,16 +12,6 @@ const LEVELS = [Classification.OFFICIAL_USE, Classification.RESTRICTED, Classifi
 /** Classifications a principal is cleared for (none without a clearance claim). */
 export function clearedFor(principal: Pick<Principal, 'clearance'>): Classification[] {
   return LEVELS.filter((level) => clearanceAtLeast(principal.clearance, level as unknown as Clearance));
-}
-
-/**
- * The data owner's rule, in one place: the owner always sees its records; anyone else sees a
- * record only if it is released to them (by name or to `*`) and they are cleared for it.
- */
-export function canSee(principal: Pick<Principal, 'organisation' | 'clearance'>, handling: Handling): boolean {
-  if (handling.owner === principal.organisation) return true;
-  const released = handling.releasableTo.includes('*') || handling.releasableTo.includes(principal.organisation);
-  return released && clearedFor(principal).includes(handling.classification);
 }
 
 /**
