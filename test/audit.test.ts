@@ -28,6 +28,7 @@ import { exportEvents } from '../gateway/audit/export-cli';
 import { pruneBefore } from '../gateway/audit/retention';
 import { signHead } from '../gateway/audit/signing';
 import { formatReport, inSnapshot, verifyAuditLog } from '../gateway/audit/verify-cli';
+import { chainEvents } from '../gateway/audit/log';
 import { Clearance, loadOrCreateHubInternalKey, Role, signSubgraphToken, type HubInternalKey, type Principal } from '../gateway/identity';
 import { repoRoot } from '../hub/config';
 import { databaseUrl, schemaGrant, withClient, type DatabaseServer } from '../hub/database';
@@ -263,6 +264,18 @@ describe('tampering is named by audit:verify', () => {
     const row = saved.rows[0];
     await admin((c) => c.query('insert into audit.access_event (chain_id, seq, prev_hash, hash, recorded_at, event) values ($1, $2, $3, $4, $5, $6)', [row.chain_id, row.seq, row.prev_hash, row.hash, row.recorded_at, row.event]));
     expect((await verify([chainId])).ok).toBe(true);
+  });
+
+  test('a second row with an existing sequence number is read even where a page of the chain ends', async () => {
+    const saved = (await admin((c) => c.query('select * from audit.access_event where chain_id = $1 and seq = 2', [chainId]))).rows[0];
+    const later = new Date(saved.recorded_at.getTime() + 1);
+    await asAttacker((c) => c.query('insert into audit.access_event (chain_id, seq, prev_hash, hash, recorded_at, event) values ($1, $2, $3, $4, $5, $6)', [chainId, 2, saved.prev_hash, saved.hash, later, saved.event]));
+    // Events start at seq 1, so the first page of 2 ends at the original seq 2, right before the copy.
+    const paged = await admin((c) => chainEvents(c, chainId, 2));
+    const all = await admin((c) => chainEvents(c, chainId));
+    expect(paged.map((e) => e.seq)).toEqual(all.map((e) => e.seq));
+    expect(paged.filter((e) => e.seq === 2)).toHaveLength(2);
+    await asAttacker((c) => c.query('delete from audit.access_event where chain_id = $1 and seq = 2 and recorded_at = $2', [chainId, later]));
   });
 
   test('two events swapped in order are named as reordered', async () => {

@@ -31,18 +31,24 @@ export async function chainIds(client: ClientBase): Promise<string[]> {
   return rows.map((r) => r.chain_id);
 }
 
-/** All events of one chain in sequence order, read in pages so no single result gets huge. */
+/**
+ * All events of one chain in sequence order, read in pages so no single result gets huge. Pages
+ * are keyed on (seq, recorded_at), the order and the primary key, so a second row with the same
+ * sequence number (a tampering the check must see) is never skipped at a page boundary.
+ */
 export async function chainEvents(client: ClientBase, chainId: string, pageSize = 5000): Promise<ChainedEvent[]> {
   const events: ChainedEvent[] = [];
-  let after = -1;
+  // The cursor's time is kept as PostgreSQL's own text, so microseconds survive the round trip.
+  let after: [number, string] = [-1, '-infinity'];
   for (;;) {
-    const { rows } = await client.query<EventRecord>(
-      `select e.chain_id, e.seq::text as seq, e.prev_hash, e.hash, e.recorded_at, e.event from ${schema}.access_event e where e.chain_id = $1 and e.seq > $2 order by e.seq, e.recorded_at limit $3`,
-      [chainId, after, pageSize],
+    const { rows } = await client.query<EventRecord & { recorded_key: string }>(
+      `select e.chain_id, e.seq::text as seq, e.prev_hash, e.hash, e.recorded_at, e.recorded_at::text as recorded_key, e.event from ${schema}.access_event e where e.chain_id = $1 and (e.seq, e.recorded_at) > ($2, $3::timestamptz) order by e.seq, e.recorded_at limit $4`,
+      [chainId, after[0], after[1], pageSize],
     );
     events.push(...rows.map(toChainedEvent));
     if (rows.length < pageSize) return events;
-    after = Number(rows[rows.length - 1].seq);
+    const last = rows[rows.length - 1];
+    after = [Number(last.seq), last.recorded_key];
   }
 }
 
