@@ -196,7 +196,7 @@ export function resolvePageSizes(
       let value: unknown = definition.defaultValue;
       if (argument?.value.kind === Kind.VARIABLE) {
         const name = argument.value.name.value;
-        value = variables && name in variables ? variables[name] : defaults.has(name) ? defaults.get(name) : definition.defaultValue;
+        value = variables && Object.hasOwn(variables, name) ? variables[name] : defaults.has(name) ? defaults.get(name) : definition.defaultValue;
       } else if (argument) {
         value = valueFromASTUntyped(argument.value);
       }
@@ -287,9 +287,13 @@ const pageSizeVariables = perDocument((document: DocumentNode): string[] => {
   return [...names];
 });
 
-/** What a document's cost depends on besides the document: the operation and its page-size variables. */
+/**
+ * What a document's cost depends on besides the document: the operation and its page-size
+ * variables. An absent variable (its default applies) and an explicit `null` (refused) differ.
+ */
 function costKey(document: DocumentNode, operation: OperationDefinitionNode, variables: Record<string, unknown> | undefined): string {
-  return JSON.stringify([operation.name?.value ?? null, ...pageSizeVariables(document).map((name) => variables?.[name] ?? null)]);
+  const given = (name: string) => (variables && Object.hasOwn(variables, name) ? [variables[name]] : []);
+  return JSON.stringify([operation.name?.value ?? null, ...pageSizeVariables(document).map(given)]);
 }
 
 const cachedCost = perDocumentAnd(

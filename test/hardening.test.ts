@@ -46,6 +46,14 @@ describe('default limits', () => {
     await t.ok(query);
   });
 
+  test('a null page size is refused without making the same document refused when the variable is left to its default', async () => {
+    const query = `query Paged($n: Int = 5) { operations(first: $n) { edges { cursor } } }`;
+    const refused = async () => (await t.query(query, { n: null })).body.errors?.[0]?.extensions?.code;
+    expect(await refused()).toBe('BAD_USER_INPUT');
+    expect((await t.ok(query, {})).operations.edges.length).toBeGreaterThan(0);
+    expect(await refused()).toBe('BAD_USER_INPUT');
+  });
+
   test('a page of 100 operations with their checkpoints, deployments, results and training sessions passes', async () => {
     const data = await t.ok(`query($n: Int!) { operations(first: $n) { edges { node { code name status period { start end }
       checkpoints { name country borderType deployments { officersAssigned startsAt endsAt } }
