@@ -10,7 +10,7 @@ const swc = {
 
 module.exports = {
   testEnvironment: 'node',
-  roots: ['<rootDir>/test', '<rootDir>/gateway', '<rootDir>/subgraphs'],
+  roots: ['<rootDir>'],
   testMatch: ['**/*.test.ts'],
   // The partner template is tested through each partner scaffolded from it (test/partner-onboarding.test.ts).
   testPathIgnorePatterns: ['/node_modules/', '/subgraphs/partners/template/'],

@@ -1,8 +1,8 @@
 import { ApolloServer } from '@apollo/server';
 import { startStandaloneServer } from '@apollo/server/standalone';
 import { ApolloGateway, RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
-import { stripSecurityLinks } from '../gateway/authorization';
-import { signSubgraphToken, type HubInternalKey, type Principal } from '../gateway/identity';
+import { stripSecurityLinks } from '../authorization/gateway';
+import { signSubgraphToken, type HubInternalKey, type Principal } from '../identity';
 
 /** Subgraph tokens live at most 300 s (subgraph-token.ts); re-signing every minute keeps a margin for any run length. */
 const RESIGN_EVERY_MS = 60_000;

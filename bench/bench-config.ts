@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
-import { repoRoot } from '../hub/config';
+import { repoRoot } from '../platform/config';
 import { LOG_LEVELS } from './protocol';
 
 /** Ids of the benchmark's scenarios, in the order they run. */

@@ -1,4 +1,4 @@
-import { Clearance, nationalCountryOf, Role, type MintRequest, type Principal } from '../gateway/identity';
+import { Clearance, nationalCountryOf, Role, type MintRequest, type Principal } from '../identity';
 
 /** `x-purpose` of every benchmark request (and the purpose in the bare gateway's subgraph tokens). */
 export const BENCH_PURPOSE = 'performance benchmark';

@@ -1,4 +1,4 @@
-import type { DatabaseServer } from '../hub/database';
+import type { DatabaseServer } from '../platform/database';
 
 /** pino levels the stack under test accepts. */
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;

@@ -1,4 +1,4 @@
-import { DEMO_ORGANISATIONS } from '../gateway/identity';
+import { DEMO_ORGANISATIONS } from '../identity';
 import { BENCH_PURPOSE } from './identities';
 
 /** Scenario (1): one subgraph, a small page. */

@@ -1,7 +1,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { openSync, closeSync } from 'node:fs';
 import path from 'node:path';
-import type { DatabaseServer } from '../hub/database';
+import type { DatabaseServer } from '../platform/database';
 import type { BareIdentity, FromStack, LOG_LEVELS, StackServices, ToStack } from './protocol';
 
 type Reply<T extends FromStack['type']> = Extract<FromStack, { type: T }>;

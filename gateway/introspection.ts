@@ -1,7 +1,7 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import { GraphQLError, NoSchemaIntrospectionCustomRule, validate, type DocumentNode, type GraphQLSchema } from 'graphql';
 import { perDocument } from './document-cache';
-import type { Principal, Role } from './identity';
+import type { Principal, Role } from '../identity';
 
 /** Error code of an introspection query from a caller who may not introspect. */
 export const INTROSPECTION_DISABLED = 'INTROSPECTION_DISABLED';

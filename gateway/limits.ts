@@ -20,7 +20,7 @@ import {
   type ValidationContext,
   type ValidationRule,
 } from 'graphql';
-import type { Config } from '../hub/config';
+import type { Config } from '../platform/config';
 import { perDocument, perDocumentAnd } from './document-cache';
 
 /** Bounds on one operation; every one comes from config (see hub/config.ts for the defaults). */

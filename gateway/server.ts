@@ -8,23 +8,23 @@ import { ApolloGateway, RemoteGraphQLDataSource } from '@apollo/gateway';
 import { Supergraph } from '@apollo/federation-internals';
 import type { FetcherResponse } from '@apollo/utils.fetcher';
 import { GraphQLError, type GraphQLSchema } from 'graphql';
-import { repoRoot, type Config } from '../hub/config';
-import type { HubSecurity } from '../hub/security';
-import { accessControlPlugin, loadAccessRules, type AccessContext } from './access-control';
-import { accessLogPlugin, answeredEvent, auditUnavailable, isLogged, refusedEvent, requestIdOf, startEvent, type AuditedContext } from './audit/access-log';
-import type { AccessEvent, ReturnedRecord } from './audit/event';
-import type { AuditWriter } from './audit/writer';
-import { RECORDS_EXTENSION } from '../subgraphs/shared/records';
-import { stripSecurityLinks } from './authorization';
-import { parseBearer, signSubgraphToken, subgraphTokenMinter, type HubInternalKey, type Principal } from './identity';
-import { parsePurpose } from './policies';
-import { formatGatewayError } from './errors';
+import { repoRoot, type Config } from '../platform/config';
+import type { HubSecurity } from '../identity/trust';
+import { accessControlPlugin, loadAccessRules, type AccessContext } from '../authorization/gateway/plugin';
+import { accessLogPlugin, answeredEvent, auditUnavailable, isLogged, refusedEvent, requestIdOf, startEvent, type AuditedContext } from '../access-log/gateway/plugin';
+import type { AccessEvent, ReturnedRecord } from '../access-log/event';
+import type { AuditWriter } from '../access-log/writer';
+import { RECORDS_EXTENSION } from '../access-log/records';
+import { stripSecurityLinks } from '../authorization/gateway';
+import { parseBearer, signSubgraphToken, subgraphTokenMinter, type HubInternalKey, type Principal } from '../identity';
+import { parsePurpose } from '../authorization/policies';
+import { formatGatewayError } from './masking';
 import { introspectionPlugin } from './introspection';
 import { documentLimits, limitsFromConfig, operationLimitsPlugin } from './limits';
 import { loadTrustedDocuments, requestedDocumentHash, trustedDocumentsPlugin, type TrustedDocumentContext } from './trusted-documents';
 import { subgraphFetchers } from './subgraph-fetch';
-import { sendJson, serveGraphQL, type HttpService } from '../hub/http';
-import type { Logger } from '../hub/logger';
+import { sendJson, serveGraphQL, type HttpService } from '../platform/http';
+import type { Logger } from '../platform/logger';
 
 /** Per-request state of the gateway. */
 export interface GatewayContext extends AccessContext, AuditedContext, TrustedDocumentContext {

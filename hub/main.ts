@@ -1,9 +1,9 @@
 import 'reflect-metadata';
-import { ConfigError, loadConfig } from './config';
-import { externalDatabase, startEmbeddedDatabase, type DatabaseServer } from './database';
-import { createLogger } from './logger';
+import { ConfigError, loadConfig } from '../platform/config';
+import { externalDatabase, startEmbeddedDatabase, type DatabaseServer } from '../platform/database';
+import { createLogger } from '../platform/logger';
 import { prepareDatabase, startHub, subgraphsRunHere } from './runtime';
-import { loadSecrets } from './secrets';
+import { loadSecrets } from '../platform/secrets';
 
 /**
  * `npm start`: the database (embedded unless DATABASE_URL is set), migrations and demo data, every

@@ -1,18 +1,18 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
-import { catalog, defaultPort, remotePartners } from '../subgraphs/catalog';
+import { catalog, defaultPort, remotePartners } from './catalog';
 import { openOrm } from '../subgraphs/shared/orm';
 import { startSubgraph } from '../subgraphs/shared/server';
 import type { SubgraphDefinition } from '../subgraphs/shared/subgraph';
 import { pageLimits } from '../subgraphs/shared/connection';
-import { auditWriterLogin, createAuditWriter, loadAuditKey, loadAuditSigningKey, provisionAuditWriter, type AuditWriter } from '../gateway/audit';
+import { auditWriterLogin, createAuditWriter, loadAuditKey, loadAuditSigningKey, provisionAuditWriter, type AuditWriter } from '../access-log';
 import { createGatewayServer } from '../gateway/server';
-import { useAuditKey } from '../subgraphs/audit/audit.settings';
-import type { Config } from './config';
-import { databaseUrl, provisionDatabase, schemaGrant, type DatabaseServer } from './database';
-import type { HttpService } from './http';
-import type { Logger } from './logger';
-import { subgraphTools, type HubSecrets } from './secrets';
-import { loadSecurity } from './security';
+import { useAuditKey } from '../access-log/read-api/audit.settings';
+import type { Config } from '../platform/config';
+import { databaseUrl, provisionDatabase, schemaGrant, type DatabaseServer } from '../platform/database';
+import type { HttpService } from '../platform/http';
+import type { Logger } from '../platform/logger';
+import { subgraphTools, type HubSecrets } from '../platform/secrets';
+import { loadSecurity } from '../identity/trust';
 
 /** A subgraph the hub runs in this process, with its ORM (closed on stop). */
 interface RunningSubgraph {

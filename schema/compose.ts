@@ -4,8 +4,8 @@ import path from 'node:path';
 import { composeServices } from '@apollo/composition';
 import { CriticalityLevel, diff } from '@graphql-inspector/core';
 import { buildSchema, parse, printSchema } from 'graphql';
-import { repoRoot } from '../hub/config';
-import { catalog, remotePartners } from '../subgraphs/catalog';
+import { repoRoot } from '../platform/config';
+import { catalog, remotePartners } from '../hub/catalog';
 import { subgraphSdl } from '../subgraphs/shared/subgraph';
 
 const dir = path.join(repoRoot, 'schema');

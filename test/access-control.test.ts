@@ -1,5 +1,5 @@
-import { Clearance, Role, signSubgraphToken } from '../gateway/identity';
-import { loadSecurity } from '../hub/security';
+import { Clearance, Role, signSubgraphToken } from '../identity';
+import { loadSecurity } from '../identity/trust';
 import { callers, startTestHub, type Caller, type TestHub } from './harness';
 import { testConfig } from './database';
 

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { Client } from 'pg';
-import { loadAuditSigningKey } from '../gateway/audit';
-import { inSnapshot, verifyAuditLog } from '../gateway/audit/verify-cli';
-import { auditWriterRole } from '../gateway/audit/store';
-import { databaseUrl, ident, withClient } from '../hub/database';
+import { loadAuditSigningKey } from '../access-log';
+import { inSnapshot, verifyAuditLog } from '../access-log/cli/verify';
+import { auditWriterRole } from '../access-log/store';
+import { databaseUrl, ident, withClient } from '../platform/database';
 import { callers, startTestHub, type TestHub } from './harness';
 import { scratchDatabase, testConfig, testDatabase } from './database';
 

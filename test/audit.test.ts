@@ -23,20 +23,20 @@ import {
   type AuditWriter,
   type AuditWriterLogin,
   type ChainedEvent,
-} from '../gateway/audit';
-import { exportEvents } from '../gateway/audit/export-cli';
-import { pruneBefore } from '../gateway/audit/retention';
-import { signHead } from '../gateway/audit/signing';
-import { formatReport, inSnapshot, verifyAuditLog } from '../gateway/audit/verify-cli';
-import { chainEvents } from '../gateway/audit/log';
-import { Clearance, loadOrCreateHubInternalKey, Role, signSubgraphToken, type HubInternalKey, type Principal } from '../gateway/identity';
-import { repoRoot } from '../hub/config';
-import { databaseUrl, schemaGrant, withClient, type DatabaseServer } from '../hub/database';
-import type { HttpService } from '../hub/http';
-import { createLogger } from '../hub/logger';
-import { loadSecrets, subgraphTools } from '../hub/secrets';
-import audit from '../subgraphs/audit/subgraph';
-import { useAuditKey } from '../subgraphs/audit/audit.settings';
+} from '../access-log';
+import { exportEvents } from '../access-log/cli/export';
+import { pruneBefore } from '../access-log/cli/prune';
+import { signHead } from '../access-log/signing';
+import { formatReport, inSnapshot, verifyAuditLog } from '../access-log/cli/verify';
+import { chainEvents } from '../access-log/log';
+import { Clearance, loadOrCreateHubInternalKey, Role, signSubgraphToken, type HubInternalKey, type Principal } from '../identity';
+import { repoRoot } from '../platform/config';
+import { databaseUrl, schemaGrant, withClient, type DatabaseServer } from '../platform/database';
+import type { HttpService } from '../platform/http';
+import { createLogger } from '../platform/logger';
+import { loadSecrets, subgraphTools } from '../platform/secrets';
+import audit from '../access-log/read-api/subgraph';
+import { useAuditKey } from '../access-log/read-api/audit.settings';
 import { openOrm } from '../subgraphs/shared/orm';
 import { startSubgraph } from '../subgraphs/shared/server';
 import { scratchDatabase, testConfig } from './database';
@@ -231,7 +231,7 @@ describe('tampering is named by audit:verify', () => {
     return new Promise((resolve) => {
       execFile(
         process.execPath,
-        [path.join(repoRoot, 'node_modules', 'tsx', 'dist', 'cli.mjs'), path.join(repoRoot, 'gateway', 'audit', 'verify-cli.ts'), '--database', server.database],
+        [path.join(repoRoot, 'node_modules', 'tsx', 'dist', 'cli.mjs'), path.join(repoRoot, 'access-log', 'cli', 'verify.ts'), '--database', server.database],
         {
           cwd: repoRoot,
           env: { ...process.env, EMBEDDED_PG_PORT: String(config.EMBEDDED_PG_PORT), EMBEDDED_PG_DIR: config.EMBEDDED_PG_DIR, SECRETS_DIR: config.SECRETS_DIR, DATABASE_URL: config.DATABASE_URL ?? '' },

@@ -1,6 +1,6 @@
 import path from 'node:path';
-import { loadConfig, repoRoot } from '../hub/config';
-import type { DatabaseServer } from '../hub/database';
+import { loadConfig, repoRoot } from '../platform/config';
+import type { DatabaseServer } from '../platform/database';
 
 /** Where the test database is; set by global-setup, read by every test worker. */
 export const TEST_DATABASE_ENV = 'FRONTERA_TEST_DATABASE';
@@ -34,10 +34,10 @@ export function testDatabase(): DatabaseServer {
  * must not disturb the suites running beside them. Its roles are its own too.
  */
 export async function scratchDatabase(name: string, options: { seed?: boolean } = {}): Promise<DatabaseServer> {
-  const { ident, databaseUrl, withClient } = require('../hub/database') as typeof import('../hub/database');
+  const { ident, databaseUrl, withClient } = require('../platform/database') as typeof import('../platform/database');
   const { prepareDatabase } = require('../hub/runtime') as typeof import('../hub/runtime');
-  const { loadSecrets } = require('../hub/secrets') as typeof import('../hub/secrets');
-  const { createLogger } = require('../hub/logger') as typeof import('../hub/logger');
+  const { loadSecrets } = require('../platform/secrets') as typeof import('../platform/secrets');
+  const { createLogger } = require('../platform/logger') as typeof import('../platform/logger');
   const config = testConfig();
   const server = { ...testDatabase(), database: `frontera_test_${name}` };
   await withClient(databaseUrl(server, undefined, 'postgres'), (c) => c.query(`drop database if exists ${ident(server.database)} with (force)`));

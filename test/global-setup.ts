@@ -1,4 +1,4 @@
-import type { DatabaseServer } from '../hub/database';
+import type { DatabaseServer } from '../platform/database';
 
 const TEST_DATABASE = 'frontera_test';
 
@@ -11,10 +11,10 @@ export default async function globalSetup(): Promise<void> {
   // stores that MikroORM and type-graphql create on import would leak in with foreign-realm Maps
   // and break discovery. So the hub is imported here, after the snapshot, and its globals removed.
   const globalsBefore = new Set(Object.getOwnPropertyNames(globalThis));
-  const { databaseUrl, externalDatabase, ident, startEmbeddedDatabase, withClient } = require('../hub/database') as typeof import('../hub/database');
-  const { createLogger } = require('../hub/logger') as typeof import('../hub/logger');
+  const { databaseUrl, externalDatabase, ident, startEmbeddedDatabase, withClient } = require('../platform/database') as typeof import('../platform/database');
+  const { createLogger } = require('../platform/logger') as typeof import('../platform/logger');
   const { prepareDatabase } = require('../hub/runtime') as typeof import('../hub/runtime');
-  const { loadSecrets } = require('../hub/secrets') as typeof import('../hub/secrets');
+  const { loadSecrets } = require('../platform/secrets') as typeof import('../platform/secrets');
   const { TEST_DATABASE_ENV, testConfig } = require('./database') as typeof import('./database');
 
   const config = testConfig();

@@ -8,8 +8,8 @@ import path from 'node:path';
 import { buildSchema, getIntrospectionQuery, getOperationAST, parse } from 'graphql';
 import type { Client } from 'pg';
 import { limitsFromConfig, operationCost } from '../gateway/limits';
-import { ConfigError, loadConfig, repoRoot } from '../hub/config';
-import { databaseUrl, withClient } from '../hub/database';
+import { ConfigError, loadConfig, repoRoot } from '../platform/config';
+import { databaseUrl, withClient } from '../platform/database';
 import { testConfig, testDatabase } from './database';
 import { callers, startTestHub, type TestHub } from './harness';
 

@@ -1,9 +1,9 @@
 import 'reflect-metadata';
-import { Clearance, loadOrCreateLocalIssuer, mintToken, Role } from '../gateway/identity';
-import type { DatabaseServer } from '../hub/database';
-import { createLogger } from '../hub/logger';
+import { Clearance, loadOrCreateLocalIssuer, mintToken, Role } from '../identity';
+import type { DatabaseServer } from '../platform/database';
+import { createLogger } from '../platform/logger';
 import { startHub, type RunningHub } from '../hub/runtime';
-import { loadSecrets } from '../hub/secrets';
+import { loadSecrets } from '../platform/secrets';
 import { sqlStatementTotal } from '../subgraphs/shared/orm';
 import { testConfig, testDatabase } from './database';
 

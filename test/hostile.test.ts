@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { exportSPKI, generateKeyPair, importJWK, SignJWT, type KeyLike } from 'jose';
 import type { Client } from 'pg';
-import { loadOrCreateHubInternalKey, loadOrCreateLocalIssuer, Role, signSubgraphToken, type HubInternalKey, type LocalIssuer, type Principal } from '../gateway/identity';
-import { forgeHs256, forgeToken, nowSeconds, tamperPayload } from '../gateway/identity/identity.fixture';
-import { databaseUrl, withClient } from '../hub/database';
+import { loadOrCreateHubInternalKey, loadOrCreateLocalIssuer, Role, signSubgraphToken, type HubInternalKey, type LocalIssuer, type Principal } from '../identity';
+import { forgeHs256, forgeToken, nowSeconds, tamperPayload } from '../identity/identity.fixture';
+import { databaseUrl, withClient } from '../platform/database';
 import { testConfig, testDatabase } from './database';
 import { callers, startTestHub, type TestHub } from './harness';
 

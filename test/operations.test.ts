@@ -1,4 +1,4 @@
-import { Role } from '../gateway/identity';
+import { Role } from '../identity';
 import { callers, startTestHub, type Caller, type TestHub } from './harness';
 
 let t: TestHub;

@@ -2,8 +2,8 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { chmodSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { repoRoot } from '../hub/config';
-import { checkRequest, instantiate } from '../hub/partner-cli';
+import { repoRoot } from '../platform/config';
+import { checkRequest, instantiate } from '../hub/cli/partner';
 
 // Onboarding as a partner's engineer does it, in a scratch copy of this working tree:
 // `partner:new`, then the new partner's own test through the gateway, then the schema check.
@@ -52,14 +52,14 @@ describe('in a scratch clone', () => {
 
   test('a refused code changes nothing', () => {
     const registry = readFileSync(path.join(scratch, 'subgraphs/partners/registry.json'), 'utf8');
-    const result = node(['dist/hub/partner-cli.js', 'wco', 'Another Customs Body']);
+    const result = node(['dist/hub/cli/partner.js', 'wco', 'Another Customs Body']);
     expect(result.status).toBe(2);
     expect(result.stderr).toMatch(/nothing was changed[\s\S]*partner "wco" already exists/);
     expect(readFileSync(path.join(scratch, 'subgraphs/partners/registry.json'), 'utf8')).toBe(registry);
   });
 
   test('partner:new demo scaffolds a partner that composes, answers through the gateway and passes its test', () => {
-    const created = node(['dist/hub/partner-cli.js', 'demo', 'Demo Partner']);
+    const created = node(['dist/hub/cli/partner.js', 'demo', 'Demo Partner']);
     expect(created.stderr).toBe('');
     expect(created.status).toBe(0);
     expect(created.stdout).toMatch(/Operation\.demo/);

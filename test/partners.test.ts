@@ -1,7 +1,7 @@
 import { Client } from 'pg';
-import { databaseUrl, schemaGrant } from '../hub/database';
-import { loadSecrets, subgraphTools } from '../hub/secrets';
-import { catalog } from '../subgraphs/catalog';
+import { databaseUrl, schemaGrant } from '../platform/database';
+import { loadSecrets, subgraphTools } from '../platform/secrets';
+import { catalog } from '../hub/catalog';
 import { testConfig, testDatabase } from './database';
 import { startTestHub, type TestHub } from './harness';
 

@@ -3,7 +3,7 @@ import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:f
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { repoRoot } from '../hub/config';
+import { repoRoot } from '../platform/config';
 
 // `npm start` as a user runs it: the compiled hub in its own process, with its own embedded
 // PostgreSQL in a fresh folder, checked from the outside (stdout, HTTP, exit code, processes).
@@ -61,7 +61,7 @@ test('npm start serves seeded data on an embedded PostgreSQL and SIGTERM leaves 
     const ready = await fetch(`http://127.0.0.1:${gatewayPort}/health/ready`);
     expect(ready.status).toBe(200);
     // As the README does it: a token from `npm run token`, which prints the token and nothing else.
-    const token = execFileSync(process.execPath, [path.join(repoRoot, 'dist', 'gateway', 'identity', 'token-cli.js'), '--org', 'hub', '--role', 'HUB_ADMIN'], {
+    const token = execFileSync(process.execPath, [path.join(repoRoot, 'dist', 'identity', 'cli', 'token.js'), '--org', 'hub', '--role', 'HUB_ADMIN'], {
       cwd: repoRoot,
       encoding: 'utf8',
     });

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Entity, Enum, type Opt, PrimaryKey, Property, Unique } from '@mikro-orm/core';
 import { Directive, Field, Float, ID, ObjectType } from 'type-graphql';
-import { Policy } from '../shared/policy';
+import { Policy } from '../../authorization/subgraph/policy';
 import { CountryCode } from '../shared/scalars';
 import { BorderType } from './enums';
 

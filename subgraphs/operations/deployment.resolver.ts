@@ -1,7 +1,7 @@
 import { Authorized, Arg, Ctx, FieldResolver, ID, Mutation, Resolver, Root } from 'type-graphql';
-import { Role } from '../../gateway/identity';
+import { Role } from '../../identity';
 import { fail, found } from '../shared/errors';
-import { Policy } from '../shared/policy';
+import { Policy } from '../../authorization/subgraph/policy';
 import type { SubgraphContext } from '../shared/subgraph';
 import { Checkpoint } from './checkpoint.entity';
 import { Deployment } from './deployment.entity';

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { Embedded, Entity, Enum, type Opt, PrimaryKey, Property } from '@mikro-orm/core';
 import { Field, ID, ObjectType } from 'type-graphql';
-import { Handling } from '../shared/handling';
-import { Policy, withPurpose } from '../shared/policy';
+import { Handling } from '../../authorization/subgraph/handling';
+import { Policy, withPurpose } from '../../authorization/subgraph/policy';
 import { CountryCode, LocalDate } from '../shared/scalars';
 import { DocumentType, LossType } from './enums';
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Entity, Enum, Index, ManyToOne, OneToOne, type Opt, PrimaryKey, Property, type Ref } from '@mikro-orm/core';
 import { Field, ID, ObjectType } from 'type-graphql';
-import { Policy, withPurpose } from '../shared/policy';
+import { Policy, withPurpose } from '../../authorization/subgraph/policy';
 import { Check } from './check.entity';
 import { Checkpoint } from './checkpoint.entity';
 import { DocumentAlert } from './document-alert.entity';

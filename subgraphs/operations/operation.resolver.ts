@@ -1,9 +1,9 @@
 import type { FilterQuery } from '@mikro-orm/core';
 import { Authorized, Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { Connection, PageArgs, pageWindow, toConnection } from '../shared/connection';
-import { Role } from '../../gateway/identity';
+import { Role } from '../../identity';
 import { fail, found } from '../shared/errors';
-import { Policy } from '../shared/policy';
+import { Policy } from '../../authorization/subgraph/policy';
 import type { SubgraphContext } from '../shared/subgraph';
 import { Checkpoint } from './checkpoint.entity';
 import { Deployment } from './deployment.entity';

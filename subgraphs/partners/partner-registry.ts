@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import { repoRoot } from '../../hub/config';
+import { repoRoot } from '../../platform/config';
 
 /** Codes that name something else in the hub and can never be a partner. */
 export const RESERVED_CODES = new Set(['operations', 'training', 'audit', 'gateway', 'hub', 'shared', 'partners', 'template', 'query', 'mutation']);

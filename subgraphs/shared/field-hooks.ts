@@ -1,6 +1,6 @@
 import { defaultFieldResolver, isObjectType, type GraphQLSchema } from 'graphql';
 import { checkIdArguments, mayHoldId } from './id-arguments';
-import { noteRecord } from './records';
+import { noteRecord } from '../../access-log/records';
 import type { SubgraphContext } from './subgraph';
 
 /**

@@ -1,7 +1,7 @@
 import { DefaultLogger, type LogContext, type LoggerOptions } from '@mikro-orm/core';
 import { Migrator } from '@mikro-orm/migrations';
 import { MikroORM, defineConfig } from '@mikro-orm/postgresql';
-import { installReleasability } from './access';
+import { installReleasability } from '../../authorization/subgraph/releasability';
 import type { SubgraphDefinition } from './subgraph';
 
 /**

@@ -3,15 +3,15 @@ import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { GraphQLError } from 'graphql';
 import type { KeyLike } from 'jose';
-import { answeredEvent, refusedEvent, requestIdOf, startEvent } from '../../gateway/audit/access-log';
-import type { AccessEvent } from '../../gateway/audit/event';
-import type { AuditWriter } from '../../gateway/audit/writer';
-import { parseBearer, subgraphTokenVerifier, type SubgraphTokenResult } from '../../gateway/identity';
+import { answeredEvent, refusedEvent, requestIdOf, startEvent } from '../../access-log/gateway/plugin';
+import type { AccessEvent } from '../../access-log/event';
+import type { AuditWriter } from '../../access-log/writer';
+import { parseBearer, subgraphTokenVerifier, type SubgraphTokenResult } from '../../identity';
 import type { MikroORM } from '@mikro-orm/postgresql';
-import { serveGraphQL, type HttpService } from '../../hub/http';
-import type { Logger } from '../../hub/logger';
-import { scopeToCaller } from './access';
-import { RECORDS_EXTENSION } from './records';
+import { serveGraphQL, type HttpService } from '../../platform/http';
+import type { Logger } from '../../platform/logger';
+import { scopeToCaller } from '../../authorization/subgraph/releasability';
+import { RECORDS_EXTENSION } from '../../access-log/records';
 import { buildFederatedSchema, type SubgraphTools, type SubgraphContext, type SubgraphDefinition } from './subgraph';
 
 export interface SubgraphServerOptions {

@@ -6,10 +6,10 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { MigrationObject } from '@mikro-orm/core';
 import { type GraphQLSchema, lexicographicSortSchema, parse } from 'graphql';
 import { buildSchema, createResolversMap, type NonEmptyArray } from 'type-graphql';
-import type { Principal } from '../../gateway/identity';
-import { roleChecker } from './access';
+import type { Principal } from '../../identity';
+import { roleChecker } from '../../authorization/subgraph/releasability';
 import { addFieldHooks } from './field-hooks';
-import type { ReturnedRecord } from '../../gateway/audit/event';
+import type { ReturnedRecord } from '../../access-log/event';
 import { scalarsMap } from './scalars';
 
 /** What every resolver receives: the verified caller, a request-scoped EntityManager and DataLoaders. */

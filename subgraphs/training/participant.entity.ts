@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { Collection, Embedded, Entity, OneToMany, type Opt, PrimaryKey, Property, Unique } from '@mikro-orm/core';
 import { Directive, Field, ID, ObjectType } from 'type-graphql';
-import { Handling } from '../shared/handling';
-import { Policy, withPurpose } from '../shared/policy';
+import { Handling } from '../../authorization/subgraph/handling';
+import { Policy, withPurpose } from '../../authorization/subgraph/policy';
 import { CountryCode } from '../shared/scalars';
 import { Enrollment } from './enrollment.entity';
 

@@ -3,8 +3,8 @@ import { Authorized, Arg, Args, Ctx, FieldResolver, ID, Int, Mutation, Query, Re
 import { Connection, PageArgs, pageWindow, toConnection } from '../shared/connection';
 import { fail, found } from '../shared/errors';
 import { isUuid } from '../shared/loaders';
-import { Role } from '../../gateway/identity';
-import { Policy } from '../shared/policy';
+import { Role } from '../../identity';
+import { Policy } from '../../authorization/subgraph/policy';
 import type { SubgraphContext } from '../shared/subgraph';
 import { Course } from './course.entity';
 import { Enrollment } from './enrollment.entity';

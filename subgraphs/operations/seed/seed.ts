@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { Classification } from '../../shared/handling';
+import { Classification } from '../../../authorization/subgraph/handling';
 import { insertRows, int, mulberry32, pick, sample, seedId, weighted, type Rng, type Weighted } from '../../shared/seeding';
 import type { SubgraphTools } from '../../shared/subgraph';
 import { BorderType, CrimeArea, DocumentType, HitAction, HitStatus, LossType, OperationStatus, ScreeningDatabase } from '../enums';

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Check, Embedded, Entity, type Opt, PrimaryKey, Property } from '@mikro-orm/core';
 import { Field, ID, Int, ObjectType } from 'type-graphql';
-import { Handling } from '../../shared/handling';
+import { Handling } from '../../../authorization/subgraph/handling';
 import { CountryCode, LocalDate } from '../../shared/scalars';
 
 @Entity({ tableName: 'asset_deployment' })

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { ArrayType, Check, Embedded, Entity, Index, type Opt, PrimaryKey, Property } from '@mikro-orm/core';
 import { Field, ID, ObjectType } from 'type-graphql';
-import { Handling } from '../../shared/handling';
+import { Handling } from '../../../authorization/subgraph/handling';
 import { LocalDate } from '../../shared/scalars';
 
 @Entity({ tableName: 'risk_analysis_product' })

@@ -1,4 +1,4 @@
-import { Classification } from '../../shared/handling';
+import { Classification } from '../../../authorization/subgraph/handling';
 import { startTestHub, type TestHub } from '../../../test/harness';
 import { Referral, ReferralAgeBand, ReferralGender, ReferralNeed, ReferralService } from './iom-referral.entity';
 import { K_ANONYMITY } from './iom.loaders';

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Embedded, Entity, type Opt, PrimaryKey, Property } from '@mikro-orm/core';
 import { Field, ID, ObjectType } from 'type-graphql';
-import { Handling } from '../../shared/handling';
+import { Handling } from '../../../authorization/subgraph/handling';
 
 @Entity({ tableName: 'record' })
 @ObjectType('TemplateRecord', { description: 'A record Template Partner shares about a joint operation.' })

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { Check, DecimalType, Embeddable, Embedded, Entity, Enum, Index, type Opt, PrimaryKey, Property } from '@mikro-orm/core';
 import { Field, Float, ID, ObjectType, registerEnumType } from 'type-graphql';
-import { Handling } from '../../shared/handling';
-import { Policy, withPurpose } from '../../shared/policy';
+import { Handling } from '../../../authorization/subgraph/handling';
+import { Policy, withPurpose } from '../../../authorization/subgraph/policy';
 import { CountryCode } from '../../shared/scalars';
 
 export enum SeizureCommodity {

@@ -1,4 +1,4 @@
-import { Classification } from '../../shared/handling';
+import { Classification } from '../../../authorization/subgraph/handling';
 import { seedId } from '../../shared/seeding';
 import { startTestHub, type TestHub } from '../../../test/harness';
 import { ConcealmentMethod, Seizure, SeizureCommodity, SeizureUnit } from './wco-seizure.entity';

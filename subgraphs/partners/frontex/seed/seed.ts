@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { Classification } from '../../../shared/handling';
+import { Classification } from '../../../../authorization/subgraph/handling';
 import { insertRows, seedId } from '../../../shared/seeding';
 
 // Synthetic demo data: no product or deployment describes a real assessment or a real mission.

@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { Classification } from '../../../shared/handling';
+import { Classification } from '../../../../authorization/subgraph/handling';
 import { insertRows, mulberry32, sample, seedId, weighted, type Rng, type Weighted } from '../../../shared/seeding';
 import { ReferralAgeBand as A, ReferralGender, ReferralNeed as N, ReferralService as S } from '../iom-referral.entity';
 

@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { Classification } from '../../../shared/handling';
+import { Classification } from '../../../../authorization/subgraph/handling';
 import { insertRows, seedId } from '../../../shared/seeding';
 
 /** Two records about a seeded operation, so the partner's field answers from the first start. */

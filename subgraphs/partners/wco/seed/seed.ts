@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { Classification } from '../../../shared/handling';
+import { Classification } from '../../../../authorization/subgraph/handling';
 import { insertRows, int, mulberry32, pick, seedId, weighted, type Rng, type Weighted } from '../../../shared/seeding';
 import { ConcealmentMethod as C, SeizureCommodity, SeizureUnit, SuspectAgeBand, SuspectGender } from '../wco-seizure.entity';
 

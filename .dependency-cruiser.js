@@ -1,0 +1,62 @@
+/**
+ * The layering rule (README, "Architecture"), checked by `npm run lint:layers` in CI.
+ * Layers, lowest first; a module may import only its own layer or a lower one:
+ *   platform   config reader, logs, HTTP serving, database, secrets, error codes: no domain
+ *   contracts  what the gateway and the subgraphs both speak: identity, the access-log core,
+ *              the named policies
+ *   gateway | subgraphs   the two sides, which never import each other
+ *   root       the composition root: start-up, catalogue, CLIs, schema composition
+ * Tests, fixtures and the benchmark sit above everything and nothing imports them.
+ */
+const PLATFORM = '^platform/';
+const CONTRACTS = '^(identity/(?!cli/)|access-log/[^/]+$|authorization/[^/]+$)';
+const GATEWAY = '^(gateway/|access-log/gateway/|authorization/gateway/)';
+const SUBGRAPHS = '^(subgraphs/|access-log/read-api/|authorization/subgraph/)';
+const ROOT = '^(hub/|identity/cli/|access-log/cli/|schema/)';
+const TESTS = '(^test/|\\.test\\.ts$|\\.fixture\\.ts$)';
+
+const layer = (name, from, allowed) => ({
+  name,
+  severity: 'error',
+  comment: `${name}: may import only ${allowed.join(', ')}`,
+  from: { path: from, pathNot: TESTS },
+  to: { dependencyTypesNot: ['core', 'npm', 'npm-dev', 'npm-optional', 'npm-peer', 'npm-bundled', 'npm-no-pkg', 'unknown'], pathNot: allowed.map((p) => `(${p})`).join('|') },
+});
+
+module.exports = {
+  forbidden: [
+    layer('platform-is-a-leaf', PLATFORM, [PLATFORM]),
+    layer('contracts-on-platform-only', CONTRACTS, [PLATFORM, CONTRACTS]),
+    layer('gateway-not-on-subgraphs', GATEWAY, [PLATFORM, CONTRACTS, GATEWAY]),
+    layer('subgraphs-not-on-gateway', SUBGRAPHS, [PLATFORM, CONTRACTS, SUBGRAPHS]),
+    layer('root-not-on-tests', ROOT, [PLATFORM, CONTRACTS, GATEWAY, SUBGRAPHS, ROOT]),
+    {
+      name: 'nothing-imports-tests-or-bench',
+      severity: 'error',
+      comment: 'tests, fixtures and the benchmark are leaves: production code never imports them',
+      from: { pathNot: `${TESTS}|^bench/` },
+      to: { path: `${TESTS}|^bench/` },
+    },
+    {
+      name: 'no-cycles',
+      severity: 'error',
+      comment: 'an import cycle, type-only imports included: one of the modules belongs lower, or the shared part in a module of its own',
+      from: {},
+      to: { circular: true },
+    },
+    {
+      name: 'every-module-has-a-layer',
+      severity: 'error',
+      comment: 'a new top-level folder needs a place in the layers above',
+      from: { pathNot: `${PLATFORM}|${CONTRACTS}|${GATEWAY}|${SUBGRAPHS}|${ROOT}|${TESTS}|^bench/` },
+      to: {},
+    },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    exclude: { path: '^(node_modules|dist)/' },
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: 'tsconfig.json' },
+    enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['import', 'require', 'node', 'default'], extensions: ['.ts', '.js', '.json'] },
+  },
+};

@@ -1,0 +1,148 @@
+import { Arg, Args, Ctx, Query, Resolver } from 'type-graphql';
+import { hashTerm, RECEIVED_BY_GATEWAY } from '../event';
+import { PageArgs, pageWindow, toConnection } from '../../subgraphs/shared/connection';
+import { fail } from '../../subgraphs/shared/errors';
+import { isUuid } from '../../subgraphs/shared/loaders';
+import { Policy } from '../../authorization/subgraph/policy';
+import { AccessDecision, AccessEventConnection, AccessEventNode, type AccessOperationType, type AccessOutcome } from './access-event.type';
+import { AccessEventFilter } from './audit.input';
+import type { Condition, EventRow } from './audit.loaders';
+import { requireAuditScope, type AuditContext, type AuditScope } from './audit.scope';
+import { auditKey } from './audit.settings';
+
+const MAX_TERM = 512;
+
+/** Declared for the gateway (layer 1); the resolvers narrow further by `auditScope` (layer 2). */
+const READERS = [['role:auditor'], ['role:partner_liaison']];
+
+/** `event @> value`: answered by the GIN index on the event. */
+function contains(value: object): Condition {
+  return { sql: 'event @> ?::jsonb', bindings: [JSON.stringify(value)] };
+}
+
+function text(field: string, value: string, max = MAX_TERM): string {
+  if (value.length === 0 || value.length > max) throw fail.badInput(`${field} must be 1 to ${max} characters`, field);
+  return value;
+}
+
+/** Conditions of a filter, each one of the listed fields. */
+function filterConditions(filter: AccessEventFilter | undefined): Condition[] {
+  if (!filter) return [];
+  const conditions: Condition[] = [];
+  if (filter.from && filter.to && filter.to.getTime() <= filter.from.getTime()) {
+    throw fail.badInput(`the time range ends (${filter.to.toISOString()}) before it starts (${filter.from.toISOString()}): to must be after from`, 'filter.to');
+  }
+  if (filter.organisation != null) conditions.push({ sql: 'organisation = ?', bindings: [text('filter.organisation', filter.organisation)] });
+  if (filter.subject != null) conditions.push({ sql: 'subject = ?', bindings: [text('filter.subject', filter.subject)] });
+  if (filter.from) conditions.push({ sql: 'occurred_at >= ?::timestamptz', bindings: [filter.from] });
+  if (filter.to) conditions.push({ sql: 'occurred_at < ?::timestamptz', bindings: [filter.to] });
+  if (filter.operationName != null) conditions.push({ sql: 'operation_name = ?', bindings: [text('filter.operationName', filter.operationName)] });
+  if (filter.purpose != null) conditions.push({ sql: 'purpose = ?', bindings: [text('filter.purpose', filter.purpose)] });
+  if (filter.outcome) conditions.push({ sql: 'outcome = ?', bindings: [filter.outcome] });
+  if (filter.decision) conditions.push({ sql: filter.decision === AccessDecision.DENIED ? 'denied' : 'not denied', bindings: [] });
+  if (filter.fieldCoordinate != null) conditions.push(contains({ fieldCoordinates: [text('filter.fieldCoordinate', filter.fieldCoordinate)] }));
+  if (filter.entity) conditions.push(contains({ records: [{ type: text('filter.entity.type', filter.entity.type), id: text('filter.entity.id', filter.entity.id) }] }));
+  if (filter.receivedBy != null) {
+    const receivedBy = text('filter.receivedBy', filter.receivedBy, 100);
+    // Events from before `receivedBy` existed lack it and were all the gateway's; any other value is in the indexed event.
+    conditions.push(receivedBy === RECEIVED_BY_GATEWAY ? { sql: `coalesce(event ->> 'receivedBy', ?) = ?`, bindings: [RECEIVED_BY_GATEWAY, RECEIVED_BY_GATEWAY] } : contains({ receivedBy }));
+  }
+  return conditions;
+}
+
+/** A partner liaison sees only events that returned its organisation's records. */
+function scopeConditions(scope: Exclude<AuditScope, { kind: 'none' }>): Condition[] {
+  return scope.kind === 'organisation' ? [contains({ records: [{ owner: scope.code }] })] : [];
+}
+
+function toNode(row: EventRow, scope: Exclude<AuditScope, { kind: 'none' }>): AccessEventNode {
+  const event = row.event;
+  const own = scope.kind === 'all';
+  return {
+    requestId: event.requestId,
+    time: new Date(event.time),
+    receivedBy: event.receivedBy ?? RECEIVED_BY_GATEWAY,
+    principal: event.principal ? { ...event.principal, roles: [...event.principal.roles] } : null,
+    clientName: event.clientName,
+    clientVersion: event.clientVersion,
+    purpose: event.purpose,
+    operationName: event.operationName,
+    operationType: event.operationType as AccessOperationType | null,
+    documentHash: event.documentHash,
+    // A liaison learns who touched its records, not what else the caller searched for or received.
+    variables: own ? Object.entries(event.variables).map(([path, hash]) => ({ path, hash })) : [],
+    fieldCoordinates: event.fieldCoordinates,
+    denied: event.denied,
+    subgraphs: event.subgraphs,
+    records: own ? event.records : event.records.filter((r) => scope.kind === 'organisation' && r.owner === scope.code),
+    outcome: event.outcome as AccessOutcome,
+    refusalCode: event.refusalCode,
+    durationMs: event.durationMs,
+    chain: { chainId: row.chain_id, seq: Number(row.seq), hash: row.hash, recordedAt: row.recorded_at },
+  };
+}
+
+const CURSOR = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z)\|([0-9a-f-]{36})\|(\d{1,19})$/;
+
+/** One page of events newest first, with `totalCount` counted only when asked for. */
+async function eventPage(ctx: AuditContext, page: PageArgs, conditions: Condition[]): Promise<AccessEventConnection> {
+  const scope = requireAuditScope(ctx);
+  const { limit, afterKey } = pageWindow(page);
+  let after: { occurredAt: Date; chainId: string; seq: string } | null = null;
+  if (afterKey !== null) {
+    const match = CURSOR.exec(afterKey);
+    if (!match || !isUuid(match[2])) throw fail.badInput('after is not a cursor returned by this API: pass pageInfo.endCursor unchanged', 'after');
+    after = { occurredAt: new Date(match[1]), chainId: match[2], seq: match[3] };
+  }
+  const all = [...scopeConditions(scope), ...conditions];
+  const rows = await ctx.loaders.events.page(all, limit, after);
+  const connection = toConnection(rows, limit, (row) => `${row.occurred_at.toISOString()}|${row.chain_id}|${row.seq}`);
+  const reader = ctx.loaders.events;
+  return {
+    edges: connection.edges.map((edge) => ({ cursor: edge.cursor, node: toNode(edge.node, scope) })),
+    pageInfo: connection.pageInfo,
+    // A getter, so the count runs only when the query selects it.
+    get totalCount() {
+      return reader.count(all);
+    },
+  };
+}
+
+@Resolver()
+export class AccessEventResolver {
+  @Policy(...READERS)
+  @Query(() => AccessEventConnection, {
+    description: 'Access events matching the filter, newest first. AUDITOR sees every event; PARTNER_LIAISON only events that returned its organisation\'s records; anyone else is refused with FORBIDDEN.',
+  })
+  accessEvents(
+    @Ctx() ctx: AuditContext,
+    @Args() page: PageArgs,
+    @Arg('filter', () => AccessEventFilter, { nullable: true, description: 'Conditions, all of which must hold.' }) filter?: AccessEventFilter,
+  ): Promise<AccessEventConnection> {
+    return eventPage(ctx, page, filterConditions(filter));
+  }
+
+  @Policy(...READERS)
+  @Query(() => AccessEventConnection, { description: 'Who accessed a record: the events whose responses returned it, newest first (same visibility as `accessEvents`).' })
+  whoAccessed(
+    @Ctx() ctx: AuditContext,
+    @Args() page: PageArgs,
+    @Arg('type', { description: 'Entity type, such as `DocumentAlert`.' }) type: string,
+    @Arg('id', { description: 'Identifier of the record.' }) id: string,
+  ): Promise<AccessEventConnection> {
+    return eventPage(ctx, page, [contains({ records: [{ type: text('type', type), id: text('id', id) }] })]);
+  }
+
+  @Policy(...READERS)
+  @Query(() => AccessEventConnection, {
+    description: 'Who searched for a value: the events whose variables carried it, newest first. The value is compared as the gateway logged it (keyed hash of the trimmed, upper-cased text), so `ab123` finds `AB123 `.',
+  })
+  searchedTerm(
+    @Ctx() ctx: AuditContext,
+    @Args() page: PageArgs,
+    @Arg('value', { description: 'The value searched for, such as a document number.' }) value: string,
+  ): Promise<AccessEventConnection> {
+    const hash = hashTerm(text('value', value), auditKey());
+    return eventPage(ctx, page, [{ sql: 'variable_hashes @> ?::jsonb', bindings: [JSON.stringify([hash])] }]);
+  }
+}

@@ -1,0 +1,68 @@
+import { databaseUrl, ident, withClient, type DatabaseServer } from '../platform/database';
+import { rolePassword, type HubSecrets } from '../platform/secrets';
+
+/** PostgreSQL schema of the audit store (owned by the audit subgraph's role, created by its migrations). */
+export const AUDIT_SCHEMA = 'audit';
+
+/** The gateway's login to the audit store. */
+export interface AuditWriterLogin {
+  role: string;
+  password: string;
+  /** URL to hand to `createAuditWriter`. */
+  connectionString: string;
+}
+
+/** `<database>_audit_writer`: prefixed like every hub role, so test and dev databases never share one. */
+export function auditWriterRole(server: DatabaseServer): string {
+  return `${server.database}_audit_writer`.replace(/[^a-z0-9_]/g, '_').slice(0, 63);
+}
+
+/** The writer's login without touching the database (e.g. for a gateway running apart from provisioning). */
+export function auditWriterLogin(server: DatabaseServer, secrets: HubSecrets): AuditWriterLogin {
+  const role = auditWriterRole(server);
+  const password = rolePassword(secrets, role);
+  return { role, password, connectionString: databaseUrl(server, { user: role, password }) };
+}
+
+/**
+ * Creates (or updates) the gateway's audit writer role and grants it exactly what group commit
+ * needs: USAGE on the audit schema, INSERT on the events and chain heads, EXECUTE on the
+ * function that opens monthly partitions. No SELECT, UPDATE, DELETE or TRUNCATE: the gateway can
+ * add to the log and never read or change it. Also opens this month's and next month's partitions.
+ *
+ * Runs as the admin after the audit subgraph's migrations (`prepareDatabase`); idempotent.
+ */
+export async function provisionAuditWriter(server: DatabaseServer, secrets: HubSecrets): Promise<AuditWriterLogin> {
+  const login = auditWriterLogin(server, secrets);
+  const role = ident(login.role);
+  const schema = ident(AUDIT_SCHEMA);
+  await withClient(databaseUrl(server), async (client) => {
+    // Same lock as provisionDatabase: tests and a running hub may provision one server together.
+    await client.query('select pg_advisory_lock(7423001)');
+    try {
+      const migrated = await client.query(`select to_regclass($1) as events, to_regprocedure($2) as ensure`, [
+        `${AUDIT_SCHEMA}.access_event`,
+        `${AUDIT_SCHEMA}.ensure_event_partitions(timestamptz)`,
+      ]);
+      if (!migrated.rows[0].events || !migrated.rows[0].ensure) {
+        throw new Error(`the audit store is not migrated (no ${AUDIT_SCHEMA}.access_event): run prepareDatabase before provisionAuditWriter`);
+      }
+      const exists = await client.query('select 1 from pg_roles where rolname = $1', [login.role]);
+      const verb = exists.rowCount === 0 ? 'create' : 'alter';
+      await client.query(`${verb} role ${role} with login nosuperuser nocreatedb nocreaterole noinherit password ${literal(login.password)}`);
+      await client.query(`revoke all on all tables in schema ${schema} from ${role}`);
+      await client.query(`revoke all on all functions in schema ${schema} from ${role}`);
+      await client.query(`grant usage on schema ${schema} to ${role}`);
+      await client.query(`grant insert on ${schema}.access_event, ${schema}.chain_head to ${role}`);
+      await client.query(`grant execute on function ${schema}.ensure_event_partitions(timestamptz) to ${role}`);
+      await client.query(`select ${schema}.ensure_event_partitions(now())`);
+    } finally {
+      await client.query('select pg_advisory_unlock(7423001)');
+    }
+  });
+  return login;
+}
+
+function literal(value: string): string {
+  return `'${value.replace(/'/g, "''")}'`;
+}

@@ -1,0 +1,281 @@
+import { Pool, type PoolConfig } from 'pg';
+import type { Logger } from '../platform/logger';
+import { ident } from '../platform/database';
+import { extendChain, GENESIS_HASH, newChain, type ChainedEvent, type ChainHead } from './chain';
+import { hashVariables, normaliseEvent, type AccessEvent } from './event';
+import { signHead, type AuditSigner, type SignedHead } from './signing';
+import { AUDIT_SCHEMA } from './store';
+
+/** Code the gateway answers with when an event cannot be committed: the request fails closed. */
+export const AUDIT_UNAVAILABLE = 'AUDIT_UNAVAILABLE';
+
+/** `record` failed: the event is not known to be committed, so the response must not be released. */
+export class AuditUnavailableError extends Error {
+  readonly code = AUDIT_UNAVAILABLE;
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'AuditUnavailableError';
+  }
+}
+
+export interface AuditWriterOptions {
+  /** The writer role's URL (see `provisionAuditWriter`): it may insert events and heads, nothing else. */
+  connectionString: string;
+  /** Keys {@link AuditWriter.hashVariables} (see `loadAuditKey`). */
+  auditKey: Buffer | string;
+  /** Signs chain heads (see `loadAuditSigningKey`). */
+  signer: AuditSigner;
+  log: Logger;
+  /** Most events one transaction inserts (default 500); more wait for the next one. */
+  maxBatch?: number;
+  /** Sign the chain head at least every this many events (default 1000)... */
+  signEvery?: number;
+  /** ...and at least this often while events arrive, in ms (default 10 000). */
+  signIntervalMs?: number;
+  /** Server-side limit of one write, in ms (default 5000): a stuck store fails requests instead of hanging them. */
+  statementTimeoutMs?: number;
+  /** While unhealthy, how often the writer retries the store by itself, in ms (default 1000). */
+  retryIntervalMs?: number;
+  /** Most events waiting for a commit (default 10 000); beyond it `record` fails at once instead of piling up. */
+  maxQueue?: number;
+}
+
+/** Counters for health pages and tests. */
+export interface AuditWriterStats {
+  /** Events committed. */
+  events: number;
+  /** Transactions committed (each inserts a whole batch in one statement). */
+  transactions: number;
+  failedTransactions: number;
+  largestBatch: number;
+  /** Chain currently written and its last committed sequence number. */
+  chainId: string;
+  seq: number;
+  /** Chains this writer has started (a new one after each failed write). */
+  chainsStarted: number;
+}
+
+export interface AuditWriter {
+  /**
+   * Queues `event` for the next group commit and resolves once it is committed. Rejects with
+   * {@link AuditUnavailableError} when it could not be written (the response must then carry
+   * `AUDIT_UNAVAILABLE` and no data), or with a TypeError for an invalid event (a gateway bug).
+   */
+  record(event: AccessEvent): Promise<void>;
+  /** {@link hashVariables} under this writer's audit key. */
+  hashVariables(variables: unknown): Record<string, string>;
+  /** False from a failed write until the next successful one (the writer retries by itself meanwhile). */
+  healthy(): boolean;
+  stats(): AuditWriterStats;
+  /** Commits what is queued, signs the final head and closes the connection; later `record` calls reject. */
+  close(): Promise<void>;
+}
+
+interface Pending {
+  event: AccessEvent;
+  resolve(): void;
+  reject(error: Error): void;
+}
+
+/** Inserts a batch of events and any heads in one statement, hence one implicit transaction and one round trip. */
+function insertStatement(schema: string): string {
+  const s = ident(schema);
+  return `with events as (
+  insert into ${s}.access_event (chain_id, seq, prev_hash, hash, recorded_at, event)
+  select chain_id, seq, prev_hash, hash, recorded_at, event
+    from jsonb_to_recordset($1::jsonb) as r(chain_id uuid, seq bigint, prev_hash text, hash text, recorded_at timestamptz, event jsonb)
+)
+insert into ${s}.chain_head (chain_id, seq, hash, signed_at, kid, signature)
+select chain_id, seq, hash, signed_at, kid, signature
+  from jsonb_to_recordset($2::jsonb) as h(chain_id uuid, seq bigint, hash text, signed_at timestamptz, kid text, signature text)`;
+}
+
+function monthOf(iso: string): string {
+  return iso.slice(0, 7);
+}
+
+/**
+ * The audit writer: group commit of hash-chained events into the audit store.
+ *
+ * Concurrent `record` calls queue; one write is in flight at a time and inserts the whole queue
+ * (up to `maxBatch`) in one statement, then every caller of that batch resolves together and the
+ * next batch starts at once. So under load each commit carries many events, and an idle writer
+ * commits a lone event without waiting.
+ *
+ * Each writer start opens a new chain (a fresh UUID; the writer never reads the log). When a write
+ * fails, its callers reject, the writer turns unhealthy and continues on a NEW chain: the failed
+ * batch may or may not have been committed (a lost connection hides which), and a new chain keeps
+ * every chain gap-free either way. The next successful write also stores a signed head sealing
+ * the old chain at its last event known committed. The pg pool reconnects by itself; while
+ * unhealthy the writer retries every `retryIntervalMs` with a real insert (the new chain's genesis
+ * head), so health comes back without traffic and without a restart.
+ *
+ * Resolves once the store accepted its first write; throws {@link AuditUnavailableError} if it
+ * cannot (start-up should fail loudly rather than serve without an audit log).
+ */
+export async function createAuditWriter(options: AuditWriterOptions): Promise<AuditWriter> {
+  const log = options.log.child({ component: 'audit-writer' });
+  const maxBatch = options.maxBatch ?? 500;
+  const signEvery = options.signEvery ?? 1000;
+  const signIntervalMs = options.signIntervalMs ?? 10_000;
+  const retryIntervalMs = options.retryIntervalMs ?? 1000;
+  const statementTimeout = options.statementTimeoutMs ?? 5000;
+  const maxQueue = options.maxQueue ?? 10_000;
+  if (!Number.isInteger(maxBatch) || maxBatch < 1) throw new RangeError('maxBatch must be a whole number of at least 1');
+  if (!Number.isInteger(signEvery) || signEvery < 1) throw new RangeError('signEvery must be a whole number of at least 1');
+
+  const poolConfig: PoolConfig = {
+    connectionString: options.connectionString,
+    max: 1,
+    application_name: 'frontera-audit-writer',
+    connectionTimeoutMillis: statementTimeout,
+    statement_timeout: statementTimeout,
+    query_timeout: statementTimeout * 2,
+    idleTimeoutMillis: 30_000,
+    // "Committed" must mean durable, whatever the server's default.
+    options: '-c synchronous_commit=on',
+  };
+  const pool = new Pool(poolConfig);
+  // An idle connection killed by the server (restart, pg_terminate_backend) is dropped and replaced on next use.
+  pool.on('error', (error) => log.warn({ err: error }, 'audit store connection lost'));
+  const sql = insertStatement(AUDIT_SCHEMA);
+  const ensurePartitions = `select ${ident(AUDIT_SCHEMA)}.ensure_event_partitions($1::timestamptz)`;
+
+  let queue: Pending[] = [];
+  let inFlight: Promise<void> | null = null;
+  let closing = false;
+  let isHealthy = false;
+  let head: ChainHead = newChain();
+  let genesisWritten = false;
+  let signedSeq = 0;
+  let lastSignedAt = Date.now();
+  let lastRecordedAt = 0;
+  let ensuredMonth: string | null = null;
+  /** Signed heads of earlier chains not yet stored. */
+  let seals: SignedHead[] = [];
+  const stats = { events: 0, transactions: 0, failedTransactions: 0, largestBatch: 0, chainsStarted: 1 };
+
+  const headRow = (h: SignedHead) => ({ chain_id: h.chainId, seq: h.seq, hash: h.hash, signed_at: h.signedAt, kid: h.kid, signature: h.signature });
+  const eventRow = (l: ChainedEvent) => ({ chain_id: l.chainId, seq: l.seq, prev_hash: l.prevHash, hash: l.hash, recorded_at: l.recordedAt, event: l.event });
+
+  /** One transaction: the batch's events, plus whatever heads are due. */
+  async function write(batch: Pending[], forceHead: boolean): Promise<void> {
+    // Monotonic per writer, so a chain's events never go back in time (retention drops prefixes).
+    const now = Math.max(Date.now(), lastRecordedAt);
+    const recordedAt = new Date(now).toISOString();
+    const { links, head: next } = extendChain(head, batch.map((p) => p.event), recordedAt);
+    const heads: SignedHead[] = [...seals];
+    if (!genesisWritten) heads.push(await signHead(options.signer, { chainId: head.chainId, seq: 0, hash: GENESIS_HASH, signedAt: recordedAt }));
+    const due = next.seq - signedSeq >= signEvery || (next.seq > signedSeq && (forceHead || now - lastSignedAt >= signIntervalMs));
+    if (due) heads.push(await signHead(options.signer, { chainId: next.chainId, seq: next.seq, hash: next.hash, signedAt: recordedAt }));
+    try {
+      if (ensuredMonth !== monthOf(recordedAt)) {
+        // The default partition takes any month without its own, so a failure here only costs tidiness.
+        await pool.query(ensurePartitions, [recordedAt]).catch((error: unknown) => {
+          if (isHealthy) log.warn({ err: error }, 'could not create the monthly audit partitions');
+        });
+        ensuredMonth = monthOf(recordedAt);
+      }
+      await pool.query(sql, [JSON.stringify(links.map(eventRow)), JSON.stringify(heads.map(headRow))]);
+    } catch (error) {
+      stats.failedTransactions += 1;
+      ensuredMonth = null;
+      if (isHealthy) log.error({ err: error, events: batch.length, chainId: head.chainId }, 'audit store write failed: requests fail closed until it is back');
+      isHealthy = false;
+      // Seal the chain at its last event known committed, and continue on a new one.
+      if (head.seq > signedSeq) seals = [...seals, await signHead(options.signer, { chainId: head.chainId, seq: head.seq, hash: head.hash, signedAt: new Date().toISOString() })];
+      head = newChain();
+      genesisWritten = false;
+      signedSeq = 0;
+      stats.chainsStarted += 1;
+      const failure = new AuditUnavailableError('the access event could not be committed to the audit store', { cause: error });
+      for (const pending of batch) pending.reject(failure);
+      return;
+    }
+    lastRecordedAt = now;
+    head = next;
+    genesisWritten = true;
+    seals = [];
+    if (due) {
+      signedSeq = next.seq;
+      lastSignedAt = now;
+    }
+    if (!isHealthy) log.info({ chainId: head.chainId }, 'audit store writable');
+    isHealthy = true;
+    stats.transactions += 1;
+    stats.events += batch.length;
+    stats.largestBatch = Math.max(stats.largestBatch, batch.length);
+    for (const pending of batch) pending.resolve();
+  }
+
+  /** Starts the next write if none is in flight; each write starts the next when it ends. */
+  function pump(forceHead = false): void {
+    if (inFlight || (queue.length === 0 && !forceHead)) return;
+    const batch = queue.length > maxBatch ? queue.splice(0, maxBatch) : queue;
+    if (batch === queue) queue = [];
+    inFlight = write(batch, forceHead)
+      .catch((error: unknown) => {
+        // Only signing can throw here (a broken key): nothing was written.
+        log.error({ err: error }, 'audit writer failed before writing');
+        isHealthy = false;
+        const failure = new AuditUnavailableError('the access event could not be signed for the audit store', { cause: error });
+        for (const pending of batch) pending.reject(failure);
+      })
+      .finally(() => {
+        inFlight = null;
+        pump();
+      });
+  }
+
+  // While unhealthy and idle, probe the store with a real write; while healthy and idle, sign
+  // what was committed since the last head so the tail of the chain is covered within the interval.
+  const timer = setInterval(() => {
+    if (inFlight || queue.length || closing) return;
+    if (!isHealthy) pump(true);
+    else if (head.seq > signedSeq && Date.now() - lastSignedAt >= signIntervalMs) pump(true);
+  }, Math.min(retryIntervalMs, signIntervalMs));
+  timer.unref();
+
+  pump(true);
+  await inFlight;
+  if (!isHealthy) {
+    clearInterval(timer);
+    await pool.end();
+    throw new AuditUnavailableError('the audit store is not writable: check the database and that provisionAuditWriter ran after the migrations');
+  }
+  log.info({ chainId: head.chainId }, 'audit writer started');
+
+  return {
+    record(event) {
+      if (closing) return Promise.reject(new AuditUnavailableError('the audit writer is closed'));
+      if (queue.length >= maxQueue) return Promise.reject(new AuditUnavailableError(`the audit store is not keeping up (${queue.length} events waiting)`));
+      let normalised: AccessEvent;
+      try {
+        normalised = normaliseEvent(event);
+      } catch (error) {
+        return Promise.reject(error as Error);
+      }
+      return new Promise<void>((resolve, reject) => {
+        queue.push({ event: normalised, resolve, reject });
+        pump();
+      });
+    },
+    hashVariables: (variables) => hashVariables(variables, options.auditKey),
+    healthy: () => isHealthy,
+    stats: () => ({ ...stats, chainId: head.chainId, seq: head.seq }),
+    async close() {
+      if (closing) return;
+      closing = true;
+      clearInterval(timer);
+      while (inFlight || queue.length) {
+        pump();
+        await inFlight;
+      }
+      if (isHealthy && (head.seq > signedSeq || seals.length)) {
+        pump(true);
+        await inFlight;
+      }
+      await pool.end();
+    },
+  };
+}

@@ -1,0 +1,78 @@
+import { Clearance, Role, type Principal } from '../identity';
+import { decidePolicy, parsePurpose, POLICIES, unknownPolicies } from './policies';
+
+const principal = (overrides: Partial<Principal> = {}): Principal => ({
+  subject: 'someone',
+  organisation: 'ncb-fra',
+  country: 'FRA',
+  roles: [],
+  scopes: [],
+  clearance: null,
+  expiresAt: new Date(Date.now() + 60_000),
+  ...overrides,
+});
+
+describe('named policies', () => {
+  test.each([
+    ['clearance:official_use', Clearance.OFFICIAL_USE, true],
+    ['clearance:restricted', Clearance.OFFICIAL_USE, false],
+    ['clearance:restricted', Clearance.RESTRICTED, true],
+    ['clearance:restricted', Clearance.CONFIDENTIAL, true],
+    ['clearance:confidential', Clearance.RESTRICTED, false],
+    ['clearance:confidential', Clearance.CONFIDENTIAL, true],
+  ])('%s with %s clearance → %s', (policy, clearance, expected) => {
+    expect(decidePolicy(policy, { principal: principal({ clearance }), purpose: null })).toBe(expected);
+  });
+
+  test('no clearance claim passes no clearance policy', () => {
+    for (const policy of ['clearance:official_use', 'clearance:restricted', 'clearance:confidential']) {
+      expect(decidePolicy(policy, { principal: principal(), purpose: 'x' })).toBe(false);
+    }
+  });
+
+  test('role policies need that exact role', () => {
+    const analyst = principal({ roles: [Role.NCB_ANALYST] });
+    expect(decidePolicy('role:ncb_analyst', { principal: analyst, purpose: null })).toBe(true);
+    expect(decidePolicy('role:hub_admin', { principal: analyst, purpose: null })).toBe(false);
+    expect(decidePolicy('role:border_officer', { principal: analyst, purpose: null })).toBe(false);
+  });
+
+  test('org:hub is the task force only', () => {
+    expect(decidePolicy('org:hub', { principal: principal({ organisation: 'hub' }), purpose: null })).toBe(true);
+    expect(decidePolicy('org:hub', { principal: principal(), purpose: null })).toBe(false);
+  });
+
+  test('anonymous callers pass nothing but the purpose check', () => {
+    for (const name of Object.keys(POLICIES)) {
+      expect(decidePolicy(name, { principal: null, purpose: null })).toBe(false);
+    }
+  });
+
+  test('purpose needs a well-formed declared purpose', () => {
+    expect(decidePolicy('purpose', { principal: principal(), purpose: parsePurpose('SUNBIRD-IV hit verification') })).toBe(true);
+    expect(decidePolicy('purpose', { principal: principal(), purpose: parsePurpose(undefined) })).toBe(false);
+  });
+
+  test('an unknown policy is denied and reported', () => {
+    expect(decidePolicy('role:superuser', { principal: principal({ roles: [Role.HUB_ADMIN] }), purpose: 'x' })).toBe(false);
+    expect(unknownPolicies(['purpose', 'role:superuser', 'role:superuser', 'clearance:restricted'])).toEqual(['role:superuser']);
+  });
+});
+
+describe('parsePurpose', () => {
+  test.each([
+    ['ANCHOR-III', 'ANCHOR-III'],
+    ['case 2026/114 (hit follow-up)', 'case 2026/114 (hit follow-up)'],
+    ['', null],
+    ['ab', null],
+    ['x'.repeat(121), null],
+    ['<script>', null],
+    ['line\nbreak', null],
+  ])('%j → %j', (header, expected) => {
+    expect(parsePurpose(header)).toBe(expected);
+  });
+
+  test('a repeated header is malformed', () => {
+    expect(parsePurpose(['ANCHOR-III', 'other'])).toBeNull();
+  });
+});

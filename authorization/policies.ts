@@ -1,0 +1,48 @@
+import { clearanceAtLeast, Clearance, HUB_ORGANISATION, Role, type Principal } from '../identity';
+
+/** What a named policy may look at: the verified caller and the purpose declared for this request. */
+export interface PolicyInput {
+  principal: Principal | null;
+  /** The `x-purpose` header when well formed, `null` when missing or malformed. */
+  purpose: string | null;
+}
+
+const role = (wanted: Role) => ({ principal }: PolicyInput) => principal?.roles.includes(wanted) ?? false;
+const clearance = (wanted: Clearance) => ({ principal }: PolicyInput) => clearanceAtLeast(principal?.clearance ?? null, wanted);
+
+/**
+ * Every policy name a subgraph may use in `@policy`. Start-up refuses a supergraph naming any
+ * other, so a typo can never silently deny (or allow) a field.
+ */
+export const POLICIES: Readonly<Record<string, (input: PolicyInput) => boolean>> = {
+  /** The request declares why it needs personal or restricted data (header `x-purpose`). */
+  purpose: ({ purpose }) => purpose !== null,
+  'clearance:official_use': clearance(Clearance.OFFICIAL_USE),
+  'clearance:restricted': clearance(Clearance.RESTRICTED),
+  'clearance:confidential': clearance(Clearance.CONFIDENTIAL),
+  'role:border_officer': role(Role.BORDER_OFFICER),
+  'role:ncb_analyst': role(Role.NCB_ANALYST),
+  'role:partner_liaison': role(Role.PARTNER_LIAISON),
+  'role:trainer': role(Role.TRAINER),
+  'role:auditor': role(Role.AUDITOR),
+  'role:hub_admin': role(Role.HUB_ADMIN),
+  /** A member of the task force itself. */
+  'org:hub': ({ principal }) => principal?.organisation === HUB_ORGANISATION,
+};
+
+/** Policy names the supergraph uses that this module does not define. */
+export function unknownPolicies(names: Iterable<string>): string[] {
+  return [...new Set(names)].filter((name) => !(name in POLICIES));
+}
+
+const PURPOSE = /^[A-Za-z0-9][A-Za-z0-9 ._:/#()-]{2,119}$/;
+
+/** The declared purpose if it is 3 to 120 plain characters, else `null` (never trusted, never logged raw). */
+export function parsePurpose(header: string | string[] | undefined): string | null {
+  return typeof header === 'string' && PURPOSE.test(header) ? header : null;
+}
+
+/** Decides a named policy for one request; an unknown name is denied. */
+export function decidePolicy(name: string, input: PolicyInput): boolean {
+  return POLICIES[name]?.(input) ?? false;
+}
