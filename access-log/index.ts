@@ -1,9 +1,10 @@
 /** Audit: one hash-chained access event per gateway request, committed before the response leaves. */
 export * from './event';
 export * from './chain';
-export { fieldCoordinates, deniedPaths } from './gateway/coordinates';
 export { loadAuditKey, AUDIT_KEY_FILE } from './audit-key';
 export { loadAuditSigningKey, AUDIT_SIGNING_KEY_FILE, type AuditSigner, type AuditPublicKeys, type SignedHead, type SignedAnchor } from './signing';
 export { createAuditWriter, AuditUnavailableError, AUDIT_UNAVAILABLE, type AuditWriter, type AuditWriterOptions, type AuditWriterStats } from './writer';
 export { provisionAuditWriter, auditWriterLogin, auditWriterRole, AUDIT_SCHEMA, type AuditWriterLogin } from './store';
 export { verifyChains, type VerifyReport, type ChainProblem, type ProblemKind } from './verify';
+export { RequestRecord, requestIdOf, type Ending, type OperationFacts } from './recorder';
+export { RECORDS_EXTENSION, noteRecord, reportRecords, takeRecords, type NotedRecords } from './records';

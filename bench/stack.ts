@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { Session } from 'node:inspector';
 import { performance } from 'node:perf_hooks';
-import { loadConfig } from '../platform/config';
+import { loadConfig } from '../hub/config';
 import { createLogger } from '../platform/logger';
 import { startHub, type RunningHub } from '../hub/runtime';
 import { catalog } from '../hub/catalog';

@@ -1,5 +1,5 @@
 import { buildSchema, getOperationAST, parse, print, specifiedRules, validate } from 'graphql';
-import { ConfigError, loadConfig } from '../platform/config';
+import { ConfigError, loadConfig } from '../hub/config';
 import { documentLimits, inputProblem, limitsFromConfig, maxRootFieldsRule, operationCost, resolvePageSizes, type OperationLimits } from './limits';
 
 const schema = buildSchema(`

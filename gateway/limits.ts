@@ -20,7 +20,7 @@ import {
   type ValidationContext,
   type ValidationRule,
 } from 'graphql';
-import type { Config } from '../platform/config';
+import type { GatewayConfig } from './settings';
 import { perDocument, perDocumentAnd } from './document-cache';
 
 /** Bounds on one operation; every one comes from config (see hub/config.ts for the defaults). */
@@ -37,7 +37,7 @@ export interface OperationLimits {
 }
 
 /** The limits named in config. */
-export function limitsFromConfig(config: Config): OperationLimits {
+export function limitsFromConfig(config: GatewayConfig): OperationLimits {
   return {
     maxTokens: config.MAX_TOKENS,
     maxDepth: config.MAX_DEPTH,

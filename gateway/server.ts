@@ -4,124 +4,36 @@ import type { IncomingMessage } from 'node:http';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
-import { ApolloGateway, RemoteGraphQLDataSource } from '@apollo/gateway';
+import { ApolloGateway } from '@apollo/gateway';
 import { Supergraph } from '@apollo/federation-internals';
-import type { FetcherResponse } from '@apollo/utils.fetcher';
-import { GraphQLError, type GraphQLSchema } from 'graphql';
-import { repoRoot, type Config } from '../platform/config';
-import type { HubSecurity } from '../identity/trust';
-import { accessControlPlugin, loadAccessRules, type AccessContext } from '../authorization/gateway/plugin';
-import { accessLogPlugin, answeredEvent, auditUnavailable, isLogged, refusedEvent, requestIdOf, startEvent, type AuditedContext } from '../access-log/gateway/plugin';
-import type { AccessEvent, ReturnedRecord } from '../access-log/event';
+import type { GraphQLSchema } from 'graphql';
+import { accessLogPlugin } from '../access-log/gateway/plugin';
+import { RequestRecord } from '../access-log/recorder';
 import type { AuditWriter } from '../access-log/writer';
-import { RECORDS_EXTENSION } from '../access-log/records';
 import { stripSecurityLinks } from '../authorization/gateway';
-import { parseBearer, signSubgraphToken, subgraphTokenMinter, type HubInternalKey, type Principal } from '../identity';
+import { accessControlPlugin, loadAccessRules, shapeForCaller, type AccessContext } from '../authorization/gateway/plugin';
 import { parsePurpose } from '../authorization/policies';
-import { formatGatewayError } from './masking';
+import { subgraphTokenMinter } from '../identity/subgraph-token';
+import type { HubSecurity } from '../identity/trust';
+import { identifyCaller } from '../identity/verifier';
+import { repoRoot } from '../platform/config';
+import type { GatewayConfig } from './settings';
+import { auditUnavailable, unauthenticated } from '../platform/errors';
+import { serveGraphQL, type HttpService } from '../platform/http';
+import type { Logger } from '../platform/logger';
+import { healthRoutes } from './health';
 import { introspectionPlugin } from './introspection';
 import { documentLimits, limitsFromConfig, operationLimitsPlugin } from './limits';
+import { formatGatewayError } from './masking';
+import { SubgraphDataSource, subgraphFetchers, type SubgraphCallContext } from './subgraph-fetch';
 import { loadTrustedDocuments, requestedDocumentHash, trustedDocumentsPlugin, type TrustedDocumentContext } from './trusted-documents';
-import { subgraphFetchers } from './subgraph-fetch';
-import { sendJson, serveGraphQL, type HttpService } from '../platform/http';
-import type { Logger } from '../platform/logger';
 
 /** Per-request state of the gateway. */
-export interface GatewayContext extends AccessContext, AuditedContext, TrustedDocumentContext {
-  requestId: string;
-  /** The client's verified bearer token: subgraph tokens are signed, and reused, per client token. */
-  bearer: string | null;
-}
-
-/** The gateway's own identity for readiness probes: no role, no clearance, sees nothing. */
-const PROBE_PRINCIPAL: Principal = {
-  subject: 'frontera-gateway-probe',
-  organisation: 'hub',
-  country: null,
-  roles: [],
-  scopes: [],
-  clearance: null,
-  expiresAt: new Date(8.64e15),
-};
-
-function unauthenticated(reason: string): GraphQLError {
-  return new GraphQLError(`Not authenticated: ${reason}. Send "Authorization: Bearer <token>" from a trusted issuer.`, {
-    extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } },
-  });
+export interface GatewayContext extends AccessContext, TrustedDocumentContext, SubgraphCallContext {
+  record: RequestRecord;
 }
 
 export const SUPERGRAPH_PATH = path.join(repoRoot, 'schema', 'supergraph.graphql');
-
-/**
- * Forwards the request id so one request can be followed across subgraph logs, and turns a
- * subgraph's refusal (HTTP 4xx with GraphQL errors, e.g. a value its scalars reject) into that
- * error for the client, instead of "400: Bad Request" carrying the subgraph's internal URL.
- */
-class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
-  constructor(
-    private readonly subgraph: string,
-    private readonly mint: ReturnType<typeof subgraphTokenMinter>,
-    options: ConstructorParameters<typeof RemoteGraphQLDataSource<GatewayContext>>[0],
-  ) {
-    super(options);
-  }
-
-  /** Every call carries a short-lived token signed for this subgraph only (audience = its name). */
-  override async willSendRequest({ request, context }: Parameters<NonNullable<RemoteGraphQLDataSource<GatewayContext>['willSendRequest']>>[0]): Promise<void> {
-    const { principal, bearer } = context;
-    if (!principal || !bearer) throw unauthenticated('no caller identity to forward');
-    const token = await this.mint(bearer, { audience: this.subgraph, principal, purpose: context.purpose });
-    request.http?.headers.set('authorization', `Bearer ${token}`);
-    request.http?.headers.set('x-request-id', context.requestId);
-    if (!context.event.subgraphs.includes(this.subgraph)) context.event.subgraphs.push(this.subgraph);
-  }
-
-  /** Moves the records the subgraph reports into the access event; the client never sees them. */
-  override didReceiveResponse({ response, context }: Parameters<NonNullable<RemoteGraphQLDataSource<GatewayContext>['didReceiveResponse']>>[0]) {
-    const records = response.extensions?.[RECORDS_EXTENSION] as ReturnedRecord[] | undefined;
-    if (records) {
-      const seen = new Set(context.event.records.map((r) => `${r.type}:${r.id}`));
-      for (const record of records) if (!seen.has(`${record.type}:${record.id}`)) context.event.records.push(record);
-      delete response.extensions![RECORDS_EXTENSION];
-    }
-    return response;
-  }
-
-  override async errorFromResponse(response: FetcherResponse): Promise<GraphQLError> {
-    const body = await this.parseBody(response).catch(() => null);
-    const first = (body as { errors?: { message?: unknown; extensions?: { code?: unknown } }[] } | null)?.errors?.[0];
-    if (response.status < 500 && typeof first?.message === 'string') {
-      const code = typeof first.extensions?.code === 'string' ? first.extensions.code : 'BAD_REQUEST';
-      return new GraphQLError(first.message, { extensions: { code } });
-    }
-    return new GraphQLError(`A subgraph request failed with HTTP ${response.status}`, {
-      extensions: { code: response.status === 401 ? 'UNAUTHENTICATED' : 'SUBGRAPH_ERROR' },
-    });
-  }
-}
-
-/** Answers whether every subgraph accepts the gateway's identity and a trivial query within a second. */
-async function subgraphsReady(urls: Record<string, string>, internalKey: HubInternalKey): Promise<Record<string, string>> {
-  const failures: Record<string, string> = {};
-  await Promise.all(
-    Object.entries(urls).map(async ([name, url]) => {
-      try {
-        const token = await signSubgraphToken(internalKey, { audience: name, principal: PROBE_PRINCIPAL });
-        const response = await fetch(url, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-          body: '{"query":"{ __typename }"}',
-          signal: AbortSignal.timeout(1_000),
-        });
-        if (!response.ok) failures[name] = `HTTP ${response.status}`;
-        await response.arrayBuffer();
-      } catch (error) {
-        failures[name] = error instanceof Error ? error.message : 'unreachable';
-      }
-    }),
-  );
-  return failures;
-}
 
 /** The schema clients query, derived from the supergraph as `@apollo/gateway` derives it. */
 function apiSchemaOf(supergraphSdl: string): GraphQLSchema {
@@ -137,7 +49,7 @@ function requestLog(log: Logger): ApolloServerPlugin<GatewayContext> {
         async willSendResponse({ operationName, errors, response }) {
           log.info(
             {
-              requestId: contextValue.requestId,
+              requestId: contextValue.record.requestId,
               operationName: operationName ?? null,
               errors: errors?.length ?? 0,
               status: response.http.status ?? 200,
@@ -156,7 +68,7 @@ function requestLog(log: Logger): ApolloServerPlugin<GatewayContext> {
  * introspection of subgraphs), served with health endpoints.
  */
 export async function createGatewayServer(
-  config: Config,
+  config: GatewayConfig,
   options: { subgraphUrls: Record<string, string>; log: Logger; port: number; security: HubSecurity; audit: AuditWriter; supergraphSdl?: string },
 ): Promise<HttpService> {
   const log = options.log.child({ service: 'gateway' });
@@ -170,16 +82,10 @@ export async function createGatewayServer(
   const documents = documentLimits(limits, { blockFieldSuggestions: production });
   const trusted = config.TRUSTED_DOCUMENTS === 'enforce' ? loadTrustedDocuments(config.TRUSTED_DOCUMENTS_DIR, { schema: apiSchemaOf(supergraphSdl), limits }) : null;
   if (trusted) log.info({ clients: trusted.clients() }, 'trusted documents enforced');
-  /** Each request's event from the moment its context is built, for answers Apollo gives outside the pipeline. */
-  const eventsByRequest = new WeakMap<IncomingMessage, { event: AccessEvent; startedAt: number }>();
+  /** Each request's record from the moment its context is built, for answers Apollo gives outside the pipeline. */
+  const records = new WeakMap<IncomingMessage, RequestRecord>();
   /** A refusal must be logged like any request; if it cannot be, the caller learns that instead. */
-  const recordRefusal = async (event: AccessEvent) => {
-    try {
-      await options.audit.record(event);
-    } catch {
-      throw auditUnavailable();
-    }
-  };
+  const logged = (committing: Promise<void>) => committing.catch(() => Promise.reject(auditUnavailable()));
   const gateway = new ApolloGateway({
     // @apollo/gateway refuses `for: SECURITY` features it does not enforce; this gateway enforces them.
     supergraphSdl: stripSecurityLinks(supergraphSdl),
@@ -207,13 +113,10 @@ export async function createGatewayServer(
       production ? ApolloServerPluginLandingPageDisabled() : ApolloServerPluginLandingPageLocalDefault({ embed: true }),
       ...(trusted ? [trustedDocumentsPlugin<GatewayContext>()] : []),
       ...(documents.plugins as ApolloServerPlugin<GatewayContext>[]),
-      // Before the access layer, which replaces the document with the filtered one: the limits
-      // judge what the caller asked for. didResolveOperation hooks start in this order.
       introspectionPlugin<GatewayContext>({ production, roles: config.INTROSPECTION_ROLES }),
       operationLimitsPlugin<GatewayContext>(limits),
-      // Order matters: the access layer shapes the response, then the access log records it.
       accessControlPlugin<GatewayContext>(rules, config.AUTHZ_MODE, log),
-      accessLogPlugin<GatewayContext>(options.audit),
+      accessLogPlugin<GatewayContext>(options.audit, { beforeRecording: (context, result) => shapeForCaller(context.access, result) }),
       requestLog(log),
     ],
   });
@@ -223,42 +126,23 @@ export async function createGatewayServer(
     maxBodyBytes: config.MAX_BODY_BYTES,
     requestTimeoutMs: config.REQUEST_TIMEOUT_MS,
     context: async (req, request) => {
-      const startedAt = performance.now();
-      const requestId = requestIdOf(req);
+      const record = new RequestRecord(req);
+      records.set(req, record);
       const purpose = parsePurpose(req.headers['x-purpose']);
-      const bearer = parseBearer(req.headers.authorization);
-      let principal: Principal | null = null;
-      let verifiedBearer: string | null = null;
-      let refusal: string | null = bearer === 'malformed' ? 'the Authorization header is not "Bearer <token>"' : null;
-      if (typeof bearer === 'string') {
-        const verified = await verifier.verify(bearer);
-        if (verified.ok) [principal, verifiedBearer] = [verified.principal, bearer];
-        else refusal = verified.reason;
-      }
-      const event = startEvent(req, requestId, principal, purpose);
-      eventsByRequest.set(req, { event, startedAt });
-      // Both refusals below are logged by onErrorAnswer, with this event.
-      if (refusal !== null) throw unauthenticated(refusal);
+      const caller = await identifyCaller(req.headers.authorization, verifier);
+      record.identify(caller.principal, purpose);
+      // Both refusals below are logged by onErrorAnswer, with this record.
+      if (!caller.ok) throw unauthenticated(caller.reason);
       // The hash of what was sent stays in the event whether or not it is admitted.
-      if (trusted) event.documentHash = requestedDocumentHash(request);
-      const trustedOperation = trusted?.admit(event.clientName ?? undefined, request);
-      return { requestId, principal, bearer: verifiedBearer, purpose, event, startedAt, trustedOperation };
+      if (trusted) record.sent(requestedDocumentHash(request));
+      const trustedOperation = trusted?.admit(record.clientName ?? undefined, request);
+      return { principal: caller.principal, bearer: caller.bearer, purpose, record, trustedOperation };
     },
-    onRefused: async (req, code) => recordRefusal(refusedEvent(startEvent(req, requestIdOf(req), null, null), code, performance.now())),
+    onRefused: (req, code) => logged(new RequestRecord(req).refuse(options.audit, code)),
     onErrorAnswer: async (req, { status, code }) => {
-      const known = eventsByRequest.get(req);
-      if (known && isLogged(known.event)) return;
-      const event = known?.event ?? startEvent(req, requestIdOf(req), null, null);
-      await recordRefusal(answeredEvent(event, code, status, known?.startedAt ?? performance.now()));
+      const record = records.get(req) ?? new RequestRecord(req);
+      if (!record.closed) await logged(record.answered(options.audit, status, code));
     },
-    routes: {
-      '/health/live': (_req, res) => sendJson(res, 200, { status: 'live' }),
-      '/health/ready': async (_req, res) => {
-        const failures = await subgraphsReady(options.subgraphUrls, internalKey);
-        if (!options.audit.healthy()) failures['access log'] = 'cannot commit events';
-        const ready = Object.keys(failures).length === 0;
-        sendJson(res, ready ? 200 : 503, ready ? { status: 'ready' } : { status: 'not-ready', subgraphs: failures });
-      },
-    },
+    routes: healthRoutes(options.subgraphUrls, internalKey, options.audit),
   });
 }

@@ -1,11 +1,14 @@
 import http from 'node:http';
 import https from 'node:https';
-import type { Fetcher } from '@apollo/utils.fetcher';
+import { RemoteGraphQLDataSource } from '@apollo/gateway';
+import type { Fetcher, FetcherResponse } from '@apollo/utils.fetcher';
 import { GraphQLError } from 'graphql';
 import nodeFetch, { type RequestInit } from 'node-fetch';
-
-/** Error code of a subgraph call that got no answer within SUBGRAPH_TIMEOUT_MS. */
-export const SUBGRAPH_TIMEOUT = 'SUBGRAPH_TIMEOUT';
+import { takeRecords } from '../access-log/records';
+import type { RequestRecord } from '../access-log/recorder';
+import type { Principal } from '../identity/principal';
+import type { subgraphTokenMinter } from '../identity/subgraph-token';
+import { codedError, ErrorCode, unauthenticated } from '../platform/errors';
 
 /**
  * How the gateway calls subgraphs: node-fetch over keep-alive agents shared by every subgraph, so
@@ -28,7 +31,58 @@ export function subgraphFetchers(timeoutMs: number): (subgraph: string) => Fetch
       } catch (error) {
         if (!timeout.aborted) throw error;
         // @apollo/gateway hands a GraphQLError to the client as it is, with its code.
-        throw new GraphQLError(`The ${subgraph} service did not answer within ${timeoutMs} ms; retry later`, { extensions: { code: SUBGRAPH_TIMEOUT } });
+        throw codedError(ErrorCode.SUBGRAPH_TIMEOUT, `The ${subgraph} service did not answer within ${timeoutMs} ms; retry later`);
       }
     }) as unknown as Fetcher;
+}
+
+/** What a subgraph call needs from the gateway's request context. */
+export interface SubgraphCallContext {
+  principal: Principal | null;
+  /** The client's verified bearer token: subgraph tokens are signed, and reused, per client token. */
+  bearer: string | null;
+  purpose: string | null;
+  record: RequestRecord;
+}
+
+/**
+ * One subgraph as the gateway calls it: each call carries a short-lived token signed for this
+ * subgraph only (audience = its name) and the request id, so one request can be followed across
+ * subgraph logs; the records the subgraph reports go into the request's access event, never to
+ * the client; and a subgraph's refusal (HTTP 4xx with GraphQL errors, e.g. a value its scalars
+ * reject) reaches the client as that error instead of "400: Bad Request" with an internal URL.
+ */
+export class SubgraphDataSource<Context extends SubgraphCallContext> extends RemoteGraphQLDataSource<Context> {
+  constructor(
+    private readonly subgraph: string,
+    private readonly mint: ReturnType<typeof subgraphTokenMinter>,
+    options: ConstructorParameters<typeof RemoteGraphQLDataSource<Context>>[0],
+  ) {
+    super(options);
+  }
+
+  override async willSendRequest({ request, context }: Parameters<NonNullable<RemoteGraphQLDataSource<Context>['willSendRequest']>>[0]): Promise<void> {
+    const { principal, bearer, record } = context;
+    if (!principal || !bearer) throw unauthenticated('no caller identity to forward');
+    const token = await this.mint(bearer, { audience: this.subgraph, principal, purpose: context.purpose });
+    request.http?.headers.set('authorization', `Bearer ${token}`);
+    request.http?.headers.set('x-request-id', record.requestId);
+    record.calledSubgraph(this.subgraph);
+  }
+
+  override didReceiveResponse({ response, context }: Parameters<NonNullable<RemoteGraphQLDataSource<Context>['didReceiveResponse']>>[0]) {
+    context.record.returned(takeRecords(response));
+    return response;
+  }
+
+  override async errorFromResponse(response: FetcherResponse): Promise<GraphQLError> {
+    const body = await this.parseBody(response).catch(() => null);
+    const first = (body as { errors?: { message?: unknown; extensions?: { code?: unknown } }[] } | null)?.errors?.[0];
+    if (response.status < 500 && typeof first?.message === 'string') {
+      const code = typeof first.extensions?.code === 'string' ? first.extensions.code : ErrorCode.BAD_REQUEST;
+      return new GraphQLError(first.message, { extensions: { code } });
+    }
+    const code = response.status === 401 ? ErrorCode.UNAUTHENTICATED : ErrorCode.SUBGRAPH_ERROR;
+    return new GraphQLError(`A subgraph request failed with HTTP ${response.status}`, { extensions: { code } });
+  }
 }

@@ -4,7 +4,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { HeaderMap, type HTTPGraphQLRequest } from '@apollo/server';
 import { buildSchema } from 'graphql';
-import { loadConfig, repoRoot } from '../platform/config';
+import { loadConfig } from '../hub/config';
+import { repoRoot } from '../platform/config';
 import { limitsFromConfig } from './limits';
 import { loadTrustedDocuments, TrustedDocumentsError } from './trusted-documents';
 

@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { ConfigError, loadConfig } from '../platform/config';
+import { ConfigError, loadConfig } from './config';
 import { externalDatabase, startEmbeddedDatabase, type DatabaseServer } from '../platform/database';
 import { createLogger } from '../platform/logger';
 import { prepareDatabase, startHub, subgraphsRunHere } from './runtime';

@@ -2,16 +2,14 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import { catalog, defaultPort, remotePartners } from './catalog';
 import { openOrm } from '../subgraphs/shared/orm';
 import { startSubgraph } from '../subgraphs/shared/server';
-import type { SubgraphDefinition } from '../subgraphs/shared/subgraph';
-import { pageLimits } from '../subgraphs/shared/connection';
-import { auditWriterLogin, createAuditWriter, loadAuditKey, loadAuditSigningKey, provisionAuditWriter, type AuditWriter } from '../access-log';
+import type { SubgraphDefinition, SubgraphTools } from '../subgraphs/shared/subgraph';
+import { auditWriterLogin, createAuditWriter, hashTerm, loadAuditKey, loadAuditSigningKey, provisionAuditWriter, type AuditWriter } from '../access-log';
 import { createGatewayServer } from '../gateway/server';
-import { useAuditKey } from '../access-log/read-api/audit.settings';
-import type { Config } from '../platform/config';
+import type { Config } from './config';
 import { databaseUrl, provisionDatabase, schemaGrant, type DatabaseServer } from '../platform/database';
 import type { HttpService } from '../platform/http';
 import type { Logger } from '../platform/logger';
-import { subgraphTools, type HubSecrets } from '../platform/secrets';
+import { keyedHash, type HubSecrets } from '../platform/secrets';
 import { loadSecurity } from '../identity/trust';
 
 /** A subgraph the hub runs in this process, with its ORM (closed on stop). */
@@ -25,6 +23,16 @@ export interface RunningHub {
   gatewayUrl: string | null;
   subgraphs: Map<string, { url: string; orm: MikroORM }>;
   stop(): Promise<void>;
+}
+
+/** The keyed helpers demo data needs: the hash that stands for a screened document number (a Check never stores the number). */
+export function seedTools(secrets: HubSecrets): Pick<SubgraphTools, 'subjectRef'> {
+  return { subjectRef: (value) => keyedHash(secrets.screeningKey, value) };
+}
+
+/** Keyed helpers handed to every subgraph the hub runs (see `SubgraphTools`). */
+export function subgraphTools(secrets: HubSecrets, auditKey: Buffer): SubgraphTools {
+  return { ...seedTools(secrets), auditTerm: (value) => hashTerm(value, auditKey) };
 }
 
 /** Opens each subgraph's ORM as its own role and brings its schema to the latest migration. */
@@ -50,7 +58,7 @@ export async function prepareDatabase(
   const definitions = options.definitions ?? catalog;
   await provisionDatabase(server, definitions.map((d) => schemaGrant(server, secrets, d.dbSchema)));
   const opened = await openSubgraphs(server, secrets, definitions);
-  const tools = subgraphTools(secrets);
+  const tools = seedTools(secrets);
   try {
     for (const { definition, orm } of opened) {
       const applied = await orm.getMigrator().up();
@@ -101,9 +109,7 @@ export async function startHub(
   log: Logger,
   options: { ephemeralPorts?: boolean } = {},
 ): Promise<RunningHub> {
-  pageLimits.max = config.MAX_PAGE_SIZE;
   const local = subgraphsRunHere(config);
-  const tools = subgraphTools(secrets);
   const security = await loadSecurity(config);
   const running: RunningSubgraph[] = [];
   let gateway: HttpService | null = null;
@@ -118,7 +124,7 @@ export async function startHub(
     await audit?.close();
   };
   const auditKey = loadAuditKey(config.SECRETS_DIR);
-  if (local.some((d) => d.name === 'audit')) useAuditKey(auditKey);
+  const tools = subgraphTools(secrets, auditKey);
   try {
     if (!runsHere(config, 'gateway') && local.length === 0) return { gatewayUrl: null, subgraphs: new Map(), stop };
     // The gateway logs every request it receives; each subgraph logs the direct calls it refuses.
@@ -143,6 +149,7 @@ export async function startHub(
         log,
         maxBodyBytes: config.SUBGRAPH_MAX_BODY_BYTES,
         requestTimeoutMs: config.REQUEST_TIMEOUT_MS,
+        maxPageSize: config.MAX_PAGE_SIZE,
       });
       running.push({ definition, orm, service });
     }

@@ -8,8 +8,9 @@ import {
   type HubInternalKey,
   type TokenVerifier,
   type TrustedIssuer,
-} from './';
-import type { Config } from '../platform/config';
+} from '.';
+import type { PlatformConfig } from '../platform/config';
+import type { IdentitySettings } from './settings';
 
 /** Keys and verifiers loaded once per process and shared by the gateway and the subgraphs it runs. */
 export interface HubSecurity {
@@ -20,7 +21,7 @@ export interface HubSecurity {
 }
 
 /** Trusted issuers from TRUSTED_ISSUERS_FILE plus, unless disabled, the local demo issuer. */
-export async function loadSecurity(config: Config): Promise<HubSecurity> {
+export async function loadSecurity(config: IdentitySettings & Pick<PlatformConfig, 'SECRETS_DIR'>): Promise<HubSecurity> {
   const issuers: TrustedIssuer[] = config.TRUSTED_ISSUERS_FILE ? (JSON.parse(readFileSync(config.TRUSTED_ISSUERS_FILE, 'utf8')) as TrustedIssuer[]) : [];
   if (config.LOCAL_ISSUER) issuers.push(localIssuerTrust(await loadOrCreateLocalIssuer(config.SECRETS_DIR)));
   if (!issuers.length) throw new Error('no trusted token issuer: set TRUSTED_ISSUERS_FILE or LOCAL_ISSUER=true');

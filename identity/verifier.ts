@@ -115,6 +115,24 @@ export function parseBearer(header: string | undefined): string | null | 'malfor
   return match ? match[1] : 'malformed';
 }
 
+/** Who sent a request, from its `Authorization` header: a verified caller, nobody, or why the token was refused. */
+export type CallerIdentity =
+  | { readonly ok: true; readonly principal: Principal | null; readonly bearer: string | null }
+  | { readonly ok: false; readonly principal: null; readonly bearer: null; readonly reason: string };
+
+/**
+ * The caller of a request. No header is an anonymous caller (the access layer decides what it may
+ * see); a header that is not "Bearer <token>", or a token `verifier` refuses, is a refusal with
+ * its reason. `bearer` is the verified token, so signatures derived from it can be reused.
+ */
+export async function identifyCaller(authorization: string | undefined, verifier: TokenVerifier): Promise<CallerIdentity> {
+  const bearer = parseBearer(authorization);
+  if (bearer === null) return { ok: true, principal: null, bearer: null };
+  if (bearer === 'malformed') return { ok: false, principal: null, bearer: null, reason: 'the Authorization header is not "Bearer <token>"' };
+  const verified = await verifier.verify(bearer);
+  return verified.ok ? { ok: true, principal: verified.principal, bearer } : { ok: false, principal: null, bearer: null, reason: verified.reason };
+}
+
 /**
  * Builds a verifier for tokens from `issuers`. The configuration is checked and every key set is
  * built here, once; verifying a token then only decodes it, picks its issuer by `iss` and checks the

@@ -1,5 +1,5 @@
 import { Client } from 'pg';
-import type { Config } from './config';
+import type { PlatformConfig } from './config';
 import { databaseUrl, externalDatabase, startEmbeddedDatabase, type DatabaseServer } from './database';
 import type { Logger } from './logger';
 import { rolePassword, type HubSecrets } from './secrets';
@@ -12,7 +12,7 @@ export const HUB_DATABASE = 'frontera';
  * the embedded PostgreSQL. An embedded server that is already running (a hub is up) is used as it
  * is and left running; otherwise it is started for the command and stopped by `stop()`.
  */
-export async function openHubDatabase(config: Config, secrets: HubSecrets, log: Logger, database?: string): Promise<DatabaseServer> {
+export async function openHubDatabase(config: PlatformConfig, secrets: HubSecrets, log: Logger, database?: string): Promise<DatabaseServer> {
   if (config.DATABASE_URL) {
     const server = externalDatabase(config.DATABASE_URL);
     return database ? { ...server, database } : server;

@@ -35,9 +35,7 @@ export function rolePassword(secrets: HubSecrets, role: string): string {
   return createHmac('sha256', secrets.databaseKey).update(`role:${role}`).digest('base64url');
 }
 
-/** Keyed helpers handed to every subgraph (see `SubgraphTools`). */
-export function subgraphTools(secrets: HubSecrets) {
-  return {
-    subjectRef: (value: string) => createHmac('sha256', secrets.screeningKey).update(value).digest('hex'),
-  };
+/** HMAC-SHA256 (hex) of `value` under one of the hub's keys. */
+export function keyedHash(key: string | Buffer, value: string): string {
+  return createHmac('sha256', key).update(value).digest('hex');
 }

@@ -34,9 +34,9 @@ import { repoRoot } from '../platform/config';
 import { databaseUrl, schemaGrant, withClient, type DatabaseServer } from '../platform/database';
 import type { HttpService } from '../platform/http';
 import { createLogger } from '../platform/logger';
-import { loadSecrets, subgraphTools } from '../platform/secrets';
+import { loadSecrets } from '../platform/secrets';
+import { subgraphTools } from '../hub/runtime';
 import audit from '../access-log/read-api/subgraph';
-import { useAuditKey } from '../access-log/read-api/audit.settings';
 import { openOrm } from '../subgraphs/shared/orm';
 import { startSubgraph } from '../subgraphs/shared/server';
 import { scratchDatabase, testConfig } from './database';
@@ -508,14 +508,13 @@ describe('the audit subgraph', () => {
     };
     await Promise.all([e1, e2, e3].map((e) => writer.record(e)));
 
-    useAuditKey(auditKey);
     const grant = schemaGrant(server, secrets, 'audit');
     orm = await openOrm(audit, databaseUrl(server, { user: grant.role, password: grant.password }));
     keyDir = mkdtempSync(path.join(os.tmpdir(), 'frontera-audit-test-'));
     internalKey = await loadOrCreateHubInternalKey(keyDir);
     subgraph = await startSubgraph(audit, {
       orm,
-      tools: subgraphTools(secrets),
+      tools: subgraphTools(secrets, auditKey),
       gatewayKey: internalKey.publicKey,
       audit: writer,
       host: '127.0.0.1',
@@ -524,6 +523,7 @@ describe('the audit subgraph', () => {
       log,
       maxBodyBytes: config.SUBGRAPH_MAX_BODY_BYTES,
       requestTimeoutMs: config.REQUEST_TIMEOUT_MS,
+      maxPageSize: config.MAX_PAGE_SIZE,
     });
   });
 

@@ -1,5 +1,6 @@
 import path from 'node:path';
-import { loadConfig, repoRoot } from '../platform/config';
+import { loadConfig } from '../hub/config';
+import { repoRoot } from '../platform/config';
 import type { DatabaseServer } from '../platform/database';
 
 /** Where the test database is; set by global-setup, read by every test worker. */

@@ -1,6 +1,7 @@
 import { Client } from 'pg';
 import { databaseUrl, schemaGrant } from '../platform/database';
-import { loadSecrets, subgraphTools } from '../platform/secrets';
+import { loadSecrets } from '../platform/secrets';
+import { seedTools } from '../hub/runtime';
 import { catalog } from '../hub/catalog';
 import { testConfig, testDatabase } from './database';
 import { startTestHub, type TestHub } from './harness';
@@ -52,7 +53,7 @@ test('seeding the partners again changes nothing', async () => {
                    anchor: operation(code: "ANCHOR-III") { wco { seizures { id quantity } } iom { referrals { id nationality } aggregates { total } } } }`;
   const before = await t.query(query);
   expect(before.body.errors).toBeUndefined();
-  const tools = subgraphTools(loadSecrets(testConfig().SECRETS_DIR));
+  const tools = seedTools(loadSecrets(testConfig().SECRETS_DIR));
   for (const code of ['frontex', 'wco', 'iom']) {
     const definition = catalog.find((d) => d.name === code)!;
     await definition.seed!(t.hub.subgraphs.get(code)!.orm.em.fork(), tools);

@@ -2,7 +2,7 @@ import { once } from 'node:events';
 import { open } from 'node:fs/promises';
 import type { Writable } from 'node:stream';
 import type { ClientBase } from 'pg';
-import { loadConfig } from '../../platform/config';
+import { loadConfig } from '../../hub/config';
 import { databaseUrl, ident, withClient } from '../../platform/database';
 import pino from 'pino';
 import { loadSecrets } from '../../platform/secrets';

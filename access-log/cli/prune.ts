@@ -1,5 +1,5 @@
 import type { ClientBase } from 'pg';
-import { loadConfig } from '../../platform/config';
+import { loadConfig } from '../../hub/config';
 import { databaseUrl, ident, withClient } from '../../platform/database';
 import { createLogger } from '../../platform/logger';
 import { loadSecrets } from '../../platform/secrets';

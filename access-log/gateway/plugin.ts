@@ -1,105 +1,38 @@
 import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
-import { randomUUID } from 'node:crypto';
-import { GraphQLError, type GraphQLFormattedError } from 'graphql';
-import type { IncomingMessage } from 'node:http';
-import type { Principal } from '../../identity';
-import type { AccessDecision } from '../../authorization/gateway/plugin';
+import type { DocumentNode, GraphQLFormattedError } from 'graphql';
+import { auditUnavailable, ErrorCode, REFUSAL_CODES } from '../../platform/errors';
+import { documentHash } from '../event';
+import type { Ending, RequestRecord } from '../recorder';
+import type { AuditWriter } from '../writer';
 import { deniedPaths, fieldCoordinates } from './coordinates';
-import { auditPrincipal, documentHash, emptyAccessEvent, RECEIVED_BY_GATEWAY, type AccessEvent, type AccessOutcome } from '../event';
-import { AUDIT_UNAVAILABLE, type AuditWriter } from '../writer';
 
-/** The part of the gateway context the access log fills in as the request goes. */
+/** A selection the access layer denied, as the access log needs it. */
+export interface DeniedSelection {
+  readonly path: readonly string[];
+  readonly coordinate: string;
+  readonly rule: string;
+}
+
+/** The part of the gateway context the access log reads: the request's record and the access layer's verdict. */
 export interface AuditedContext extends BaseContext {
-  event: AccessEvent;
-  startedAt: number;
-  access?: AccessDecision;
+  record: RequestRecord;
+  /** What the access layer decided, when it ran: the document as sent, what it denied, whether it refused the operation. */
+  access?: { readonly original: DocumentNode; readonly denied: readonly DeniedSelection[]; readonly rejected: boolean };
 }
 
-/** Codes that mean the request was refused before anything ran (when no data came back). */
-const REFUSALS = new Set([
-  'BAD_REQUEST',
-  'BAD_USER_INPUT',
-  'GRAPHQL_PARSE_FAILED',
-  'GRAPHQL_VALIDATION_FAILED',
-  'UNAUTHENTICATED',
-  'UNAUTHORIZED_FIELD_OR_TYPE',
-  'PERSISTED_QUERY_NOT_FOUND',
-  'PERSISTED_QUERY_NOT_SUPPORTED',
-  'OPERATION_RESOLUTION_FAILURE',
-  'OPERATION_TOO_COMPLEX',
-  'OPERATION_NOT_TRUSTED',
-  'INTROSPECTION_DISABLED',
-  'PAYLOAD_TOO_LARGE',
-  'METHOD_NOT_ALLOWED',
-  'UNSUPPORTED_MEDIA_TYPE',
-]);
-
-/** Events whose request the access log plugin has handled (committed, or answered AUDIT_UNAVAILABLE). */
-const handled = new WeakSet<AccessEvent>();
-
-/**
- * Whether the request pipeline already logged this request's event, so a request that Apollo
- * answered outside it (see `onErrorAnswer` in platform/http.ts) is logged exactly once.
- */
-export function isLogged(event: AccessEvent): boolean {
-  return handled.has(event);
-}
-
-function header(req: IncomingMessage, name: string): string | null {
-  const value = req.headers[name];
-  return typeof value === 'string' ? value.slice(0, 200) : null;
-}
-
-/** The request id a caller sent (`x-request-id`, if it is a plain token of up to 64 characters), else a new UUID. */
-export function requestIdOf(req: IncomingMessage): string {
-  const header = req.headers['x-request-id'];
-  return typeof header === 'string' && /^[\w.-]{1,64}$/.test(header) ? header : randomUUID();
-}
-
-/**
- * A new event for a request, with what is known before parsing: who, from which client, why, and
- * where it was received (the gateway, or the subgraph that a direct call reached).
- */
-export function startEvent(req: IncomingMessage, requestId: string, principal: Principal | null, purpose: string | null, receivedBy: string = RECEIVED_BY_GATEWAY): AccessEvent {
-  const event = emptyAccessEvent(requestId, new Date());
-  event.receivedBy = receivedBy;
-  event.principal = auditPrincipal(principal);
-  event.clientName = header(req, 'apollographql-client-name');
-  event.clientVersion = header(req, 'apollographql-client-version');
-  event.purpose = purpose;
-  return event;
-}
-
-/** Refused before GraphQL ran (bad token, oversized or malformed body): recorded all the same. */
-export function refusedEvent(event: AccessEvent, code: string, startedAt: number): AccessEvent {
-  return { ...event, outcome: 'refused', refusalCode: code, durationMs: Math.round(performance.now() - startedAt) };
-}
-
-/**
- * A request Apollo Server answered with an HTTP error outside the request pipeline (CSRF
- * prevention, a body that is no GraphQL request, a refused token or document): refused, unless
- * the hub itself failed (5xx).
- */
-export function answeredEvent(event: AccessEvent, code: string, status: number, startedAt: number): AccessEvent {
-  return { ...refusedEvent(event, code, startedAt), outcome: status >= 500 && !REFUSALS.has(code) ? 'error' : 'refused' };
-}
-
-/** The client's answer when its event could not be committed: no data, ever. */
-export function auditUnavailable(): GraphQLError {
-  return new GraphQLError('The access log is unavailable, so no data can be served; retry shortly.', {
-    extensions: { code: AUDIT_UNAVAILABLE, http: { status: 503 } },
-  });
-}
+/** A single GraphQL result, as the access log reads it and as `beforeRecording` may reshape it. */
+export type SingleResult = { data?: Record<string, unknown> | null; errors?: readonly GraphQLFormattedError[] };
 
 /** No data, or only root fields that are all null: nothing came back. */
 function nothingReturned(data: unknown): boolean {
   return data === undefined || data === null || (typeof data === 'object' && Object.values(data).every((value) => value === null));
 }
 
-function outcomeOf(data: unknown, errors: readonly GraphQLFormattedError[] | undefined, context: AuditedContext): { outcome: AccessOutcome; code: string | null } {
-  if (context.access?.rejected) return { outcome: 'refused', code: 'UNAUTHORIZED_FIELD_OR_TYPE' };
+function endingOf(result: SingleResult | undefined, context: AuditedContext): Ending {
+  if (context.access?.rejected) return { outcome: 'refused', code: ErrorCode.UNAUTHORIZED_FIELD_OR_TYPE };
+  const { data, errors } = result ?? {};
   const code = (errors?.[0]?.extensions?.code as string | undefined) ?? null;
-  if (errors?.length && nothingReturned(data)) return { outcome: code && REFUSALS.has(code) ? 'refused' : 'error', code };
+  if (errors?.length && nothingReturned(data)) return { outcome: code && REFUSAL_CODES.has(code) ? 'refused' : 'error', code };
   if (data === undefined || data === null) return { outcome: 'error', code };
   return errors?.length || context.access?.denied.length ? { outcome: 'partial', code } : { outcome: 'ok', code: null };
 }
@@ -110,8 +43,14 @@ function outcomeOf(data: unknown, errors: readonly GraphQLFormattedError[] | und
  * subgraphs were called and which records came back. If the event cannot be committed the client
  * gets `AUDIT_UNAVAILABLE` and no data. While the log is failing, mutations are refused before
  * they run, so no change can happen without its event.
+ *
+ * `beforeRecording` finishes the answer before it is judged and recorded (the access layer puts
+ * its nulls and errors in), so the event describes exactly what the client receives.
  */
-export function accessLogPlugin<Context extends AuditedContext>(audit: AuditWriter): ApolloServerPlugin<Context> {
+export function accessLogPlugin<Context extends AuditedContext>(
+  audit: AuditWriter,
+  options: { beforeRecording?: (context: Context, result: SingleResult) => void } = {},
+): ApolloServerPlugin<Context> {
   return {
     async requestDidStart() {
       return {
@@ -119,27 +58,21 @@ export function accessLogPlugin<Context extends AuditedContext>(audit: AuditWrit
           if (operation?.operation === 'mutation' && !audit.healthy()) throw auditUnavailable();
         },
         async willSendResponse({ contextValue, response, request, operation, operationName, document, schema }) {
-          const event = contextValue.event;
-          event.documentHash = request.query ? documentHash(request.query) : null;
-          event.variables = audit.hashVariables(request.variables ?? {});
+          const { record } = contextValue;
+          const result = response.body.kind === 'single' ? (response.body.singleResult as SingleResult) : undefined;
+          if (result) options.beforeRecording?.(contextValue, result);
+          record.sent(request.query ? documentHash(request.query) : null, audit.hashVariables(request.variables ?? {}));
           if (operation) {
-            event.operationName = operationName ?? null;
-            event.operationType = operation.operation;
             // What the caller asked for, before the access layer removed anything.
-            event.fieldCoordinates = [...fieldCoordinates(schema, contextValue.access?.original ?? document!, operationName)];
+            const asked = contextValue.access?.original ?? document!;
+            record.ranOperation({ name: operationName ?? null, type: operation.operation, fieldCoordinates: fieldCoordinates(schema, asked, operationName) });
           }
-          const result = response.body.kind === 'single' ? response.body.singleResult : undefined;
-          const { outcome, code } = outcomeOf(result?.data, result?.errors, contextValue);
-          event.outcome = outcome;
-          event.refusalCode = code;
-          event.denied = deniedPaths(contextValue.access?.denied ?? []);
-          event.durationMs = Math.round(performance.now() - contextValue.startedAt);
-          handled.add(event);
+          record.denied(deniedPaths(contextValue.access?.denied ?? []));
           try {
-            await audit.record(event);
+            await record.commit(audit, endingOf(result, contextValue));
           } catch {
             const error = auditUnavailable();
-            if (response.body.kind === 'single') response.body.singleResult = { errors: [{ message: error.message, extensions: { code: AUDIT_UNAVAILABLE } }] };
+            if (response.body.kind === 'single') response.body.singleResult = { errors: [{ message: error.message, extensions: { code: ErrorCode.AUDIT_UNAVAILABLE } }] };
             response.http.status = 503;
           }
         },

@@ -1,5 +1,5 @@
 import { Arg, Args, Ctx, Query, Resolver } from 'type-graphql';
-import { hashTerm, RECEIVED_BY_GATEWAY } from '../event';
+import { RECEIVED_BY_GATEWAY } from '../event';
 import { PageArgs, pageWindow, toConnection } from '../../subgraphs/shared/connection';
 import { fail } from '../../subgraphs/shared/errors';
 import { isUuid } from '../../subgraphs/shared/loaders';
@@ -8,7 +8,6 @@ import { AccessDecision, AccessEventConnection, AccessEventNode, type AccessOper
 import { AccessEventFilter } from './audit.input';
 import type { Condition, EventRow } from './audit.loaders';
 import { requireAuditScope, type AuditContext, type AuditScope } from './audit.scope';
-import { auditKey } from './audit.settings';
 
 const MAX_TERM = 512;
 
@@ -142,7 +141,7 @@ export class AccessEventResolver {
     @Args() page: PageArgs,
     @Arg('value', { description: 'The value searched for, such as a document number.' }) value: string,
   ): Promise<AccessEventConnection> {
-    const hash = hashTerm(text('value', value), auditKey());
+    const hash = ctx.tools.auditTerm(text('value', value));
     return eventPage(ctx, page, [{ sql: 'variable_hashes @> ?::jsonb', bindings: [JSON.stringify([hash])] }]);
   }
 }

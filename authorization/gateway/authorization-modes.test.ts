@@ -2,7 +2,8 @@ import { ApolloGateway, LocalGraphQLDataSource } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { parse, print } from 'graphql';
-import { applyDeniedNulls, applyMode, unauthorizedErrors, UNAUTHORIZED_CODE } from './authorization-modes';
+import { ErrorCode } from '../../platform/errors';
+import { applyDeniedNulls, applyMode, unauthorizedErrors } from './authorization-modes';
 import { authorizeOperation, TYPENAME_MARKER, type DeniedField } from './authorize';
 import { stripSecurityLinks } from './supergraph-rules';
 import { ANALYSIS_SDL, ANONYMOUS, composeTestGraph, OPERATIONS_SDL, principal } from './supergraph.fixture';
@@ -21,8 +22,8 @@ describe('applyMode', () => {
   const query = '{ publicNotice me { name } operation(code: "A") { results { hits } } }';
   const result = authorizeOperation(graph.rules, graph.schema, parse(query), undefined, {}, ANONYMOUS);
   const expectedErrors = [
-    { message: 'Unauthorized field or type', path: ['me'], extensions: { code: UNAUTHORIZED_CODE } },
-    { message: 'Unauthorized field or type', path: ['operation', 'results'], extensions: { code: UNAUTHORIZED_CODE } },
+    { message: 'Unauthorized field or type', path: ['me'], extensions: { code: ErrorCode.UNAUTHORIZED_FIELD_OR_TYPE } },
+    { message: 'Unauthorized field or type', path: ['operation', 'results'], extensions: { code: ErrorCode.UNAUTHORIZED_FIELD_OR_TYPE } },
   ];
 
   it('filter: executes the filtered document, nulls denied paths, one error each', () => {

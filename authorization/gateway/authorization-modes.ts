@@ -1,8 +1,7 @@
 import type { DocumentNode, GraphQLFormattedError } from 'graphql';
 import { TYPENAME_MARKER, type AuthorizationResult, type DeniedField } from './authorize';
+import { ErrorCode } from '../../platform/errors';
 
-/** The error code clients see for each removed selection, the one Apollo's router uses. */
-export const UNAUTHORIZED_CODE = 'UNAUTHORIZED_FIELD_OR_TYPE';
 
 /** How the gateway acts on denied selections (configuration value). */
 export const AUTHORIZATION_MODES = ['filter', 'reject', 'dry-run'] as const;
@@ -36,7 +35,7 @@ export function unauthorizedErrors(denied: readonly DeniedField[]): GraphQLForma
     const key = JSON.stringify(path);
     if (seen.has(key)) continue;
     seen.add(key);
-    errors.push({ message: 'Unauthorized field or type', path: [...path], extensions: { code: UNAUTHORIZED_CODE } });
+    errors.push({ message: 'Unauthorized field or type', path: [...path], extensions: { code: ErrorCode.UNAUTHORIZED_FIELD_OR_TYPE } });
   }
   return errors;
 }

@@ -17,7 +17,6 @@ export {
   applyMode,
   unauthorizedErrors,
   AUTHORIZATION_MODES,
-  UNAUTHORIZED_CODE,
   type AuthorizationDecision,
   type AuthorizationMode,
 } from './authorization-modes';

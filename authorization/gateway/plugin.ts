@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { ApolloServerPlugin } from '@apollo/server';
-import { GraphQLError, Kind, parse, print, type DocumentNode, type GraphQLSchema } from 'graphql';
+import { Kind, parse, print, type DocumentNode, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
+import { codedError, ErrorCode } from '../../platform/errors';
 import {
   applyDeniedNulls,
   applyMode,
@@ -12,7 +13,7 @@ import {
   type AccessRules,
   type AuthorizationDecision,
   type AuthorizationMode,
-} from './';
+} from '.';
 import type { Logger } from '../../platform/logger';
 import { perDocument, perDocumentAnd } from '../../gateway/document-cache';
 import { decidePolicy, unknownPolicies, type PolicyInput } from '../policies';
@@ -25,6 +26,8 @@ export interface AccessDecision {
   errors: AuthorizationDecision['errors'];
   nullDenied: boolean;
   rejected: boolean;
+  /** The document to plan instead of the one sent, with its own query hash; `null` when nothing was removed. */
+  filtered: { document: DocumentNode; queryHash: string } | null;
 }
 
 /** The part of the gateway context the access layer reads and writes. */
@@ -91,34 +94,44 @@ export function accessControlPlugin<Context extends AccessContext>(rules: Access
             return { result, queryHash: result.document === document ? null : createHash('sha256').update(print(result.document)).digest('hex') };
           });
           const decision = applyMode(mode, verdict.result);
-          context.access = { original: requestContext.document, denied: decision.denied, errors: decision.errors, nullDenied: decision.nullDenied, rejected: decision.rejected };
+          context.access = {
+            original: document,
+            denied: decision.denied,
+            errors: decision.errors,
+            nullDenied: decision.nullDenied,
+            rejected: decision.rejected,
+            filtered: decision.document && decision.document !== document && verdict.queryHash ? { document: decision.document, queryHash: verdict.queryHash } : null,
+          };
           if (mode === 'dry-run' && decision.denied.length) {
             log.info({ paths: decision.denied.map((d) => ({ path: d.path.join('.'), rule: d.rule })) }, 'dry-run: these fields would be denied');
           }
           if (decision.rejected) {
             const paths = decision.denied.map((d) => d.path);
-            throw new GraphQLError(`Unauthorized fields or types: ${paths.map((p) => p.join('.')).join(', ')}`, {
-              extensions: { code: 'UNAUTHORIZED_FIELD_OR_TYPE', paths, http: { status: 403 } },
-            });
-          }
-          if (decision.document && decision.document !== document && verdict.queryHash) {
-            // The gateway caches query plans by queryHash: the filtered document must have its own.
-            const mutable = requestContext as { document: typeof decision.document; queryHash: string };
-            mutable.document = decision.document;
-            mutable.queryHash = verdict.queryHash;
+            throw codedError(ErrorCode.UNAUTHORIZED_FIELD_OR_TYPE, `Unauthorized fields or types: ${paths.map((p) => p.join('.')).join(', ')}`, { paths });
           }
         },
-        async willSendResponse({ contextValue, response }) {
-          const access = contextValue.access;
-          if (!access || access.rejected || response.body.kind !== 'single') return;
-          const result = response.body.singleResult;
-          // No data at all: the request was refused before execution (a limit, a variable), so
-          // there is nothing to null out and no denied field to explain.
-          if (result.data === undefined) return;
-          if (access.nullDenied) result.data = applyDeniedNulls((result.data ?? {}) as Record<string, unknown>, access.denied);
-          if (access.errors.length) result.errors = [...(result.errors ?? []), ...access.errors];
+        // The filtered document replaces the one sent only now, once every plugin has judged what
+        // the caller asked for (limits, introspection) and just before the gateway plans it.
+        async executionDidStart(requestContext) {
+          const filtered = requestContext.contextValue.access?.filtered;
+          if (!filtered) return;
+          // The gateway caches query plans by queryHash: the filtered document must have its own.
+          const mutable = requestContext as { document: DocumentNode; queryHash: string };
+          mutable.document = filtered.document;
+          mutable.queryHash = filtered.queryHash;
         },
       };
     },
   };
+}
+
+/**
+ * Puts the access layer's verdict into an answer: `null` at every denied path and one
+ * `UNAUTHORIZED_FIELD_OR_TYPE` error each (filter mode). An answer without data was refused
+ * before execution (a limit, a variable): it has nothing to null out and no denied field to explain.
+ */
+export function shapeForCaller(access: AccessDecision | undefined, result: { data?: Record<string, unknown> | null; errors?: readonly GraphQLFormattedError[] }): void {
+  if (!access || access.rejected || result.data === undefined) return;
+  if (access.nullDenied) result.data = applyDeniedNulls((result.data ?? {}) as Record<string, unknown>, access.denied);
+  if (access.errors.length) result.errors = [...(result.errors ?? []), ...access.errors];
 }

@@ -2,7 +2,6 @@ import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import type { AuthChecker } from 'type-graphql';
 import { clearanceAtLeast, Clearance, type Principal } from '../../identity';
 import { Classification } from './handling';
-import type { SubgraphContext } from '../../subgraphs/shared/subgraph';
 
 /** Name of the ORM filter that hides records not released to the caller. */
 export const RELEASED = 'released';
@@ -50,7 +49,8 @@ export function scopeToCaller(em: EntityManager, principal: Principal): void {
  * type-graphql's `@Authorized(...roles)`: deny by default. Without roles it needs an identified
  * caller; with roles, one of them.
  */
-export const roleChecker: AuthChecker<SubgraphContext> = ({ context }, roles) => {
-  if (!context.principal) return false;
-  return roles.length === 0 || roles.some((role) => (context.principal.roles as readonly string[]).includes(role));
+export const roleChecker: AuthChecker<{ principal: Principal | null }> = ({ context }, roles) => {
+  const { principal } = context;
+  if (!principal) return false;
+  return roles.length === 0 || roles.some((role) => (principal.roles as readonly string[]).includes(role));
 };

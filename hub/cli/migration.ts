@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { loadConfig } from '../../platform/config';
+import { loadConfig } from '../../hub/config';
 import { databaseUrl, externalDatabase, ident, provisionDatabase, schemaGrant, startEmbeddedDatabase, withClient } from '../../platform/database';
 import { createLogger } from '../../platform/logger';
 import { loadSecrets } from '../../platform/secrets';

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { ConfigError, loadConfig } from '../../platform/config';
+import { ConfigError, loadConfig } from '../../hub/config';
 import { DEMO_ORGANISATIONS, loadOrCreateLocalIssuer, mintToken, type MintRequest } from '../local-issuer';
 import { Clearance, isCountryCode, isRole, isScope, nationalCountryOf, Role } from '../principal';
 

@@ -1,9 +1,6 @@
 import { ArgsType, Directive, Field, Int, ObjectType, type ClassType } from 'type-graphql';
 import { fail } from './errors';
 
-/** Largest page a connection returns; set once at start-up from `MAX_PAGE_SIZE`. */
-export const pageLimits = { max: 100 };
-
 // Every subgraph returns connections: a value type defined in several subgraphs must be @shareable.
 @ObjectType({ description: 'Relay page information.' })
 @Directive('@shareable')
@@ -29,11 +26,11 @@ export function encodeCursor(key: string): string {
   return Buffer.from(`c:${key}`, 'utf8').toString('base64url');
 }
 
-/** Validates `first` and `after` and returns what a keyset query needs. */
+/**
+ * Decodes `after` and returns what a keyset query needs. `first` was already checked against
+ * MAX_PAGE_SIZE before the resolver ran (field-hooks.ts).
+ */
 export function pageWindow(args: PageArgs): { limit: number; afterKey: string | null } {
-  if (!Number.isInteger(args.first) || args.first < 1 || args.first > pageLimits.max) {
-    throw fail.badInput(`first must be between 1 and ${pageLimits.max}; got ${args.first}`, 'first');
-  }
   if (args.after === undefined || args.after === null) return { limit: args.first, afterKey: null };
   const decoded = Buffer.from(args.after, 'base64url').toString('utf8');
   if (!decoded.startsWith('c:')) throw fail.badInput('after is not a cursor returned by this API: pass pageInfo.endCursor unchanged', 'after');

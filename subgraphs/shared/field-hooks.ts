@@ -1,27 +1,36 @@
 import { defaultFieldResolver, isObjectType, type GraphQLSchema } from 'graphql';
+import { badUserInput } from '../../platform/errors';
 import { checkIdArguments, mayHoldId } from './id-arguments';
 import { noteRecord } from '../../access-log/records';
-import type { SubgraphContext } from './subgraph';
+import type { SubgraphContext } from './context';
+
+/** Refuses a page size outside 1…max, as every connection field takes it. */
+function checkPageSize(first: unknown, max: number): void {
+  if (!Number.isInteger(first) || (first as number) < 1 || (first as number) > max) throw badUserInput(`first must be between 1 and ${max}; got ${first}`, 'first');
+}
 
 /**
- * Adds the two checks every subgraph makes while it resolves, each only where it can apply: id
- * arguments are checked on fields that take an id, records are noted on types that have an `id`.
+ * Adds the checks every subgraph makes while it resolves, each only where it can apply: id
+ * arguments are checked on fields that take an id, page sizes on fields that take `first`
+ * (at most `maxPageSize`, MAX_PAGE_SIZE), and records are noted on types that have an `id`.
  * Wrapping the resolvers once, synchronously, keeps the other fields on graphql-js's plain
  * property read; a type-graphql global middleware would put every field of every object
  * through an async middleware chain (measured: most of a 100-row join's resolver time).
  */
-export function addFieldHooks(schema: GraphQLSchema): GraphQLSchema {
+export function addFieldHooks(schema: GraphQLSchema, maxPageSize: number): GraphQLSchema {
   for (const type of Object.values(schema.getTypeMap())) {
     if (!isObjectType(type) || type.name.startsWith('__')) continue;
     const fields = type.getFields();
     const holdsRecords = 'id' in fields;
     for (const field of Object.values(fields)) {
       const takesIds = field.args.some((arg) => mayHoldId(arg.type));
-      if (!holdsRecords && !takesIds) continue;
+      const paged = field.args.some((arg) => arg.name === 'first');
+      if (!holdsRecords && !takesIds && !paged) continue;
       const resolve = field.resolve ?? defaultFieldResolver;
       field.resolve = (root, args, context: SubgraphContext, info) => {
         if (takesIds) checkIdArguments(field, args);
-        if (holdsRecords) noteRecord(type.name, root, context);
+        if (paged) checkPageSize(args.first, maxPageSize);
+        if (holdsRecords) noteRecord(type.name, root, context.records);
         return resolve(root, args, context, info);
       };
     }

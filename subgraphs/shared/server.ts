@@ -1,17 +1,16 @@
 import type { IncomingMessage } from 'node:http';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
-import { GraphQLError } from 'graphql';
 import type { KeyLike } from 'jose';
-import { answeredEvent, refusedEvent, requestIdOf, startEvent } from '../../access-log/gateway/plugin';
-import type { AccessEvent } from '../../access-log/event';
+import { RequestRecord } from '../../access-log/recorder';
+import { reportRecords } from '../../access-log/records';
 import type { AuditWriter } from '../../access-log/writer';
+import { unauthenticated } from '../../platform/errors';
 import { parseBearer, subgraphTokenVerifier, type SubgraphTokenResult } from '../../identity';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { serveGraphQL, type HttpService } from '../../platform/http';
 import type { Logger } from '../../platform/logger';
 import { scopeToCaller } from '../../authorization/subgraph/releasability';
-import { RECORDS_EXTENSION } from '../../access-log/records';
 import { buildFederatedSchema, type SubgraphTools, type SubgraphContext, type SubgraphDefinition } from './subgraph';
 
 export interface SubgraphServerOptions {
@@ -29,11 +28,13 @@ export interface SubgraphServerOptions {
   maxBodyBytes: number;
   /** Longest a client may take to send a request (`REQUEST_TIMEOUT_MS`). */
   requestTimeoutMs: number;
+  /** Largest `first` a connection accepts (`MAX_PAGE_SIZE`). */
+  maxPageSize: number;
 }
 
-/** What a subgraph knows of a request before answering it: when it arrived and whether the gateway signed it. */
+/** What a subgraph knows of a request before answering it: its record and whether the gateway signed it. */
 interface Arrival {
-  startedAt: number;
+  record: RequestRecord;
   caller: Promise<SubgraphTokenResult | null>;
 }
 
@@ -46,7 +47,7 @@ interface Arrival {
  * refused, with `receivedBy` naming this subgraph, before the answer leaves.
  */
 export async function startSubgraph(definition: SubgraphDefinition<any>, options: SubgraphServerOptions): Promise<HttpService> {
-  const schema = await buildFederatedSchema(definition);
+  const schema = await buildFederatedSchema(definition, { maxPageSize: options.maxPageSize });
   const log = options.log.child({ subgraph: definition.name });
   const verifyGatewayToken = subgraphTokenVerifier(options.gatewayKey, definition.name);
   const arrivals = new WeakMap<IncomingMessage, Arrival>();
@@ -61,26 +62,20 @@ export async function startSubgraph(definition: SubgraphDefinition<any>, options
           return null;
         })
         : Promise.resolve(null);
-      known = { startedAt: performance.now(), caller };
+      known = { record: new RequestRecord(req, definition.name), caller };
       arrivals.set(req, known);
     }
     return known;
   };
   /**
-   * Records a refused direct call, as `outcome` builds its event. A call the gateway signed is left
-   * to the gateway's own event. If the event cannot be committed the call is refused all the same
-   * (the caller learns nothing about the log), and the failure is logged for operators.
+   * Records a refused direct call with `end`. A call the gateway signed is left to the gateway's
+   * own event. If the event cannot be committed the call is refused all the same (the caller
+   * learns nothing about the log), and the failure is logged for operators.
    */
-  const recordDirectCall = async (req: IncomingMessage, outcome: (event: AccessEvent, startedAt: number) => AccessEvent) => {
-    const { startedAt, caller } = arrival(req);
+  const recordDirectCall = async (req: IncomingMessage, end: (record: RequestRecord) => Promise<void>) => {
+    const { record, caller } = arrival(req);
     if ((await caller)?.ok) return;
-    const event = startEvent(req, requestIdOf(req), null, null, definition.name);
-    event.subgraphs = [definition.name];
-    try {
-      await options.audit.record(outcome(event, startedAt));
-    } catch (error) {
-      log.error({ err: error, requestId: event.requestId }, 'a refused direct call could not be recorded in the access log');
-    }
+    await end(record).catch((error: unknown) => log.error({ err: error, requestId: record.requestId }, 'a refused direct call could not be recorded in the access log'));
   };
 
   const apollo = new ApolloServer<SubgraphContext>({
@@ -96,9 +91,7 @@ export async function startSubgraph(definition: SubgraphDefinition<any>, options
         async requestDidStart() {
           return {
             async willSendResponse({ contextValue, response }) {
-              if (response.body.kind !== 'single' || !contextValue.records?.size) return;
-              const result = response.body.singleResult;
-              result.extensions = { ...result.extensions, [RECORDS_EXTENSION]: [...contextValue.records.values()] };
+              if (response.body.kind === 'single') reportRecords(response.body.singleResult, contextValue.records);
             },
           };
         },
@@ -121,9 +114,7 @@ export async function startSubgraph(definition: SubgraphDefinition<any>, options
       const caller = await arrival(req).caller;
       // Refused here, recorded by onErrorAnswer before the 401 leaves.
       if (!caller?.ok) {
-        throw new GraphQLError('Not authenticated: this subgraph only answers calls the Frontera gateway signed for it', {
-          extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } },
-        });
+        throw unauthenticated('this subgraph only answers calls the Frontera gateway signed for it', '');
       }
       const em = options.orm.em.fork();
       scopeToCaller(em, caller.principal);
@@ -132,13 +123,13 @@ export async function startSubgraph(definition: SubgraphDefinition<any>, options
         purpose: caller.purpose,
         em,
         loaders: definition.createLoaders(em),
-        requestId: requestIdOf(req),
+        requestId: arrival(req).record.requestId,
         tools: options.tools,
         records: new Map(),
       };
     },
     // HTTP-level refusals (413, 405, 415, malformed JSON, a batch) are always refusals.
-    onRefused: (req, code) => recordDirectCall(req, (event, startedAt) => refusedEvent(event, code, startedAt)),
-    onErrorAnswer: (req, { status, code }) => recordDirectCall(req, (event, startedAt) => answeredEvent(event, code, status, startedAt)),
+    onRefused: (req, code) => recordDirectCall(req, (record) => record.refuse(options.audit, code)),
+    onErrorAnswer: (req, { status, code }) => recordDirectCall(req, (record) => record.answered(options.audit, status, code)),
   });
 }

@@ -6,37 +6,18 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { MigrationObject } from '@mikro-orm/core';
 import { type GraphQLSchema, lexicographicSortSchema, parse } from 'graphql';
 import { buildSchema, createResolversMap, type NonEmptyArray } from 'type-graphql';
-import type { Principal } from '../../identity';
 import { roleChecker } from '../../authorization/subgraph/releasability';
 import { addFieldHooks } from './field-hooks';
-import type { ReturnedRecord } from '../../access-log/event';
+import type { SubgraphContext, SubgraphTools } from './context';
 import { scalarsMap } from './scalars';
 
-/** What every resolver receives: the verified caller, a request-scoped EntityManager and DataLoaders. */
-export interface SubgraphContext<Loaders = unknown> {
-  /** The caller the gateway vouched for in its signed identity token. */
-  principal: Principal;
-  /** The purpose the caller declared (`x-purpose`), or `null`. */
-  purpose: string | null;
-  em: EntityManager;
-  loaders: Loaders;
-  requestId: string;
-  tools: SubgraphTools;
-  /** Records returned so far, reported to the gateway for the audit log (see records.ts). */
-  records?: Map<string, ReturnedRecord>;
-}
+export type { SubgraphContext, SubgraphTools } from './context';
 
 /** Resolves `_entities` representations of one type; batch through a loader, never one query each. */
 export type ReferenceResolver<Loaders> = (reference: Record<string, unknown>, context: SubgraphContext<Loaders>) => unknown;
 
 /** Migrations in the order they run; listed explicitly so compiled and test builds load the same ones. */
 export type MigrationList = MigrationObject[];
-
-/** Keyed helpers shared by resolvers and seeds (set up once per process from the hub's secrets). */
-export interface SubgraphTools {
-  /** Keyed hash of a screened subject, identical to the one the live service computes. */
-  subjectRef(value: string): string;
-}
 
 /**
  * Everything the hub needs to know about one subgraph. Every subgraph (operations, training,
@@ -57,7 +38,7 @@ export interface SubgraphDefinition<Loaders = unknown> {
   createLoaders(em: EntityManager): Loaders;
   migrations: MigrationList;
   /** Loads the demo data set; must be idempotent. */
-  seed?(em: EntityManager, tools: SubgraphTools): Promise<void>;
+  seed?(em: EntityManager, tools: Pick<SubgraphTools, 'subjectRef'>): Promise<void>;
 }
 
 /** Identity helper that gives `defineSubgraph({...})` call sites full type inference. */
@@ -89,12 +70,12 @@ async function buildTypeGraphQLSchema(definition: SubgraphDefinition<any>): Prom
   });
 }
 
-/** Builds the executable federated schema: type-graphql types plus batched reference resolvers. */
-export async function buildFederatedSchema(definition: SubgraphDefinition<any>): Promise<GraphQLSchema> {
+/** Builds the executable federated schema: type-graphql types, batched reference resolvers and the field hooks. */
+export async function buildFederatedSchema(definition: SubgraphDefinition<any>, limits: { maxPageSize: number }): Promise<GraphQLSchema> {
   const schema = await buildTypeGraphQLSchema(definition);
   const resolvers = createResolversMap(schema) as GraphQLResolverMap<unknown>;
   for (const [typeName, resolveReference] of Object.entries(definition.references)) {
     resolvers[typeName] = { ...(resolvers[typeName] as object), __resolveReference: resolveReference } as never;
   }
-  return addFieldHooks(buildSubgraphSchema({ typeDefs: parse(`${FEDERATION_LINK}\n${printSchemaWithDirectives(schema)}`), resolvers }));
+  return addFieldHooks(buildSubgraphSchema({ typeDefs: parse(`${FEDERATION_LINK}\n${printSchemaWithDirectives(schema)}`), resolvers }), limits.maxPageSize);
 }

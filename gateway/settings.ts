@@ -1,0 +1,56 @@
+import path from 'node:path';
+import { z } from 'zod';
+import { Role } from '../identity/principal';
+import { limit, repoRoot, type PlatformConfig } from '../platform/config';
+
+/** The gateway's settings: access-control mode, operation limits, trusted documents, introspection, subgraph calls. */
+export const gatewaySettings = {
+  /** How the gateway enforces `@authenticated`/`@requiresScopes`/`@policy`: drop denied fields, refuse the operation, or only log. */
+  AUTHZ_MODE: z.enum(['filter', 'reject', 'dry-run']).default('filter'),
+  /** How long the gateway waits for a subgraph's answer, in ms; then that part fails with `SUBGRAPH_TIMEOUT`. */
+  SUBGRAPH_TIMEOUT_MS: limit(100, 600_000, 10_000),
+  /** Largest `first` a connection accepts; the gateway refuses larger values (literal, variable or default) before planning. */
+  MAX_PAGE_SIZE: z.coerce.number().int().min(1).max(1000).default(100),
+  /** Most GraphQL tokens in a document (names, punctuation, values; comments excluded); parsing stops beyond. */
+  MAX_TOKENS: limit(10, 100_000, 3_000),
+  /** Deepest field nesting of an operation (fragments flattened), e.g. `operations.edges.node.code` is 4. */
+  MAX_DEPTH: limit(1, 100, 12),
+  /** Most aliases in an operation (`__typename` aliases excepted). */
+  MAX_ALIASES: limit(0, 1_000, 30),
+  /** Most directives (`@include`, `@skip`, …) in an operation. */
+  MAX_DIRECTIVES: limit(0, 1_000, 20),
+  /** Most root fields in an operation, aliases included (`__typename` excepted). */
+  MAX_ROOT_FIELDS: limit(1, 100, 25),
+  /**
+   * Largest operation cost (graphql-armor's estimate: 1 per scalar, 2 per object, ×1.5 per level
+   * of nesting, each selection multiplied by its list size: `first` as sent, in a variable or by
+   * default, and COST_LIST_SIZE for lists without `first`).
+   */
+  MAX_COST: limit(1, 1_000_000_000, 500_000),
+  /** How many items a list without `first` (e.g. `Operation.checkpoints`) counts as in the cost. */
+  COST_LIST_SIZE: limit(1, 1_000, 5),
+  /**
+   * `enforce` accepts only the operations registered for the client (`apollographql-client-name`)
+   * in TRUSTED_DOCUMENTS_DIR; `off` accepts any document (and automatic persisted queries).
+   */
+  TRUSTED_DOCUMENTS: z.enum(['off', 'enforce']).default('off'),
+  /** Folder of Apollo persisted-query manifests, one `<client name>.json` per client; read when TRUSTED_DOCUMENTS=enforce. */
+  TRUSTED_DOCUMENTS_DIR: z.string().min(1).default(path.join(repoRoot, 'trusted-documents')),
+  /** Roles that may introspect the schema in production, comma separated (e.g. `HUB_ADMIN`); none by default. */
+  INTROSPECTION_ROLES: z
+    .string()
+    .default('')
+    .transform((value, ctx) => {
+      const roles: Role[] = [];
+      for (const name of value.split(',').map((r) => r.trim()).filter(Boolean)) {
+        if ((Object.values(Role) as string[]).includes(name)) roles.push(name as Role);
+        else ctx.addIssue({ code: 'custom', message: `"${name}" is not a role (accepted: ${Object.values(Role).join(', ')})` });
+      }
+      return roles;
+    }),
+};
+
+export type GatewaySettings = z.infer<z.ZodObject<typeof gatewaySettings>>;
+
+/** What the gateway reads of the hub's configuration. */
+export type GatewayConfig = PlatformConfig & GatewaySettings;
