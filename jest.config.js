@@ -1,4 +1,11 @@
-/** Integration tests start real PostgreSQL, subgraphs and the gateway: see test/global-setup.ts. */
+/**
+ * Two projects, told apart by where a test file sits:
+ *   integration  test/**  and  subgraphs/**: real PostgreSQL, subgraphs and the gateway over HTTP
+ *                (test/harness.ts); test/global-setup.ts starts and seeds the database once per run.
+ *   unit         every other *.test.ts, next to its module: pure, no database, no globalSetup.
+ * A test that needs the database goes in test/ (or is a partner's test under subgraphs/partners/).
+ * `npm test` runs both; `npm run test:unit` (jest --selectProjects unit) runs the unit project only.
+ */
 const swc = {
   jsc: {
     parser: { syntax: 'typescript', decorators: true },
@@ -8,15 +15,33 @@ const swc = {
   module: { type: 'commonjs' },
 };
 
-module.exports = {
-  testEnvironment: 'node',
+const INTEGRATION_DIRS = ['<rootDir>/test/', '<rootDir>/subgraphs/'];
+
+const shared = {
+  rootDir: __dirname,
   roots: ['<rootDir>'],
-  testMatch: ['**/*.test.ts'],
-  // The partner template is tested through each partner scaffolded from it (test/partner-onboarding.test.ts).
-  testPathIgnorePatterns: ['/node_modules/', '/subgraphs/partners/template/'],
+  testEnvironment: 'node',
   transform: { '^.+\\.ts$': ['@swc/jest', swc] },
-  globalSetup: '<rootDir>/test/global-setup.ts',
-  globalTeardown: '<rootDir>/test/global-teardown.ts',
+};
+
+module.exports = {
+  projects: [
+    {
+      ...shared,
+      displayName: 'unit',
+      testMatch: ['<rootDir>/**/*.test.ts'],
+      testPathIgnorePatterns: ['/node_modules/', ...INTEGRATION_DIRS],
+    },
+    {
+      ...shared,
+      displayName: 'integration',
+      testMatch: INTEGRATION_DIRS.map((dir) => `${dir}**/*.test.ts`),
+      // The partner template is tested through each partner scaffolded from it (test/partner-onboarding.test.ts).
+      testPathIgnorePatterns: ['/node_modules/', '/subgraphs/partners/template/'],
+      globalSetup: '<rootDir>/test/global-setup.ts',
+      globalTeardown: '<rootDir>/test/global-teardown.ts',
+    },
+  ],
   testTimeout: 60000,
   maxWorkers: 2,
 };
