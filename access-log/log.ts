@@ -77,3 +77,13 @@ export async function chainAnchors(client: ClientBase, chainId?: string): Promis
     signature: r.signature,
   }));
 }
+
+/** Runs `work` in one read-only REPEATABLE READ transaction: every query sees the same snapshot. */
+export async function inSnapshot<T>(client: ClientBase, work: () => Promise<T>): Promise<T> {
+  await client.query('begin isolation level repeatable read read only');
+  try {
+    return await work();
+  } finally {
+    await client.query('rollback');
+  }
+}

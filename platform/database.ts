@@ -3,7 +3,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { Client } from 'pg';
+import { Client, type ClientBase } from 'pg';
 import type { Logger } from './logger';
 import { rolePassword, type HubSecrets } from './secrets';
 
@@ -147,19 +147,47 @@ export async function provisionDatabase(server: DatabaseServer, grants: SchemaGr
     const exists = await client.query('select 1 from pg_database where datname = $1', [server.database]);
     if (exists.rowCount === 0) await client.query(`create database ${ident(server.database)}`);
   });
-  await withClient(databaseUrl(server), async (client) => {
-    // Serialises concurrent provisioning (tests and a running hub may share a server).
-    await client.query('select pg_advisory_lock(7423001)');
-    await client.query(`revoke all on schema public from public`);
-    for (const grant of grants) {
-      const role = await client.query('select 1 from pg_roles where rolname = $1', [grant.role]);
-      const verb = role.rowCount === 0 ? 'create' : 'alter';
-      await client.query(`${verb} role ${ident(grant.role)} with login nosuperuser nocreatedb nocreaterole password ${literal(grant.password)}`);
-      await client.query(`create schema if not exists ${ident(grant.schema)} authorization ${ident(grant.role)}`);
-      await client.query(`alter role ${ident(grant.role)} in database ${ident(server.database)} set search_path = ${ident(grant.schema)}`);
-    }
-    await client.query('select pg_advisory_unlock(7423001)');
-  });
+  await withClient(databaseUrl(server), (client) =>
+    withProvisioningLock(client, async () => {
+      await client.query(`revoke all on schema public from public`);
+      for (const grant of grants) {
+        await upsertLoginRole(client, grant.role, grant.password);
+        await client.query(`create schema if not exists ${ident(grant.schema)} authorization ${ident(grant.role)}`);
+        await client.query(`alter role ${ident(grant.role)} in database ${ident(server.database)} set search_path = ${ident(grant.schema)}`);
+      }
+    }),
+  );
+}
+
+/** Any fixed id will do, as long as every provisioning step of the hub takes the same one. */
+const PROVISIONING_LOCK = 7423001;
+
+/**
+ * Runs `work` holding the hub's provisioning lock on `client`'s server. Tests and a running hub
+ * may provision one server at the same time, and provisioning checks for a role or schema before
+ * creating it: two of them doing so at once would both try to create it.
+ */
+export async function withProvisioningLock<T>(client: ClientBase, work: () => Promise<T>): Promise<T> {
+  await client.query('select pg_advisory_lock($1)', [PROVISIONING_LOCK]);
+  try {
+    return await work();
+  } finally {
+    await client.query('select pg_advisory_unlock($1)', [PROVISIONING_LOCK]);
+  }
+}
+
+/**
+ * Creates the login role `role`, or brings an existing one back to these attributes and
+ * `password` (a derived password may have changed with the hub's key): never a superuser, never
+ * able to create databases or roles. `inherit: false` for a role that must hold only what is
+ * granted to it directly. Role names come from code; the password is quoted as a literal because
+ * `create role` takes no bind parameters.
+ */
+export async function upsertLoginRole(client: ClientBase, role: string, password: string, options: { inherit?: boolean } = {}): Promise<void> {
+  const exists = await client.query('select 1 from pg_roles where rolname = $1', [role]);
+  const verb = exists.rowCount === 0 ? 'create' : 'alter';
+  const inherit = options.inherit === false ? ' noinherit' : '';
+  await client.query(`${verb} role ${ident(role)} with login nosuperuser nocreatedb nocreaterole${inherit} password ${literal(password)}`);
 }
 
 /** Runs `work` on a short-lived connection. */

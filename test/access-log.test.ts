@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Client } from 'pg';
 import { loadAuditSigningKey } from '../access-log';
-import { inSnapshot, verifyAuditLog } from '../access-log/cli/verify';
+import { inSnapshot } from '../access-log/log';
+import { verifyAuditLog } from '../access-log/verify';
 import { auditWriterRole } from '../access-log/store';
 import { databaseUrl, ident, withClient } from '../platform/database';
 import { callers, startTestHub, type TestHub } from './harness';

@@ -24,11 +24,11 @@ import {
   type AuditWriterLogin,
   type ChainedEvent,
 } from '../access-log';
-import { exportEvents } from '../access-log/cli/export';
-import { pruneBefore } from '../access-log/cli/prune';
+import { exportEvents } from '../access-log/export';
+import { pruneBefore } from '../access-log/retention';
 import { signHead } from '../access-log/signing';
-import { formatReport, inSnapshot, verifyAuditLog } from '../access-log/cli/verify';
-import { chainEvents } from '../access-log/log';
+import { formatReport, verifyAuditLog } from '../access-log/verify';
+import { chainEvents, inSnapshot } from '../access-log/log';
 import { Clearance, loadOrCreateHubInternalKey, Role, signSubgraphToken, type HubInternalKey, type Principal } from '../identity';
 import { repoRoot } from '../platform/config';
 import { databaseUrl, schemaGrant, withClient, type DatabaseServer } from '../platform/database';

@@ -1,121 +1,30 @@
-import { once } from 'node:events';
 import { open } from 'node:fs/promises';
-import type { Writable } from 'node:stream';
-import type { ClientBase } from 'pg';
+import { databaseUrl, withClient } from '../../platform/database';
+import { isoFlag, parseFlags, runCli, UsageError, withHubDatabase } from '../../platform/cli';
+import { exportEvents, type ExportFormat } from '../export';
 import { loadConfig } from '../../hub/config';
-import { databaseUrl, ident, withClient } from '../../platform/database';
-import pino from 'pino';
-import { loadSecrets } from '../../platform/secrets';
-import { isoFlag, openHubDatabase, parseFlags } from '../../platform/cli';
-import type { AccessEvent } from '../event';
-import { toChainedEvent } from '../log';
-import { AUDIT_SCHEMA } from '../store';
 
-export type ExportFormat = 'jsonl' | 'csv';
-
-/** Columns of the CSV export, one event per row; list cells are joined with `;`. */
-export const CSV_COLUMNS = [
-  'time', 'request_id', 'subject', 'organisation', 'roles', 'client_name', 'client_version', 'purpose',
-  'operation_name', 'operation_type', 'document_hash', 'outcome', 'refusal_code', 'duration_ms',
-  'field_coordinates', 'denied', 'subgraphs', 'records', 'variables', 'chain_id', 'seq', 'hash', 'recorded_at',
-] as const;
-
-/**
- * One CSV cell (RFC 4180 quoting). A cell that a spreadsheet would run as a formula (`=`, `+`,
- * `-`, `@`, tab, CR) gets a leading `'`: client names and subjects come from callers.
- */
-export function csvCell(value: string | number | null): string {
-  if (value === null) return '';
-  let text = String(value);
-  if (typeof value === 'string' && /^[=+\-@\t\r]/.test(text)) text = `'${text}`;
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
-
-function csvRow(event: AccessEvent, chain: { chainId: string; seq: number; hash: string; recordedAt: string }): string {
-  const cells: (string | number | null)[] = [
-    event.time, event.requestId, event.principal?.subject ?? null, event.principal?.organisation ?? null, event.principal?.roles.join(';') ?? null,
-    event.clientName, event.clientVersion, event.purpose, event.operationName, event.operationType, event.documentHash, event.outcome,
-    event.refusalCode, event.durationMs, event.fieldCoordinates.join(';'),
-    event.denied.map((d) => `${d.path} ${d.rule}`).join(';'), event.subgraphs.join(';'),
-    event.records.map((r) => `${r.type}:${r.id}:${r.owner ?? ''}`).join(';'),
-    Object.entries(event.variables).map(([path, hash]) => `${path}=${hash}`).join(';'),
-    chain.chainId, chain.seq, chain.hash, chain.recordedAt,
-  ];
-  return `${cells.map(csvCell).join(',')}\r\n`;
-}
-
-async function write(out: Writable, text: string): Promise<void> {
-  if (!out.write(text)) await once(out, 'drain');
-}
-
-/**
- * Streams the events received in [from, to) to `out`, oldest first, in pages (keyset on time,
- * chain, sequence), honouring back-pressure. JSON lines carry the whole stored row (chain columns
- * and event), so an export can be verified again; CSV is for reading. Returns the number of events.
- */
-export async function exportEvents(client: ClientBase, options: { from?: Date; to?: Date; format: ExportFormat; pageSize?: number }, out: Writable): Promise<number> {
-  const pageSize = options.pageSize ?? 1000;
-  const table = `${ident(AUDIT_SCHEMA)}.access_event`;
-  if (options.format === 'csv') await write(out, `${CSV_COLUMNS.join(',')}\r\n`);
-  let cursor: [string, string, string] | null = null;
-  let count = 0;
-  for (;;) {
-    const params: unknown[] = [options.from ?? null, options.to ?? null, pageSize];
-    const after: string = cursor ? `and (e.occurred_at, e.chain_id, e.seq) > ($4::timestamptz, $5::uuid, $6::bigint)` : '';
-    if (cursor) params.push(...cursor);
-    const { rows } = await client.query<Parameters<typeof toChainedEvent>[0] & { occurred_at: Date }>(
-      `select e.chain_id, e.seq::text as seq, e.prev_hash, e.hash, e.recorded_at, e.event, e.occurred_at from ${table} e
-        where ($1::timestamptz is null or e.occurred_at >= $1) and ($2::timestamptz is null or e.occurred_at < $2) ${after}
-        order by e.occurred_at, e.chain_id, e.seq limit $3`,
-      params,
-    );
-    for (const row of rows) {
-      const link = toChainedEvent(row);
-      await write(out, options.format === 'jsonl' ? `${JSON.stringify(link)}\n` : csvRow(link.event, link));
-    }
-    count += rows.length;
-    if (rows.length < pageSize) return count;
-    const last = rows[rows.length - 1];
-    cursor = [last.occurred_at.toISOString(), last.chain_id, last.seq];
-  }
-}
-
-const USAGE = 'usage: npm run -s audit:export -- [--from <ISO date-time>] [--to <ISO date-time>] [--format jsonl|csv] [--out <file>] [--database <name>]\n';
+const USAGE = 'usage: npm run -s audit:export -- [--from <ISO date-time>] [--to <ISO date-time>] [--format jsonl|csv] [--out <file>] [--database <name>]';
 
 /**
  * `npm run -s audit:export -- --from ... --to ... --format jsonl|csv`: events to stdout (`-s`, or
  * npm's banner lands in the stream too), or to `--out <file>` (created with mode 600).
  */
-async function main(): Promise<void> {
-  const { flags, problems } = parseFlags(process.argv.slice(2), ['from', 'to', 'format', 'out', 'database']);
+async function main(argv: string[]): Promise<void> {
+  const { flags, problems } = parseFlags(argv, ['from', 'to', 'format', 'out', 'database']);
   const from = isoFlag(flags, 'from', problems);
   const to = isoFlag(flags, 'to', problems);
   const format = (flags.format ?? 'jsonl') as ExportFormat;
   if (format !== 'jsonl' && format !== 'csv') problems.push(`--format ${flags.format} is not accepted: use jsonl or csv`);
   if (from && to && to <= from) problems.push('--to must be after --from');
-  if (problems.length) {
-    process.stderr.write(`${problems.join('\n')}\n${USAGE}`);
-    process.exit(2);
-  }
-  const config = loadConfig();
-  // Logs go to stderr: stdout is the export.
-  const log = pino({ level: 'warn' }, pino.destination(2));
-  const secrets = loadSecrets(config.SECRETS_DIR);
-  const server = await openHubDatabase(config, secrets, log, flags.database);
-  try {
+  if (problems.length) throw new UsageError(problems);
+  await withHubDatabase(loadConfig(), flags.database, async ({ server }) => {
     // `wx`: an export never overwrites an existing file.
     const out = flags.out ? (await open(flags.out, 'wx', 0o600)).createWriteStream() : process.stdout;
     const count = await withClient(databaseUrl(server), (client) => exportEvents(client, { from, to, format }, out));
     if (out !== process.stdout) await new Promise<void>((resolve, reject) => out.end((error?: Error | null) => (error ? reject(error) : resolve())));
     process.stderr.write(`audit:export: ${count} events${flags.out ? ` written to ${flags.out}` : ''}\n`);
-  } finally {
-    await server.stop();
-  }
-}
-
-if (require.main === module) {
-  main().catch((error: unknown) => {
-    process.stderr.write(`audit:export could not run: ${error instanceof Error ? error.message : String(error)}\n`);
-    process.exit(2);
   });
 }
+
+runCli(module, 'audit:export', USAGE, main);

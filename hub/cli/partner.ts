@@ -1,12 +1,14 @@
 import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { EXIT, runCli, usageMessage } from '../../platform/cli';
 import { repoRoot } from '../../platform/config';
 import { PARTNER_CODE, REGISTRY_PATH, RESERVED_CODES, partnerFolder, readRegistry, type PartnerEntry } from '../../subgraphs/partners/partner-registry';
 
 const TEMPLATE = partnerFolder('template');
 const DISPLAY_NAME = /^[\p{L}\p{N}][\p{L}\p{N} .,()&/-]{1,99}$/u;
 const FIRST_PARTNER_PORT = 4011;
+const USAGE = 'usage: npm run partner:new -- <code> "<Display name>"';
 
 /** What `partner:new` was asked for, or every reason it cannot be done. */
 export function checkRequest(code: string | undefined, name: string | undefined, partners: PartnerEntry[]): string[] {
@@ -59,8 +61,8 @@ export function main(argv = process.argv.slice(2)): number {
   const problems = checkRequest(code, name, registry.partners);
   if (extra.length) problems.push(`unexpected arguments: ${extra.join(' ')} (quote a display name with spaces)`);
   if (problems.length) {
-    process.stderr.write(`partner:new: nothing was changed:\n${problems.map((p) => `  - ${p}`).join('\n')}\nusage: npm run partner:new -- <code> "<Display name>"\n`);
-    return 2;
+    process.stderr.write(`partner:new: nothing was changed:\n${usageMessage(problems, USAGE)}`);
+    return EXIT.didNotRun;
   }
   const folder = partnerFolder(code);
   const staging = path.join(path.dirname(folder), `.${code}.partial`);
@@ -82,7 +84,7 @@ export function main(argv = process.argv.slice(2)): number {
       `partner:new: ${name} (${code}) is a subgraph at subgraphs/partners/${code}/, served at ${url}, composed as Operation.${code} and Checkpoint.${code}.\n` +
         `Next: edit its entity, resolver, migration and seed for the data ${name} shares, run npm test, and commit.\n`,
     );
-    return 0;
+    return EXIT.ok;
   } catch (error) {
     rmSync(staging, { recursive: true, force: true });
     rmSync(folder, { recursive: true, force: true });
@@ -93,8 +95,8 @@ export function main(argv = process.argv.slice(2)): number {
       renameSync(schemaBackup, schemaDir);
     }
     process.stderr.write(`partner:new: onboarding ${code} failed and was undone: ${(error as Error).message}\n`);
-    return 1;
+    return EXIT.failed;
   }
 }
 
-if (require.main === module) process.exit(main());
+runCli(module, 'partner:new', USAGE, main);

@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { runCli, usageMessage } from '../../platform/cli';
 import { ConfigError, loadConfig } from '../../hub/config';
 import { DEMO_ORGANISATIONS, loadOrCreateLocalIssuer, mintToken, type MintRequest } from '../local-issuer';
 import { Clearance, isCountryCode, isRole, isScope, nationalCountryOf, Role } from '../principal';
@@ -117,7 +118,8 @@ export interface CliOutput {
 
 /**
  * Runs the CLI: the token on stdout, errors and usage on stderr. Returns the exit code: 0, 1 when
- * the environment is invalid, 2 on bad arguments.
+ * the environment is invalid, 2 on bad arguments; anything else is `token could not run` (2, see
+ * `EXIT` in platform/cli.ts).
  */
 export async function main(
   argv: readonly string[] = process.argv.slice(2),
@@ -130,7 +132,7 @@ export async function main(
     return 0;
   }
   if (args.kind === 'invalid') {
-    output.stderr.write(`${args.errors.map((e) => `error: ${e}`).join('\n')}\n\n${USAGE}\n`);
+    output.stderr.write(usageMessage(args.errors, USAGE));
     return 2;
   }
   let secretsDir: string;
@@ -146,14 +148,4 @@ export async function main(
   return 0;
 }
 
-if (require.main === module) {
-  main().then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (error: unknown) => {
-      process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
-      process.exitCode = 1;
-    },
-  );
-}
+runCli(module, 'token', USAGE, (argv) => main(argv));
