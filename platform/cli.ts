@@ -16,9 +16,7 @@ import { loadSecrets, rolePassword, type HubSecrets } from './secrets';
  *   on stderr), or it could not start or finish (`<name> could not run: <message>` on stderr, for
  *   a missing database, a bad setting, …). Only the message is shown: a stack trace would bury it
  *   and could carry connection strings.
- *
- * One exception: `npm run token` exits 1 for an invalid environment, which is 2 by this rule;
- * identity/cli/token.test.ts expects 1, so the change waits for that test.
+
  */
 export const EXIT = { ok: 0, failed: 1, didNotRun: 2 } as const;
 

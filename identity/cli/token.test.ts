@@ -150,9 +150,9 @@ describe('main', () => {
     expect(output.err).toContain('BORDER_OFFICER, NCB_ANALYST, PARTNER_LIAISON, TRAINER, AUDITOR, HUB_ADMIN');
   });
 
-  it('exits 1 when the environment is invalid', async () => {
+  it('exits 2 (could not run) when the environment is invalid', async () => {
     const output = capture();
-    expect(await main(['--org', 'hub', '--role', 'HUB_ADMIN'], { SECRETS_DIR: '' }, output)).toBe(1);
+    expect(await main(['--org', 'hub', '--role', 'HUB_ADMIN'], { SECRETS_DIR: '' }, output)).toBe(2);
     expect(output.out).toBe('');
     expect(output.err).toContain('SECRETS_DIR');
   });

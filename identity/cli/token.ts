@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { runCli, usageMessage } from '../../platform/cli';
+import { EXIT, runCli, usageMessage } from '../../platform/cli';
 import { ConfigError, loadConfig } from '../../hub/config';
 import { DEMO_ORGANISATIONS, loadOrCreateLocalIssuer, mintToken, type MintRequest } from '../local-issuer';
 import { Clearance, isCountryCode, isRole, isScope, nationalCountryOf, Role } from '../principal';
@@ -117,9 +117,8 @@ export interface CliOutput {
 }
 
 /**
- * Runs the CLI: the token on stdout, errors and usage on stderr. Returns the exit code: 0, 1 when
- * the environment is invalid, 2 on bad arguments; anything else is `token could not run` (2, see
- * `EXIT` in platform/cli.ts).
+ * Runs the CLI: the token on stdout, errors and usage on stderr. Returns the exit code (`EXIT` in
+ * platform/cli.ts): 0, or 2 when it could not run (bad arguments, an invalid environment).
  */
 export async function main(
   argv: readonly string[] = process.argv.slice(2),
@@ -133,7 +132,7 @@ export async function main(
   }
   if (args.kind === 'invalid') {
     output.stderr.write(usageMessage(args.errors, USAGE));
-    return 2;
+    return EXIT.didNotRun;
   }
   let secretsDir: string;
   try {
@@ -141,7 +140,7 @@ export async function main(
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     output.stderr.write(`${error.message}\n`);
-    return 1;
+    return EXIT.didNotRun;
   }
   const localIssuer = await loadOrCreateLocalIssuer(secretsDir);
   output.stdout.write(`${await mintToken(localIssuer, args.request)}\n`);
