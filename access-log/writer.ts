@@ -5,13 +5,11 @@ import { extendChain, GENESIS_HASH, newChain, type ChainedEvent, type ChainHead 
 import { hashVariables, normaliseEvent, type AccessEvent } from './event';
 import { signHead, type AuditSigner, type SignedHead } from './signing';
 import { AUDIT_SCHEMA } from './store';
-
-/** Code the gateway answers with when an event cannot be committed: the request fails closed. */
-export const AUDIT_UNAVAILABLE = 'AUDIT_UNAVAILABLE';
+import { ErrorCode } from '../platform/errors';
 
 /** `record` failed: the event is not known to be committed, so the response must not be released. */
 export class AuditUnavailableError extends Error {
-  readonly code = AUDIT_UNAVAILABLE;
+  readonly code = ErrorCode.AUDIT_UNAVAILABLE;
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.name = 'AuditUnavailableError';

@@ -1,4 +1,4 @@
-import { Clearance, Role, type Principal } from '../identity';
+import { Classification, Role, type Principal } from '../identity';
 import { decidePolicy, parsePurpose, POLICIES, unknownPolicies } from './policies';
 
 const principal = (overrides: Partial<Principal> = {}): Principal => ({
@@ -14,12 +14,12 @@ const principal = (overrides: Partial<Principal> = {}): Principal => ({
 
 describe('named policies', () => {
   test.each([
-    ['clearance:official_use', Clearance.OFFICIAL_USE, true],
-    ['clearance:restricted', Clearance.OFFICIAL_USE, false],
-    ['clearance:restricted', Clearance.RESTRICTED, true],
-    ['clearance:restricted', Clearance.CONFIDENTIAL, true],
-    ['clearance:confidential', Clearance.RESTRICTED, false],
-    ['clearance:confidential', Clearance.CONFIDENTIAL, true],
+    ['clearance:official_use', Classification.OFFICIAL_USE, true],
+    ['clearance:restricted', Classification.OFFICIAL_USE, false],
+    ['clearance:restricted', Classification.RESTRICTED, true],
+    ['clearance:restricted', Classification.CONFIDENTIAL, true],
+    ['clearance:confidential', Classification.RESTRICTED, false],
+    ['clearance:confidential', Classification.CONFIDENTIAL, true],
   ])('%s with %s clearance → %s', (policy, clearance, expected) => {
     expect(decidePolicy(policy, { principal: principal({ clearance }), purpose: null })).toBe(expected);
   });

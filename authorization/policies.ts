@@ -1,4 +1,4 @@
-import { clearanceAtLeast, Clearance, HUB_ORGANISATION, Role, type Principal } from '../identity';
+import { clearanceAtLeast, Classification, HUB_ORGANISATION, Role, type Principal } from '../identity';
 
 /** What a named policy may look at: the verified caller and the purpose declared for this request. */
 export interface PolicyInput {
@@ -8,7 +8,7 @@ export interface PolicyInput {
 }
 
 const role = (wanted: Role) => ({ principal }: PolicyInput) => principal?.roles.includes(wanted) ?? false;
-const clearance = (wanted: Clearance) => ({ principal }: PolicyInput) => clearanceAtLeast(principal?.clearance ?? null, wanted);
+const clearance = (wanted: Classification) => ({ principal }: PolicyInput) => clearanceAtLeast(principal?.clearance ?? null, wanted);
 
 /**
  * Every policy name a subgraph may use in `@policy`. Start-up refuses a supergraph naming any
@@ -17,9 +17,9 @@ const clearance = (wanted: Clearance) => ({ principal }: PolicyInput) => clearan
 export const POLICIES: Readonly<Record<string, (input: PolicyInput) => boolean>> = {
   /** The request declares why it needs personal or restricted data (header `x-purpose`). */
   purpose: ({ purpose }) => purpose !== null,
-  'clearance:official_use': clearance(Clearance.OFFICIAL_USE),
-  'clearance:restricted': clearance(Clearance.RESTRICTED),
-  'clearance:confidential': clearance(Clearance.CONFIDENTIAL),
+  'clearance:official_use': clearance(Classification.OFFICIAL_USE),
+  'clearance:restricted': clearance(Classification.RESTRICTED),
+  'clearance:confidential': clearance(Classification.CONFIDENTIAL),
   'role:border_officer': role(Role.BORDER_OFFICER),
   'role:ncb_analyst': role(Role.NCB_ANALYST),
   'role:partner_liaison': role(Role.PARTNER_LIAISON),

@@ -1,4 +1,4 @@
-import { Clearance, nationalCountryOf, Role, type MintRequest, type Principal } from '../identity';
+import { Classification, nationalCountryOf, Role, type MintRequest, type Principal } from '../identity';
 
 /** `x-purpose` of every benchmark request (and the purpose in the bare gateway's subgraph tokens). */
 export const BENCH_PURPOSE = 'performance benchmark';
@@ -11,12 +11,12 @@ export const HUB_ADMIN: Omit<MintRequest, 'ttlSeconds'> = {
   organisation: 'hub',
   roles: [Role.HUB_ADMIN],
   scopes: [],
-  clearance: Clearance.CONFIDENTIAL,
+  clearance: Classification.CONFIDENTIAL,
 };
 
 /** A border officer of the national central bureau `organisation` (`ncb-<iso3>`): screens documents. */
 export function borderOfficer(organisation: string): Omit<MintRequest, 'ttlSeconds'> {
-  return { subject: `bench.${organisation}.officer`, organisation, roles: [Role.BORDER_OFFICER], scopes: [], clearance: Clearance.RESTRICTED };
+  return { subject: `bench.${organisation}.officer`, organisation, roles: [Role.BORDER_OFFICER], scopes: [], clearance: Classification.RESTRICTED };
 }
 
 /** The principal the gateway would derive from a token minted for `caller` (for tokens signed without a client token). */

@@ -1,10 +1,8 @@
 import type { ApolloServerPlugin } from '@apollo/server';
-import { GraphQLError, NoSchemaIntrospectionCustomRule, validate, type DocumentNode, type GraphQLSchema } from 'graphql';
+import { NoSchemaIntrospectionCustomRule, validate, type DocumentNode, type GraphQLSchema } from 'graphql';
+import { codedError, ErrorCode } from '../platform/errors';
 import { perDocument } from './document-cache';
 import type { Principal, Role } from '../identity';
-
-/** Error code of an introspection query from a caller who may not introspect. */
-export const INTROSPECTION_DISABLED = 'INTROSPECTION_DISABLED';
 
 /** Whether a document selects `__schema` or `__type`, judged once per document. */
 const introspects = perDocument((document: DocumentNode, schema: GraphQLSchema) => validate(schema, document, [NoSchemaIntrospectionCustomRule]).length > 0);
@@ -23,9 +21,7 @@ export function introspectionPlugin<Context extends { principal: Principal | nul
           const roles = contextValue.principal?.roles ?? [];
           if (roles.some((role) => options.roles.includes(role))) return;
           if (!introspects(document, schema)) return;
-          throw new GraphQLError('Introspection is disabled in production for your role: the schema is published in the API documentation.', {
-            extensions: { code: INTROSPECTION_DISABLED, http: { status: 403 } },
-          });
+          throw codedError(ErrorCode.INTROSPECTION_DISABLED, 'Introspection is disabled in production for your role: the schema is published in the API documentation.');
         },
       };
     },

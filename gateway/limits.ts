@@ -21,6 +21,7 @@ import {
   type ValidationRule,
 } from 'graphql';
 import type { GatewayConfig } from './settings';
+import { codedError, ErrorCode } from '../platform/errors';
 import { perDocument, perDocumentAnd } from './document-cache';
 
 /** Bounds on one operation; every one comes from config (see hub/config.ts for the defaults). */
@@ -50,9 +51,6 @@ export function limitsFromConfig(config: GatewayConfig): OperationLimits {
   };
 }
 
-/** Error code of an operation refused for its size or shape (any limit but `first`, which is `BAD_USER_INPUT`). */
-export const OPERATION_TOO_COMPLEX = 'OPERATION_TOO_COMPLEX';
-
 /** Which limit refused an operation, as `extensions.limit` (`tokens` is set by the gateway's formatError). */
 export type LimitName = 'depth' | 'aliases' | 'directives' | 'rootFields' | 'cost';
 
@@ -67,12 +65,10 @@ const ADVICE: Record<LimitName, string> = {
 /**
  * A refusal for a limit. Validation errors all leave Apollo Server as `GRAPHQL_VALIDATION_FAILED`;
  * `extensions.limit` lets the gateway's formatError give every limit refusal the one code
- * {@link OPERATION_TOO_COMPLEX}, wherever it was detected.
+ * `OPERATION_TOO_COMPLEX`, wherever it was detected (a page size out of range is `BAD_USER_INPUT`).
  */
 export function limitExceeded(limit: LimitName, detail: string): GraphQLError {
-  return new GraphQLError(`Operation refused: ${detail} (${ADVICE[limit]}).`, {
-    extensions: { code: OPERATION_TOO_COMPLEX, limit, http: { status: 400 } },
-  });
+  return codedError(ErrorCode.OPERATION_TOO_COMPLEX, `Operation refused: ${detail} (${ADVICE[limit]}).`, { limit });
 }
 
 /** graphql-armor reports "Syntax Error: Query depth limit of 10 exceeded, found 11."; keep only what was exceeded. */
@@ -315,13 +311,11 @@ export function operationLimitsPlugin<Context extends BaseContext>(limits: Opera
         async didResolveOperation({ schema, document, operation, request }) {
           if (!operation) return;
           const problem = inputProblem(document, request.variables);
-          if (problem) throw new GraphQLError(problem, { extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } } });
+          if (problem) throw codedError(ErrorCode.BAD_USER_INPUT, problem);
           const { cost, violations } = cachedCost(document, costKey(document, operation, request.variables), schema, operation, request.variables, limits);
           if (violations.length) {
             const [first] = violations;
-            throw new GraphQLError(`first must be between 1 and ${limits.maxPageSize}; got ${JSON.stringify(first.value) ?? 'nothing'} (${first.coordinate}, a whole number)`, {
-              extensions: { code: 'BAD_USER_INPUT', field: 'first', http: { status: 400 } },
-            });
+            throw codedError(ErrorCode.BAD_USER_INPUT, `first must be between 1 and ${limits.maxPageSize}; got ${JSON.stringify(first.value) ?? 'nothing'} (${first.coordinate}, a whole number)`, { field: 'first' });
           }
           if (cost > limits.maxCost) throw limitExceeded('cost', `cost limit of ${limits.maxCost} exceeded, found ${Math.ceil(cost)}`);
         },

@@ -1,38 +1,6 @@
 import type { GraphQLFormattedError } from 'graphql';
 import type { Logger } from '../platform/logger';
-import { OPERATION_TOO_COMPLEX } from './limits';
-
-/**
- * Codes a client may see with their message: each one's message is written for the caller (what
- * was wrong, what is accepted). The README lists them; they are stable.
- */
-export const PUBLIC_CODES: ReadonlySet<string> = new Set([
-  'BAD_REQUEST',
-  'BAD_USER_INPUT',
-  'GRAPHQL_PARSE_FAILED',
-  'GRAPHQL_VALIDATION_FAILED',
-  'OPERATION_RESOLUTION_FAILURE',
-  'PERSISTED_QUERY_NOT_FOUND',
-  'PERSISTED_QUERY_NOT_SUPPORTED',
-  'UNAUTHENTICATED',
-  'UNAUTHORIZED_FIELD_OR_TYPE',
-  'FORBIDDEN',
-  'NOT_FOUND',
-  'CONFLICT',
-  'AUDIT_UNAVAILABLE',
-  'PAYLOAD_TOO_LARGE',
-  OPERATION_TOO_COMPLEX,
-  'OPERATION_NOT_TRUSTED',
-  'INTROSPECTION_DISABLED',
-]);
-
-/** Codes of failures inside the hub: kept so clients can tell them apart, with a generic message. */
-const INTERNAL_MESSAGES: Record<string, string> = {
-  INTERNAL_SERVER_ERROR: 'Internal server error',
-  SUBGRAPH_ERROR: 'A service behind the gateway failed; retry later',
-  DOWNSTREAM_SERVICE_ERROR: 'A service behind the gateway failed; retry later',
-  SUBGRAPH_TIMEOUT: 'A service behind the gateway did not answer in time; retry later',
-};
+import { ErrorCode, genericMessage, PUBLIC_CODES } from '../platform/errors';
 
 const TOKEN_LIMIT = /^Syntax Error: Document contains more th(?:an|at) \d+ tokens/;
 
@@ -72,17 +40,18 @@ export function formatGatewayError(options: { production: boolean; log: Logger }
   return (original: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     let formatted = original;
     // graphql-js stops parsing at MAX_TOKENS with a syntax error; it is a limit like the others.
-    if (formatted.extensions?.code === 'GRAPHQL_PARSE_FAILED' && TOKEN_LIMIT.test(formatted.message)) formatted = { ...formatted, extensions: { ...formatted.extensions, limit: 'tokens' } };
-    let code = typeof formatted.extensions?.code === 'string' ? formatted.extensions.code : 'INTERNAL_SERVER_ERROR';
-    if (formatted.extensions?.limit !== undefined) code = OPERATION_TOO_COMPLEX;
+    if (formatted.extensions?.code === ErrorCode.GRAPHQL_PARSE_FAILED && TOKEN_LIMIT.test(formatted.message)) formatted = { ...formatted, extensions: { ...formatted.extensions, limit: 'tokens' } };
+    let code = typeof formatted.extensions?.code === 'string' ? formatted.extensions.code : ErrorCode.INTERNAL_SERVER_ERROR;
+    if (formatted.extensions?.limit !== undefined) code = ErrorCode.OPERATION_TOO_COMPLEX;
     if (!options.production) return code === original.extensions?.code ? original : { ...formatted, extensions: { ...formatted.extensions, code } };
 
     let message: string;
     if (PUBLIC_CODES.has(code)) {
       message = scrubMessage(formatted.message, 'The request could not be processed');
     } else {
-      if (!(code in INTERNAL_MESSAGES)) code = 'INTERNAL_SERVER_ERROR';
-      message = INTERNAL_MESSAGES[code];
+      // An unknown code may name something internal: it becomes the generic internal error.
+      if (genericMessage(code) === undefined) code = ErrorCode.INTERNAL_SERVER_ERROR;
+      message = genericMessage(code)!;
       options.log.error({ err: error, code, path: formatted.path }, 'error masked for the client');
     }
     return {

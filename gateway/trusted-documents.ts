@@ -2,8 +2,9 @@ import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { ApolloServerPlugin, BaseContext, HTTPGraphQLRequest } from '@apollo/server';
-import { GraphQLError, Kind, parse, print, specifiedRules, validate, type DocumentNode, type GraphQLSchema, type OperationDefinitionNode, type ValidationRule } from 'graphql';
+import { Kind, parse, print, specifiedRules, validate, type DocumentNode, type GraphQLSchema, type OperationDefinitionNode, type ValidationRule } from 'graphql';
 import { documentLimits, inputProblem, operationCost, type OperationLimits } from './limits';
+import { codedError, ErrorCode } from '../platform/errors';
 
 /** One operation of an Apollo persisted-query manifest. */
 export interface TrustedOperation {
@@ -13,9 +14,6 @@ export interface TrustedOperation {
   type: 'query' | 'mutation' | 'subscription';
   body: string;
 }
-
-/** Error code of a document that is not registered for the calling client. */
-export const OPERATION_NOT_TRUSTED = 'OPERATION_NOT_TRUSTED';
 
 /** Thrown at start-up with every problem of every manifest, so they can all be fixed at once. */
 export class TrustedDocumentsError extends Error {
@@ -143,7 +141,7 @@ export function loadTrustedDocuments(dir: string, options: { schema: GraphQLSche
   if (byClient.size === 0 && problems.length === 0) problems.push(`TRUSTED_DOCUMENTS_DIR ${dir} holds no <client name>.json manifest`);
   if (problems.length) throw new TrustedDocumentsError(problems);
 
-  const refuse = (message: string) => new GraphQLError(`${message}. Only operations registered for your client are accepted here.`, { extensions: { code: OPERATION_NOT_TRUSTED, http: { status: 400 } } });
+  const refuse = (message: string) => codedError(ErrorCode.OPERATION_NOT_TRUSTED, `${message}. Only operations registered for your client are accepted here.`);
   return {
     clients: () => [...byClient.keys()],
     admit(clientName, request) {

@@ -11,7 +11,7 @@ import {
   localIssuerTrust,
   mintToken,
 } from './local-issuer';
-import { Clearance, ORGANISATION_CODE, Role } from './principal';
+import { Classification, ORGANISATION_CODE, Role } from './principal';
 import { createVerifier } from './verifier';
 
 let dir: string;
@@ -69,7 +69,7 @@ describe('mintToken', () => {
       organisation: 'ncb-tha',
       roles: [Role.NCB_ANALYST, Role.TRAINER],
       scopes: ['alerts:read', 'training:read'],
-      clearance: Clearance.CONFIDENTIAL,
+      clearance: Classification.CONFIDENTIAL,
       ttlSeconds: 900,
     });
     expect(decodeProtectedHeader(token)).toEqual({ alg: 'ES256', kid: issuer.publicJwk.kid, typ: 'JWT' });
@@ -88,7 +88,7 @@ describe('mintToken', () => {
         country: 'THA',
         roles: [Role.NCB_ANALYST, Role.TRAINER],
         scopes: ['alerts:read', 'training:read'],
-        clearance: Clearance.CONFIDENTIAL,
+        clearance: Classification.CONFIDENTIAL,
         tokenId: claims.jti,
         expiresAt: new Date((claims.exp as number) * 1000),
       },

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { SignJWT, type JWK, type KeyLike } from 'jose';
 import { loadOrCreateSigningKey, SIGNING_ALGORITHM } from '../platform/key-store';
-import { nationalCountryOf, type Clearance, type Role } from './principal';
+import { identityClaims, nationalCountryOf, type Classification, type Role } from './principal';
 import type { MultiOrganisationIssuer } from './verifier';
 
 /** `iss` of the embedded default's local issuer. */
@@ -59,7 +59,7 @@ export interface MintRequest {
   readonly country?: string | null;
   readonly roles: readonly Role[];
   readonly scopes: readonly string[];
-  readonly clearance?: Clearance | null;
+  readonly clearance?: Classification | null;
   /** Lifetime in seconds. */
   readonly ttlSeconds: number;
 }
@@ -91,13 +91,7 @@ export async function mintToken(localIssuer: LocalIssuer, request: MintRequest):
   }
   const now = Math.floor(Date.now() / 1000);
   const country = request.country === undefined ? nationalCountryOf(request.organisation) : request.country;
-  return new SignJWT({
-    org: request.organisation,
-    ...(country ? { country } : {}),
-    roles: [...request.roles],
-    scope: request.scopes.join(' '),
-    ...(request.clearance ? { clearance: request.clearance } : {}),
-  })
+  return new SignJWT(identityClaims({ ...request, country }))
     .setProtectedHeader({ alg: SIGNING_ALGORITHM, kid: localIssuer.publicJwk.kid, typ: 'JWT' })
     .setIssuer(localIssuer.issuer)
     .setAudience(localIssuer.audience)

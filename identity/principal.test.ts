@@ -1,5 +1,5 @@
 import type { JWTPayload } from 'jose';
-import { Clearance, clearanceAtLeast, nationalCountryOf, principalFromClaims, Role, type Principal } from './principal';
+import { Classification, clearanceAtLeast, nationalCountryOf, principalFromClaims, Role, type Principal } from './principal';
 import { Refusal } from './refusal';
 
 const exp = 2_000_000_000;
@@ -29,7 +29,7 @@ describe('principalFromClaims', () => {
       country: 'POL',
       roles: [Role.BORDER_OFFICER, Role.TRAINER],
       scopes: ['operations:read', 'training:read'],
-      clearance: Clearance.RESTRICTED,
+      clearance: Classification.RESTRICTED,
       tokenId: 'token-1',
       expiresAt: new Date(exp * 1000),
     });
@@ -100,12 +100,12 @@ describe('principalFromClaims', () => {
 
 describe('clearanceAtLeast', () => {
   it.each([
-    [Clearance.CONFIDENTIAL, Clearance.RESTRICTED, true],
-    [Clearance.RESTRICTED, Clearance.RESTRICTED, true],
-    [Clearance.OFFICIAL_USE, Clearance.RESTRICTED, false],
-    [Clearance.RESTRICTED, Clearance.CONFIDENTIAL, false],
-    [null, Clearance.OFFICIAL_USE, false],
-    ['TOP_SECRET' as Clearance, Clearance.OFFICIAL_USE, false],
+    [Classification.CONFIDENTIAL, Classification.RESTRICTED, true],
+    [Classification.RESTRICTED, Classification.RESTRICTED, true],
+    [Classification.OFFICIAL_USE, Classification.RESTRICTED, false],
+    [Classification.RESTRICTED, Classification.CONFIDENTIAL, false],
+    [null, Classification.OFFICIAL_USE, false],
+    ['TOP_SECRET' as Classification, Classification.OFFICIAL_USE, false],
   ])('%p meets %p: %p', (have, need, expected) => {
     expect(clearanceAtLeast(have, need)).toBe(expected);
   });

@@ -12,10 +12,11 @@ export enum Role {
 }
 
 /**
- * How sensitive a record a person may see, lowest first: OFFICIAL_USE < RESTRICTED < CONFIDENTIAL.
- * Same values as the subgraphs' `Classification`, so the two compare directly.
+ * How sensitive a record is, lowest first: OFFICIAL_USE < RESTRICTED < CONFIDENTIAL. One scale
+ * for both sides: a record's handling carries a classification, and a person's clearance is the
+ * highest classification they may see.
  */
-export enum Clearance {
+export enum Classification {
   OFFICIAL_USE = 'OFFICIAL_USE',
   RESTRICTED = 'RESTRICTED',
   CONFIDENTIAL = 'CONFIDENTIAL',
@@ -40,7 +41,7 @@ export interface Principal {
   /** OAuth scopes, deduplicated. */
   readonly scopes: readonly string[];
   /** Highest classification the caller may see; `null` sees nothing classified. */
-  readonly clearance: Clearance | null;
+  readonly clearance: Classification | null;
   /** The token's `jti`, for the audit trail. */
   readonly tokenId?: string;
   /** When the token stops being valid. */
@@ -48,9 +49,9 @@ export interface Principal {
 }
 
 const CLEARANCE_RANK: ReadonlyMap<string, number> = new Map([
-  [Clearance.OFFICIAL_USE, 0],
-  [Clearance.RESTRICTED, 1],
-  [Clearance.CONFIDENTIAL, 2],
+  [Classification.OFFICIAL_USE, 0],
+  [Classification.RESTRICTED, 1],
+  [Classification.CONFIDENTIAL, 2],
 ]);
 const ROLES: ReadonlySet<string> = new Set(Object.values(Role));
 const NATIONAL_CENTRAL_BUREAU = /^ncb-([a-z]{3})$/;
@@ -59,7 +60,7 @@ const COUNTRY = /^[A-Za-z]{3}$/;
 const SCOPE_TOKEN = /^[\x21\x23-\x5B\x5D-\x7E]{1,128}$/;
 
 /** True when `have` is at least `need`; no clearance (`null`) or an unknown value meets nothing. */
-export function clearanceAtLeast(have: Clearance | null, need: Clearance): boolean {
+export function clearanceAtLeast(have: Classification | null, need: Classification): boolean {
   const haveRank = have === null ? undefined : CLEARANCE_RANK.get(have);
   const needRank = CLEARANCE_RANK.get(need);
   return haveRank !== undefined && needRank !== undefined && haveRank >= needRank;
@@ -70,8 +71,8 @@ export function isRole(value: unknown): value is Role {
   return typeof value === 'string' && ROLES.has(value);
 }
 
-/** Narrows an untrusted value to a {@link Clearance}. */
-export function isClearance(value: unknown): value is Clearance {
+/** Narrows an untrusted value to a {@link Classification}. */
+export function isClassification(value: unknown): value is Classification {
   return typeof value === 'string' && CLEARANCE_RANK.has(value);
 }
 
@@ -89,6 +90,30 @@ export function isCountryCode(value: unknown): value is string {
 /** Whether `value` is a valid OAuth scope token. */
 export function isScope(value: unknown): value is string {
   return typeof value === 'string' && SCOPE_TOKEN.test(value);
+}
+
+/** What a token says about its holder, as {@link identityClaims} writes it. */
+export interface IdentityClaimsSource {
+  readonly organisation: string;
+  readonly country?: string | null;
+  readonly roles: readonly Role[];
+  readonly scopes: readonly string[];
+  readonly clearance?: Classification | null;
+}
+
+/**
+ * The JWT claims that carry a holder's identity (`org`, `country`, `roles`, `scope`,
+ * `clearance`), written the one way {@link principalFromClaims} reads them back, whoever signs:
+ * the local issuer for a client, or the gateway for a subgraph.
+ */
+export function identityClaims(holder: IdentityClaimsSource): JWTPayload {
+  return {
+    org: holder.organisation,
+    ...(holder.country ? { country: holder.country } : {}),
+    roles: [...holder.roles],
+    scope: holder.scopes.join(' '),
+    ...(holder.clearance ? { clearance: holder.clearance } : {}),
+  };
 }
 
 /** Outcome of mapping verified claims: a principal, or the reason they cannot make one. */
@@ -129,7 +154,7 @@ export function principalFromClaims(payload: JWTPayload, issuerOrganisation: str
     country: national ?? claimedCountry,
     roles: Object.freeze(roles),
     scopes: Object.freeze(scopes),
-    clearance: isClearance(payload.clearance) ? payload.clearance : null,
+    clearance: isClassification(payload.clearance) ? payload.clearance : null,
     ...(typeof jti === 'string' && jti !== '' ? { tokenId: jti } : {}),
     expiresAt: new Date(exp * 1000),
   };

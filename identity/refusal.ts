@@ -1,4 +1,5 @@
 import { errors } from 'jose';
+import { ErrorCode } from '../platform/errors';
 
 /**
  * Why a token was refused: short, stable English that is safe to return to the caller and to log.
@@ -31,13 +32,13 @@ export type RefusalReason = (typeof Refusal)[keyof typeof Refusal];
 /** The answer to an unauthenticated request, in the shape the gateway and subgraphs return. */
 export interface Unauthenticated {
   readonly ok: false;
-  readonly code: 'UNAUTHENTICATED';
+  readonly code: typeof ErrorCode.UNAUTHENTICATED;
   readonly reason: RefusalReason;
 }
 
 /** Builds the refusal for `reason`. */
 export function refuse(reason: RefusalReason): Unauthenticated {
-  return { ok: false, code: 'UNAUTHENTICATED', reason };
+  return { ok: false, code: ErrorCode.UNAUTHENTICATED, reason };
 }
 
 /**

@@ -2,7 +2,7 @@ import { readdirSync } from 'node:fs';
 import { SignJWT } from 'jose';
 import { forgeToken, nowSeconds, payloadOf, temporaryDir } from './identity.fixture';
 import { loadOrCreateLocalIssuer, mintToken } from './local-issuer';
-import { Clearance, Role, type Principal } from './principal';
+import { Classification, Role, type Principal } from './principal';
 import { Refusal } from './refusal';
 import {
   GATEWAY_ISSUER,
@@ -22,7 +22,7 @@ const principal: Principal = Object.freeze({
   country: 'FRA',
   roles: [Role.NCB_ANALYST],
   scopes: ['alerts:read'],
-  clearance: Clearance.RESTRICTED,
+  clearance: Classification.RESTRICTED,
   tokenId: 'client-token-1',
   expiresAt: new Date((nowSeconds() + 3600) * 1000),
 });

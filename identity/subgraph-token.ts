@@ -3,7 +3,7 @@ import { jwtVerify, SignJWT, type JWTPayload, type KeyLike } from 'jose';
 import { LRUCache } from 'lru-cache';
 import { rememberAccepted } from './accepted-tokens';
 import { loadOrCreateSigningKey, SIGNING_ALGORITHM, type SigningKeyPair } from '../platform/key-store';
-import { principalFromClaims, type Principal } from './principal';
+import { identityClaims, principalFromClaims, type Principal } from './principal';
 import { Refusal, refuse, refusalFromJoseError, type Unauthenticated } from './refusal';
 
 /** `iss` of the tokens the gateway signs for subgraph calls. */
@@ -68,11 +68,7 @@ export async function signSubgraphToken(key: Pick<HubInternalKey, 'kid' | 'priva
   const { principal } = request;
   const now = Math.floor(Date.now() / 1000);
   return new SignJWT({
-    org: principal.organisation,
-    ...(principal.country ? { country: principal.country } : {}),
-    roles: [...principal.roles],
-    scope: principal.scopes.join(' '),
-    ...(principal.clearance ? { clearance: principal.clearance } : {}),
+    ...identityClaims(principal),
     ...(principal.tokenId ? { tid: principal.tokenId } : {}),
     ...(request.purpose ? { purpose: request.purpose } : {}),
   })

@@ -69,6 +69,11 @@ export const PUBLIC_CODES: ReadonlySet<string> = new Set(Object.keys(CODES).filt
 /** Codes that mean the request was refused before anything ran (when no data came back). */
 export const REFUSAL_CODES: ReadonlySet<string> = new Set(Object.keys(CODES).filter((code) => specOf(code)!.kind === 'refusal'));
 
+/** The HTTP status a code answers with when it refuses a whole request (500 for an unknown code). */
+export function statusOf(code: ErrorCode): number {
+  return specOf(code)?.status ?? 500;
+}
+
 /** The message a production client sees for an internal failure; `undefined` for a public or unknown code. */
 export function genericMessage(code: string): string | undefined {
   return specOf(code)?.genericMessage;

@@ -1,6 +1,7 @@
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { HeaderMap, type ApolloServer, type BaseContext, type HTTPGraphQLRequest } from '@apollo/server';
+import { ErrorCode, statusOf } from './errors';
 
 /** A handler for a plain HTTP route next to `/graphql` (health checks). */
 export type Route = (req: IncomingMessage, res: ServerResponse) => void | Promise<void>;
@@ -99,7 +100,7 @@ export async function serveGraphQL<Context extends BaseContext>(
     { requestTimeout: options.requestTimeoutMs, headersTimeout: options.requestTimeoutMs, connectionsCheckingInterval: Math.min(1_000, options.requestTimeoutMs) },
     (req, res) => {
       handle(req, res).catch((error: unknown) => {
-        if (!res.headersSent) sendError(res, 500, 'INTERNAL_SERVER_ERROR', 'Unexpected error');
+        if (!res.headersSent) sendError(res, 500, ErrorCode.INTERNAL_SERVER_ERROR, 'Unexpected error');
         else res.destroy(error as Error);
       });
     },
@@ -110,7 +111,7 @@ export async function serveGraphQL<Context extends BaseContext>(
     const url = new URL(req.url ?? '/', 'http://local');
     const route = options.routes?.[url.pathname];
     if (route && req.method === 'GET') return route(req, res);
-    if (url.pathname !== '/graphql') return sendError(res, 404, 'NOT_FOUND', `No route ${url.pathname}: GraphQL is served at /graphql`);
+    if (url.pathname !== '/graphql') return sendError(res, 404, ErrorCode.NOT_FOUND, `No route ${url.pathname}: GraphQL is served at /graphql`);
 
     /** Runs a logging hook; if it fails, its error is the answer and `false` is returned. */
     const logged = async (hook: () => Promise<void> | undefined): Promise<boolean> => {
@@ -119,14 +120,14 @@ export async function serveGraphQL<Context extends BaseContext>(
         return true;
       } catch (error) {
         const { extensions } = error as { extensions?: { code?: string; http?: { status?: number } } };
-        sendError(res, extensions?.http?.status ?? 500, extensions?.code ?? 'INTERNAL_SERVER_ERROR', (error as Error).message);
+        sendError(res, extensions?.http?.status ?? 500, extensions?.code ?? ErrorCode.INTERNAL_SERVER_ERROR, (error as Error).message);
         return false;
       }
     };
-    const refuse = async (status: number, code: string, message: string, headers: Record<string, string> = {}) => {
+    const refuse = async (code: ErrorCode, message: string, headers: Record<string, string> = {}) => {
       if (!(await logged(() => options.onRefused?.(req, code)))) return;
       for (const [key, value] of Object.entries(headers)) res.setHeader(key, value);
-      sendError(res, status, code, message);
+      sendError(res, statusOf(code), code, message);
     };
     // The body is read (within the limit) before any other refusal, so none leaves an unbounded
     // body for Node to drain.
@@ -134,19 +135,19 @@ export async function serveGraphQL<Context extends BaseContext>(
     try {
       raw = await readBody(req, options.maxBodyBytes);
     } catch (error) {
-      if (error instanceof BodyTooLarge) return refuse(413, 'PAYLOAD_TOO_LARGE', `Request body is larger than ${options.maxBodyBytes} bytes`);
+      if (error instanceof BodyTooLarge) return refuse(ErrorCode.PAYLOAD_TOO_LARGE, `Request body is larger than ${options.maxBodyBytes} bytes`);
       // Cut off by REQUEST_TIMEOUT_MS (Node has answered 408 and closed the connection) or
       // abandoned by the client: nothing can be answered, but the attempt is still logged.
-      await options.onRefused?.(req, 'REQUEST_INCOMPLETE').catch(() => undefined);
+      await options.onRefused?.(req, ErrorCode.REQUEST_INCOMPLETE).catch(() => undefined);
       return;
     }
     const method = (req.method ?? 'GET').toUpperCase();
     if (method !== 'GET' && method !== 'POST') {
-      return refuse(405, 'METHOD_NOT_ALLOWED', `${method} is not supported: send POST (or GET for queries) to /graphql`, { allow: 'GET, POST' });
+      return refuse(ErrorCode.METHOD_NOT_ALLOWED, `${method} is not supported: send POST (or GET for queries) to /graphql`, { allow: 'GET, POST' });
     }
     const contentType = req.headers['content-type'] ?? '';
     if (method === 'POST' && !JSON_BODY.test(contentType)) {
-      return refuse(415, 'UNSUPPORTED_MEDIA_TYPE', `POST bodies must be "content-type: application/json"; got ${contentType ? JSON.stringify(contentType.slice(0, 100)) : 'none'}`);
+      return refuse(ErrorCode.UNSUPPORTED_MEDIA_TYPE, `POST bodies must be "content-type: application/json"; got ${contentType ? JSON.stringify(contentType.slice(0, 100)) : 'none'}`);
     }
     const headers = new HeaderMap();
     for (const [key, value] of Object.entries(req.headers)) {
@@ -157,17 +158,17 @@ export async function serveGraphQL<Context extends BaseContext>(
       try {
         body = JSON.parse(raw);
       } catch {
-        return refuse(400, 'BAD_REQUEST', 'Request body is not valid JSON: send {"query": "...", "variables": {...}}');
+        return refuse(ErrorCode.BAD_REQUEST, 'Request body is not valid JSON: send {"query": "...", "variables": {...}}');
       }
-      if (Array.isArray(body)) return refuse(400, 'BAD_REQUEST', 'Batched requests (a JSON array) are not accepted: send one operation per request, as {"query": "...", "variables": {...}}');
-      if (body === null || typeof body !== 'object') return refuse(400, 'BAD_REQUEST', 'Request body must be a JSON object: {"query": "...", "variables": {...}}');
+      if (Array.isArray(body)) return refuse(ErrorCode.BAD_REQUEST, 'Batched requests (a JSON array) are not accepted: send one operation per request, as {"query": "...", "variables": {...}}');
+      if (body === null || typeof body !== 'object') return refuse(ErrorCode.BAD_REQUEST, 'Request body must be a JSON object: {"query": "...", "variables": {...}}');
     }
     const httpGraphQLRequest: HTTPGraphQLRequest = { method, headers, search: url.search, body };
     const response = await apollo.executeHTTPGraphQLRequest({ httpGraphQLRequest, context: () => options.context(req, httpGraphQLRequest) });
     const status = response.status ?? 200;
     if (status >= 400 && options.onErrorAnswer && response.body.kind === 'complete') {
       const { string } = response.body;
-      if (!(await logged(() => options.onErrorAnswer?.(req, { status, code: firstErrorCode(string) ?? (status >= 500 ? 'INTERNAL_SERVER_ERROR' : 'BAD_REQUEST') })))) return;
+      if (!(await logged(() => options.onErrorAnswer?.(req, { status, code: firstErrorCode(string) ?? (status >= 500 ? ErrorCode.INTERNAL_SERVER_ERROR : ErrorCode.BAD_REQUEST) })))) return;
     }
     for (const [key, value] of response.headers) res.setHeader(key, value);
     res.statusCode = status;

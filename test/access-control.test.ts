@@ -1,4 +1,4 @@
-import { Clearance, Role, signSubgraphToken } from '../identity';
+import { Classification, Role, signSubgraphToken } from '../identity';
 import { loadSecurity } from '../identity/trust';
 import { callers, startTestHub, type Caller, type TestHub } from './harness';
 import { testConfig } from './database';
@@ -17,7 +17,7 @@ afterAll(async () => {
 const unauthorizedPaths = (errors: { path?: (string | number)[]; extensions?: Record<string, unknown> }[] = []) =>
   errors.filter((e) => e.extensions?.code === 'UNAUTHORIZED_FIELD_OR_TYPE').map((e) => e.path?.join('.'));
 
-const officialOnly: Caller = { organisation: 'ncb-ita', roles: [Role.NCB_ANALYST], clearance: Clearance.OFFICIAL_USE };
+const officialOnly: Caller = { organisation: 'ncb-ita', roles: [Role.NCB_ANALYST], clearance: Classification.OFFICIAL_USE };
 
 describe('identity at the edge', () => {
   test('anonymous callers get nothing: every root field needs an authenticated caller', async () => {
@@ -117,7 +117,7 @@ describe('data owners decide in the subgraphs', () => {
     const officer = await t.query(query, {}, { as: callers.officerTha });
     const countries = new Set(officer.body.data.hits.edges.map((e: any) => e.node.checkpoint.country));
     expect([...countries]).toEqual(['THA']);
-    const analyst: Caller = { organisation: 'ncb-tha', roles: [Role.NCB_ANALYST], clearance: Clearance.CONFIDENTIAL };
+    const analyst: Caller = { organisation: 'ncb-tha', roles: [Role.NCB_ANALYST], clearance: Classification.CONFIDENTIAL };
     const owned = await t.query(query, {}, { as: analyst });
     expect(owned.body.data.hits.edges.length).toBeGreaterThan(0);
     expect(owned.body.data.hits.edges.every((e: any) => e.node.alert.handling.owner === 'ncb-tha')).toBe(true);
@@ -126,7 +126,7 @@ describe('data owners decide in the subgraphs', () => {
   });
 
   test('participants are filtered by their agency\'s release: a bureau sees only its own officers', async () => {
-    const bureau: Caller = { organisation: 'ncb-tha', roles: [Role.NCB_ANALYST], clearance: Clearance.RESTRICTED };
+    const bureau: Caller = { organisation: 'ncb-tha', roles: [Role.NCB_ANALYST], clearance: Classification.RESTRICTED };
     const { body } = await t.query(`{ participants(first: 100) { edges { node { agency } } } }`, {}, { as: bureau });
     expect(body.errors).toBeUndefined();
     expect(body.data.participants.edges.length).toBeGreaterThan(0);
@@ -184,7 +184,7 @@ describe('no way around the gateway', () => {
     expect((await post(operationsUrl(), query)).status).toBe(401);
     expect((await post(operationsUrl(), query, { authorization: `Bearer ${await t.token(callers.hubAdmin)}` })).status).toBe(401);
     const security = await loadSecurity(testConfig());
-    const principal = { subject: 'x', organisation: 'hub', country: null, roles: [Role.HUB_ADMIN], scopes: [], clearance: Clearance.CONFIDENTIAL, expiresAt: new Date(Date.now() + 60_000) };
+    const principal = { subject: 'x', organisation: 'hub', country: null, roles: [Role.HUB_ADMIN], scopes: [], clearance: Classification.CONFIDENTIAL, expiresAt: new Date(Date.now() + 60_000) };
     const forTraining = await signSubgraphToken(security.internalKey, { audience: 'training', principal });
     expect((await post(operationsUrl(), query, { authorization: `Bearer ${forTraining}` })).status).toBe(401);
     const forOperations = await signSubgraphToken(security.internalKey, { audience: 'operations', principal });
@@ -198,7 +198,7 @@ describe('no way around the gateway', () => {
     const tha = rows.find((r: any) => r.handling_owner === 'ncb-tha')!;
     expect(tha).toBeDefined();
     const asBureau = async (organisation: string) => {
-      const principal = { subject: 'x', organisation, country: organisation.slice(4).toUpperCase(), roles: [Role.NCB_ANALYST], scopes: [], clearance: Clearance.RESTRICTED, expiresAt: new Date(Date.now() + 60_000) };
+      const principal = { subject: 'x', organisation, country: organisation.slice(4).toUpperCase(), roles: [Role.NCB_ANALYST], scopes: [], clearance: Classification.RESTRICTED, expiresAt: new Date(Date.now() + 60_000) };
       const token = await signSubgraphToken(security.internalKey, { audience: 'training', principal, purpose: 'test' });
       const response = await post(
         t.hub.subgraphs.get('training')!.url,

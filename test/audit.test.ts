@@ -29,7 +29,7 @@ import { pruneBefore } from '../access-log/retention';
 import { signHead } from '../access-log/signing';
 import { formatReport, verifyAuditLog } from '../access-log/verify';
 import { chainEvents, inSnapshot } from '../access-log/log';
-import { Clearance, loadOrCreateHubInternalKey, Role, signSubgraphToken, type HubInternalKey, type Principal } from '../identity';
+import { Classification, loadOrCreateHubInternalKey, Role, signSubgraphToken, type HubInternalKey, type Principal } from '../identity';
 import { repoRoot } from '../platform/config';
 import { databaseUrl, schemaGrant, withClient, type DatabaseServer } from '../platform/database';
 import type { HttpService } from '../platform/http';
@@ -473,7 +473,7 @@ describe('the audit subgraph', () => {
     country: null,
     roles,
     scopes: [],
-    clearance: Clearance.CONFIDENTIAL,
+    clearance: Classification.CONFIDENTIAL,
     expiresAt: new Date(Date.now() + 3_600_000),
   });
   const auditor = principal('auditor.one', 'hub', [Role.AUDITOR]);
@@ -661,7 +661,7 @@ describe('the audit subgraph', () => {
       const searched = await hub.query(`query($v: String!) { searchedTerm(value: $v) { totalCount } }`, { v: documentNumber.toLowerCase() }, { as: callers.auditor });
       expect(searched.body.data.searchedTerm.totalCount).toBe(2);
 
-      const thaLiaisonCaller = { organisation: 'ncb-tha', roles: [Role.PARTNER_LIAISON], clearance: Clearance.RESTRICTED };
+      const thaLiaisonCaller = { organisation: 'ncb-tha', roles: [Role.PARTNER_LIAISON], clearance: Classification.RESTRICTED };
       expect((await hub.query(who, { id: alertB }, { as: thaLiaisonCaller })).body.data.whoAccessed.totalCount).toBe(1);
       expect((await hub.query(who, { id: alertB }, { as: callers.wcoLiaison })).body.data.whoAccessed.totalCount).toBe(0);
 

@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { Clearance, loadOrCreateLocalIssuer, mintToken, Role } from '../identity';
+import { Classification, loadOrCreateLocalIssuer, mintToken, Role } from '../identity';
 import type { DatabaseServer } from '../platform/database';
 import { createLogger } from '../platform/logger';
 import { startHub, type RunningHub } from '../hub/runtime';
@@ -16,21 +16,21 @@ export interface GraphQLResponse<Data = any> {
 export interface Caller {
   organisation: string;
   roles: Role[];
-  clearance?: Clearance;
+  clearance?: Classification;
   country?: string;
   scopes?: string[];
 }
 
 /** Typical callers of the matrix in the README. */
 export const callers = {
-  hubAdmin: { organisation: 'hub', roles: [Role.HUB_ADMIN], clearance: Clearance.CONFIDENTIAL },
-  officerTha: { organisation: 'ncb-tha', roles: [Role.BORDER_OFFICER], clearance: Clearance.RESTRICTED },
-  analystFra: { organisation: 'ncb-fra', roles: [Role.NCB_ANALYST], clearance: Clearance.RESTRICTED },
-  trainer: { organisation: 'hub', roles: [Role.TRAINER], clearance: Clearance.RESTRICTED },
-  auditor: { organisation: 'hub', roles: [Role.AUDITOR], clearance: Clearance.CONFIDENTIAL },
-  wcoLiaison: { organisation: 'wco', roles: [Role.PARTNER_LIAISON], clearance: Clearance.RESTRICTED },
-  iomLiaison: { organisation: 'iom', roles: [Role.PARTNER_LIAISON], clearance: Clearance.CONFIDENTIAL },
-  frontexLiaison: { organisation: 'frontex', roles: [Role.PARTNER_LIAISON], clearance: Clearance.RESTRICTED },
+  hubAdmin: { organisation: 'hub', roles: [Role.HUB_ADMIN], clearance: Classification.CONFIDENTIAL },
+  officerTha: { organisation: 'ncb-tha', roles: [Role.BORDER_OFFICER], clearance: Classification.RESTRICTED },
+  analystFra: { organisation: 'ncb-fra', roles: [Role.NCB_ANALYST], clearance: Classification.RESTRICTED },
+  trainer: { organisation: 'hub', roles: [Role.TRAINER], clearance: Classification.RESTRICTED },
+  auditor: { organisation: 'hub', roles: [Role.AUDITOR], clearance: Classification.CONFIDENTIAL },
+  wcoLiaison: { organisation: 'wco', roles: [Role.PARTNER_LIAISON], clearance: Classification.RESTRICTED },
+  iomLiaison: { organisation: 'iom', roles: [Role.PARTNER_LIAISON], clearance: Classification.CONFIDENTIAL },
+  frontexLiaison: { organisation: 'frontex', roles: [Role.PARTNER_LIAISON], clearance: Classification.RESTRICTED },
 } satisfies Record<string, Caller>;
 
 export interface RequestOptions {

@@ -16,7 +16,7 @@ export interface AccessRequirement {
 export type Alternatives = readonly (readonly string[])[];
 
 /** The caller as the engine sees it; policy decisions are injected so the engine stays pure. */
-export interface Principal {
+export interface CallerRights {
   readonly authenticated: boolean;
   readonly scopes: readonly string[];
   /** Decides one named policy. Called at most once per policy name per evaluator. */
@@ -76,7 +76,7 @@ export interface RequirementEvaluator {
  * Builds an evaluator for one operation. Policy callbacks may be costly (they can look at clearance,
  * purpose, roles), so each policy name is decided once and reused across fields.
  */
-export function createEvaluator(principal: Principal): RequirementEvaluator {
+export function createEvaluator(principal: CallerRights): RequirementEvaluator {
   const scopes = new Set(principal.scopes);
   const policyDecisions = new Map<string, boolean>();
   const requirementDecisions = new Map<AccessRequirement, string | null>();

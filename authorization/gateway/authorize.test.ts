@@ -1,5 +1,5 @@
 import { parse, print } from 'graphql';
-import type { Principal } from './access-requirement';
+import type { CallerRights } from './access-requirement';
 import { authorizeOperation, TYPENAME_MARKER, type AuthorizationResult } from './authorize';
 import type { AccessRules } from './supergraph-rules';
 import { ANONYMOUS, composeTestGraph, principal, validationErrors } from './supergraph.fixture';
@@ -19,7 +19,7 @@ const withoutInterfaceCopies: AccessRules = {
 /** Authorizes and checks, every time, that the filtered document is valid against the API schema. */
 function authorize(
   query: string,
-  who: Principal,
+  who: CallerRights,
   options: { variables?: Record<string, unknown>; operationName?: string; rules?: AccessRules } = {},
 ): AuthorizationResult {
   const result = authorizeOperation(options.rules ?? graph.rules, graph.schema, parse(query), options.operationName, options.variables, who);
@@ -62,7 +62,7 @@ describe('authorizeOperation: scopes and policies', () => {
 
   it('asks each policy once per operation, however many fields need it', () => {
     const asked: string[] = [];
-    const who: Principal = { authenticated: true, scopes: ['ops:read'], policies: (name) => (asked.push(name), false) };
+    const who: CallerRights = { authenticated: true, scopes: ['ops:read'], policies: (name) => (asked.push(name), false) };
     const result = authorize('{ operations { riskScore checkpoints { lead { id } } } a: operation(code: "A") { riskScore } }', who);
     expect(paths(result)).toEqual(['operations.riskScore', 'operations.checkpoints.lead', 'a.riskScore']);
     expect(asked).toEqual(['clearance_restricted']);

@@ -23,7 +23,7 @@ import {
   type SelectionNode,
   type SelectionSetNode,
 } from 'graphql';
-import { createEvaluator, type AccessRequirement, type Principal, type RequirementEvaluator } from './access-requirement';
+import { createEvaluator, type AccessRequirement, type CallerRights, type RequirementEvaluator } from './access-requirement';
 import type { AccessRules } from './supergraph-rules';
 
 /**
@@ -415,7 +415,7 @@ export function authorizeOperation(
   document: DocumentNode,
   operationName: string | null | undefined,
   variables: Record<string, unknown> | null | undefined,
-  principal: Principal,
+  principal: CallerRights,
 ): AuthorizationResult {
   const operation = selectOperation(document, operationName);
   const rootType = schema.getRootType(operation.operation);

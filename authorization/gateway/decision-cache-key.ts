@@ -10,7 +10,7 @@ import {
   type GraphQLNamedType,
   type GraphQLSchema,
 } from 'graphql';
-import type { AccessRequirement, Principal } from './access-requirement';
+import type { AccessRequirement, CallerRights } from './access-requirement';
 import type { AccessRules } from './supergraph-rules';
 
 /** Everything about a caller and a request that can change the verdict on one document. */
@@ -87,7 +87,7 @@ export function documentClaims(rules: AccessRules, schema: GraphQLSchema, docume
  * requests with the same document, operation name and key get the same verdict. Calls
  * `principal.policies` for the document's policies only.
  */
-export function decisionCacheKey(claims: DocumentClaims, principal: Principal, variables: Record<string, unknown> | null | undefined): string {
+export function decisionCacheKey(claims: DocumentClaims, principal: CallerRights, variables: Record<string, unknown> | null | undefined): string {
   const held = new Set(principal.scopes);
   return JSON.stringify([
     claims.authenticated ? principal.authenticated : null,

@@ -3,7 +3,7 @@
  * from the supergraph once, a pure per-operation verdict before query planning, and the helpers that
  * shape the response for the configured mode.
  */
-export { createEvaluator, formatRule, type AccessRequirement, type Alternatives, type Principal } from './access-requirement';
+export { createEvaluator, formatRule, type AccessRequirement, type Alternatives, type CallerRights } from './access-requirement';
 export { extractAccessRules, stripSecurityLinks, type AccessRules } from './supergraph-rules';
 export {
   authorizeOperation,

@@ -1,7 +1,7 @@
 import { composeServices } from '@apollo/composition';
 import { parse, validate, type DocumentNode, type GraphQLSchema } from 'graphql';
 import { extractAccessRules, type AccessRules } from './supergraph-rules';
-import type { Principal } from './access-requirement';
+import type { CallerRights } from './access-requirement';
 
 /** The federation link every test subgraph starts with (v2.6: the first with `@policy`). */
 export const FEDERATION_LINK =
@@ -112,7 +112,7 @@ export function composeTestGraph(subgraphs: Record<string, string> = { operation
 }
 
 /** A principal for tests; `policies` lists the policy names that pass. */
-export function principal(claims: { authenticated?: boolean; scopes?: string[]; policies?: string[] } = {}): Principal {
+export function principal(claims: { authenticated?: boolean; scopes?: string[]; policies?: string[] } = {}): CallerRights {
   const passing = new Set(claims.policies ?? []);
   return {
     authenticated: claims.authenticated ?? true,

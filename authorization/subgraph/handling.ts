@@ -1,12 +1,9 @@
 import { Embeddable, Enum, Property } from '@mikro-orm/core';
 import { Directive, Field, ObjectType, registerEnumType } from 'type-graphql';
+import { Classification } from '../../identity/principal';
 
-/** Classification levels in use among the partners, lowest first; clearance is compared in this order. */
-export enum Classification {
-  OFFICIAL_USE = 'OFFICIAL_USE',
-  RESTRICTED = 'RESTRICTED',
-  CONFIDENTIAL = 'CONFIDENTIAL',
-}
+// Records are classified on the same scale as callers are cleared (identity/principal.ts).
+export { Classification };
 registerEnumType(Classification, {
   name: 'Classification',
   description: 'How sensitive a record is, lowest first: OFFICIAL_USE < RESTRICTED < CONFIDENTIAL.',

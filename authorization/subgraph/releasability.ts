@@ -1,16 +1,13 @@
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import type { AuthChecker } from 'type-graphql';
-import { clearanceAtLeast, Clearance, type Principal } from '../../identity';
-import { Classification } from './handling';
+import { Classification, clearanceAtLeast, type Principal } from '../../identity/principal';
 
 /** Name of the ORM filter that hides records not released to the caller. */
 export const RELEASED = 'released';
 
-const LEVELS = [Classification.OFFICIAL_USE, Classification.RESTRICTED, Classification.CONFIDENTIAL];
-
 /** Classifications a principal is cleared for (none without a clearance claim). */
 export function clearedFor(principal: Pick<Principal, 'clearance'>): Classification[] {
-  return LEVELS.filter((level) => clearanceAtLeast(principal.clearance, level as unknown as Clearance));
+  return Object.values(Classification).filter((level) => clearanceAtLeast(principal.clearance, level));
 }
 
 /**

@@ -1,6 +1,6 @@
 import { temporaryDir } from '../identity.fixture';
 import { loadOrCreateLocalIssuer, localIssuerTrust } from '../local-issuer';
-import { Clearance, Role } from '../principal';
+import { Classification, Role } from '../principal';
 import { main, MAX_TTL_SECONDS, parseTokenArgs, parseTtl, type CliOutput } from './token';
 import { createVerifier } from '../verifier';
 
@@ -75,7 +75,7 @@ describe('parseTokenArgs', () => {
         country: 'POL',
         roles: [Role.PARTNER_LIAISON, Role.TRAINER],
         scopes: ['operations:read', 'training:read'],
-        clearance: Clearance.CONFIDENTIAL,
+        clearance: Classification.CONFIDENTIAL,
         ttlSeconds: 900,
       },
     });

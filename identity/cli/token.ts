@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { EXIT, runCli, usageMessage } from '../../platform/cli';
 import { ConfigError, loadConfig } from '../../hub/config';
 import { DEMO_ORGANISATIONS, loadOrCreateLocalIssuer, mintToken, type MintRequest } from '../local-issuer';
-import { Clearance, isCountryCode, isRole, isScope, nationalCountryOf, Role } from '../principal';
+import { Classification, isCountryCode, isRole, isScope, nationalCountryOf, Role } from '../principal';
 
 /** Longest lifetime a minted token may have: demo tokens should not outlive a week of trying things out. */
 export const MAX_TTL_SECONDS = 7 * 24 * 3600;
@@ -18,7 +18,7 @@ export const USAGE = `Usage: npm run token -- --org <code> --role <ROLE> [--role
 Prints a token from the embedded local issuer, and nothing else, on stdout.
   --org        ${DEMO_ORGANISATIONS.map((o) => o.code).join(', ')}
   --role       ${Object.values(Role).join(', ')} (repeatable)
-  --clearance  ${Object.values(Clearance).join(', ')}
+  --clearance  ${Object.values(Classification).join(', ')}
   --scopes     space-separated OAuth scopes
   --ttl        lifetime: a number and s, m, h or d (e.g. 30s, 15m, 1h, 2d), at most 7d; default ${DEFAULT_TTL}
   --subject    default demo.<org>.<first role in lower case>
@@ -73,7 +73,7 @@ export function parseTokenArgs(argv: readonly string[]): TokenArgs {
   for (const role of roles.filter((r) => !isRole(r))) errors.push(`--role "${role}" is not a role`);
 
   const clearance = values.clearance;
-  if (clearance !== undefined && !(Object.values(Clearance) as string[]).includes(clearance)) {
+  if (clearance !== undefined && !(Object.values(Classification) as string[]).includes(clearance)) {
     errors.push(`--clearance "${clearance}" is not a clearance level`);
   }
 
@@ -104,7 +104,7 @@ export function parseTokenArgs(argv: readonly string[]): TokenArgs {
       country,
       roles: roles.filter(isRole),
       scopes,
-      clearance: (clearance as Clearance | undefined) ?? null,
+      clearance: (clearance as Classification | undefined) ?? null,
       ttlSeconds,
     },
   };

@@ -1,4 +1,5 @@
 import { GraphQLError } from 'graphql';
+import { badUserInput, ErrorCode } from '../../platform/errors';
 
 /**
  * The known failures a resolver may raise, each with a stable `extensions.code` that clients can
@@ -6,18 +7,18 @@ import { GraphQLError } from 'graphql';
  */
 export const fail = {
   badInput(message: string, field?: string): GraphQLError {
-    return new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT', ...(field ? { field } : {}) } });
+    return badUserInput(message, field);
   },
   notFound(type: string, key: string): GraphQLError {
-    return new GraphQLError(`No ${type} with ${key}`, { extensions: { code: 'NOT_FOUND', type } });
+    return new GraphQLError(`No ${type} with ${key}`, { extensions: { code: ErrorCode.NOT_FOUND, type } });
   },
   /** The caller is identified but this record or action is not theirs (data owner's rule). */
   forbidden(message: string): GraphQLError {
-    return new GraphQLError(message, { extensions: { code: 'FORBIDDEN' } });
+    return new GraphQLError(message, { extensions: { code: ErrorCode.FORBIDDEN } });
   },
   /** A request that is well formed but not allowed in the record's current state. */
   conflict(message: string): GraphQLError {
-    return new GraphQLError(message, { extensions: { code: 'CONFLICT' } });
+    return new GraphQLError(message, { extensions: { code: ErrorCode.CONFLICT } });
   },
 };
 

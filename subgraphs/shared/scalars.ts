@@ -1,4 +1,5 @@
-import { GraphQLError, GraphQLScalarType, Kind } from 'graphql';
+import { GraphQLScalarType, Kind } from 'graphql';
+import { badUserInput } from '../../platform/errors';
 import { DateTimeISOResolver } from 'graphql-scalars';
 
 /** ISO 3166-1 alpha-3 codes (the ICAO codes on travel documents are the same for states). */
@@ -17,9 +18,7 @@ export const COUNTRY_CODES: ReadonlySet<string> = new Set(
 
 function parseCountry(value: unknown): string {
   if (typeof value !== 'string' || !COUNTRY_CODES.has(value)) {
-    throw new GraphQLError(`${JSON.stringify(value)} is not a country code: use an ISO 3166-1 alpha-3 code in capitals, such as FRA, THA or NGA`, {
-      extensions: { code: 'BAD_USER_INPUT' },
-    });
+    throw badUserInput(`${JSON.stringify(value)} is not a country code: use an ISO 3166-1 alpha-3 code in capitals, such as FRA, THA or NGA`);
   }
   return value;
 }
@@ -37,9 +36,7 @@ const LOCAL_DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 function parseLocalDate(value: unknown): string {
   if (typeof value !== 'string' || !LOCAL_DATE.test(value) || Number.isNaN(Date.parse(`${value}T00:00:00Z`)) || new Date(`${value}T00:00:00Z`).toISOString().slice(0, 10) !== value) {
-    throw new GraphQLError(`${JSON.stringify(value)} is not a calendar date: use YYYY-MM-DD, such as 2026-03-14`, {
-      extensions: { code: 'BAD_USER_INPUT' },
-    });
+    throw badUserInput(`${JSON.stringify(value)} is not a calendar date: use YYYY-MM-DD, such as 2026-03-14`);
   }
   return value;
 }

@@ -5,7 +5,7 @@ import type { KeyLike } from 'jose';
 import { RequestRecord } from '../../access-log/recorder';
 import { reportRecords } from '../../access-log/records';
 import type { AuditWriter } from '../../access-log/writer';
-import { unauthenticated } from '../../platform/errors';
+import { ErrorCode, genericMessage, unauthenticated } from '../../platform/errors';
 import { parseBearer, subgraphTokenVerifier, type SubgraphTokenResult } from '../../identity';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { serveGraphQL, type HttpService } from '../../platform/http';
@@ -98,9 +98,9 @@ export async function startSubgraph(definition: SubgraphDefinition<any>, options
       },
     ],
     formatError: (formatted, error) => {
-      if (formatted.extensions?.code === 'INTERNAL_SERVER_ERROR') {
+      if (formatted.extensions?.code === ErrorCode.INTERNAL_SERVER_ERROR) {
         log.error({ err: error, path: formatted.path }, 'resolver failed');
-        if (options.production) return { message: 'Internal server error', path: formatted.path, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
+        if (options.production) return { message: genericMessage(ErrorCode.INTERNAL_SERVER_ERROR)!, path: formatted.path, extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR } };
       }
       return formatted;
     },
