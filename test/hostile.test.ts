@@ -405,7 +405,12 @@ describe('no way around the gateway', () => {
   beforeAll(async () => {
     gatewayKey = await loadOrCreateHubInternalKey(testConfig().SECRETS_DIR);
   });
-  const subgraphs = () => [...t.hub.subgraphs].map(([name, { url }]) => ({ name, url }));
+  /** Every subgraph the hub runs; checked, so that a loop over none cannot pass. */
+  const subgraphs = () => {
+    const all = [...t.hub.subgraphs].map(([name, { url }]) => ({ name, url }));
+    expect(all.map((s) => s.name).sort()).toEqual(['audit', 'frontex', 'iom', 'operations', 'training', 'wco']);
+    return all;
+  };
   const caller: Principal = { subject: 'direct-caller', organisation: 'hub', country: null, roles: [Role.HUB_ADMIN], scopes: [], clearance: null, expiresAt: new Date(Date.now() + 3_600_000) };
   /** A token the gateway would sign, for `audience`, with the gateway's key (or another one under its key id). */
   const gatewayToken = (audience: string, key: Pick<HubInternalKey, 'kid' | 'privateKey'> = gatewayKey) => signSubgraphToken(key, { audience, principal: caller });
