@@ -398,18 +398,18 @@ describe('cancellation', () => {
 });
 
 describe('seed', () => {
-  test('loading the demo data again is fast and changes nothing', async () => {
+  // How long it takes is for a benchmark to say: a time bound here fails on a busy machine, not on a bug.
+  test('loading the demo data again changes nothing', async () => {
     const { orm } = t.hub.subgraphs.get('training')!;
     const counts = () => orm.em.fork().getConnection().execute(
       `select (select count(*) from course)::int as courses, (select count(*) from training_session)::int as sessions,
               (select count(*) from participant)::int as participants, (select count(*) from enrollment)::int as enrollments,
-              (select count(*) from enrollment where certificate_number is not null)::int as certified`);
+              (select count(*) from enrollment where certificate_number is not null)::int as certified,
+              -- No test edits the catalogue: every course row must come out of a second load exactly as it went in.
+              (select md5(string_agg(c::text, '|' order by c.id)) from course c) as catalogue`);
     const [before] = await counts();
-    const started = performance.now();
     await training.seed!(orm.em.fork(), { subjectRef: () => '' });
-    const elapsed = performance.now() - started;
     expect(await counts()).toEqual([before]);
-    expect(elapsed).toBeLessThan(1000);
     expect(before.courses).toBeGreaterThanOrEqual(10);
     expect(before.certified).toBeGreaterThan(100);
   });
