@@ -38,7 +38,9 @@ describe('in a scratch clone', () => {
   beforeAll(() => {
     scratch = mkdtempSync(path.join(os.tmpdir(), 'frontera-onboarding-'));
     chmodSync(scratch, 0o755); // the embedded PostgreSQL runs as another OS user and must reach its data
-    const files = execFileSync('git', ['ls-files', '--cached', '--others', '--exclude-standard', '-z'], { cwd: repoRoot, encoding: 'utf8' }).split('\0').filter(Boolean);
+    const files = execFileSync('git', ['ls-files', '--cached', '--others', '--exclude-standard', '-z'], { cwd: repoRoot, encoding: 'utf8' }).split('\0')
+      // node_modules is linked below; in a worktree whose node_modules is itself a symlink, `node_modules/` does not ignore it.
+      .filter((file) => file && file !== 'node_modules');
     for (const file of files) {
       mkdirSync(path.dirname(path.join(scratch, file)), { recursive: true });
       cpSync(path.join(repoRoot, file), path.join(scratch, file));
