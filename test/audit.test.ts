@@ -444,10 +444,25 @@ describe('retention', () => {
   });
 
   test('never drops the current month', async () => {
+    // Its own data, whatever the tests before it left: old months holding a chain, the month before
+    // this one, and an event of this month written by a writer.
+    const partition = (offset: number) => `access_event_p${month(offset).toISOString().slice(0, 7).replace('-', '')}`;
+    await admin((c) => c.query('select audit.ensure_event_partitions($1)', [month(-1)]));
+    const links = await oldChain();
+    const writer = await startWriter();
+    const current = event();
+    await writer.record(current);
+    const currentChain = writer.stats().chainId;
+
     const result = await admin((c) => pruneBefore(c, month(6), signer, keys));
-    const { rows } = await admin((c) => c.query(`select to_regclass($1) as current`, [`audit.access_event_p${month(0).toISOString().slice(0, 7).replace('-', '')}`]));
+    // The cut went as far as it may, every whole month before this one, and stopped there.
+    expect(result.dropped).toEqual([partition(-3), partition(-2), partition(-1)]);
+    expect(result.anchors).toEqual([expect.objectContaining({ chainId: links[0].chainId, firstSeq: 7, prevHash: links[5].hash })]);
+    const { rows } = await admin((c) => c.query(`select to_regclass($1) as current`, [`audit.${partition(0)}`]));
     expect(rows[0].current).not.toBeNull();
-    expect(result.dropped.every((name) => name < `access_event_p${month(0).toISOString().slice(0, 7).replace('-', '')}`)).toBe(true);
+    const kept = await admin((c) => c.query('select count(*)::int as n from audit.access_event where request_id = $1', [current.requestId]));
+    expect(kept.rows[0].n).toBe(1);
+    expect((await verify([currentChain])).problems).toEqual([]);
   });
 });
 

@@ -76,7 +76,10 @@ describe('reading through the gateway', () => {
     const byCode = await ok(`{ operation(code: "ANCHOR-III") { id code status borderTypes results { hits confirmedHits hitsByDatabase { database hits } } deployments { officersAssigned checkpoint { borderType } } } }`);
     const operation = byCode.operation;
     expect(operation.code).toBe('ANCHOR-III');
+    expect(operation.deployments.length).toBeGreaterThan(0);
     expect(operation.deployments.every((d: any) => d.checkpoint.borderType === 'SEA')).toBe(true);
+    expect(operation.results.hitsByDatabase.length).toBeGreaterThan(0);
+    expect(operation.results.hits).toBeGreaterThan(0);
     const sum = operation.results.hitsByDatabase.reduce((total: number, d: any) => total + d.hits, 0);
     expect(sum).toBe(operation.results.hits);
     expect(operation.results.confirmedHits).toBeLessThanOrEqual(operation.results.hits);
@@ -101,6 +104,8 @@ describe('reading through the gateway', () => {
       after = data.operations.pageInfo.endCursor;
     }
     const all = await ok(`{ operations(first: 100) { edges { node { code } } } }`);
+    // More than one page, so the cursor was followed at least once.
+    expect(seen.length).toBeGreaterThan(2);
     expect(seen).toEqual(all.operations.edges.map((e: any) => e.node.code));
     expect([...seen].sort()).toEqual(seen);
     expect(new Set(seen).size).toBe(seen.length);
@@ -111,11 +116,13 @@ describe('reading through the gateway', () => {
     expect(sea.operations.edges.length).toBeGreaterThan(0);
     expect(sea.operations.edges.every((e: any) => e.node.borderTypes.includes('SEA'))).toBe(true);
     const tha = await ok(`{ operations(first: 100, filter: { country: "THA", status: CLOSED }) { edges { node { participatingCountries status } } } }`);
+    expect(tha.operations.edges.length).toBeGreaterThan(0);
     expect(tha.operations.edges.every((e: any) => e.node.participatingCountries.includes('THA') && e.node.status === 'CLOSED')).toBe(true);
     const checkpoints = await ok(`{ checkpoints(first: 100, filter: { borderType: AIR }) { edges { node { borderType location { latitude longitude } } } } }`);
     expect(checkpoints.checkpoints.edges.length).toBeGreaterThan(5);
     expect(checkpoints.checkpoints.edges.every((e: any) => e.node.borderType === 'AIR')).toBe(true);
     const pending = await ok(`{ hits(first: 100, filter: { status: PENDING }) { edges { node { status operation { status } } } } }`);
+    expect(pending.hits.edges.length).toBeGreaterThan(0);
     expect(pending.hits.edges.every((e: any) => e.node.status === 'PENDING')).toBe(true);
   });
 });

@@ -1,5 +1,6 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { chmodSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { repoRoot } from '../platform/config';
@@ -37,7 +38,9 @@ describe('in a scratch clone', () => {
   beforeAll(() => {
     scratch = mkdtempSync(path.join(os.tmpdir(), 'frontera-onboarding-'));
     chmodSync(scratch, 0o755); // the embedded PostgreSQL runs as another OS user and must reach its data
-    const files = execFileSync('git', ['ls-files', '--cached', '--others', '--exclude-standard', '-z'], { cwd: repoRoot, encoding: 'utf8' }).split('\0').filter(Boolean);
+    const files = execFileSync('git', ['ls-files', '--cached', '--others', '--exclude-standard', '-z'], { cwd: repoRoot, encoding: 'utf8' }).split('\0')
+      // node_modules is linked below; in a worktree whose node_modules is itself a symlink, `node_modules/` does not ignore it.
+      .filter((file) => file && file !== 'node_modules');
     for (const file of files) {
       mkdirSync(path.dirname(path.join(scratch, file)), { recursive: true });
       cpSync(path.join(repoRoot, file), path.join(scratch, file));
@@ -58,7 +61,7 @@ describe('in a scratch clone', () => {
     expect(readFileSync(path.join(scratch, 'subgraphs/partners/registry.json'), 'utf8')).toBe(registry);
   });
 
-  test('partner:new demo scaffolds a partner that composes, answers through the gateway and passes its test', () => {
+  test('partner:new demo scaffolds a partner that composes, answers through the gateway and passes its test', async () => {
     const created = node(['dist/hub/cli/partner.js', 'demo', 'Demo Partner']);
     expect(created.stderr).toBe('');
     expect(created.status).toBe(0);
@@ -72,7 +75,7 @@ describe('in a scratch clone', () => {
     expect(check.status).toBe(0);
 
     // The scaffolded test, run by the scratch clone's own jest on its own embedded PostgreSQL.
-    const port = String(30_000 + Math.floor(Math.random() * 20_000));
+    const port = String(await freePort());
     const jest = spawnSync(process.execPath, [path.join(repoRoot, 'node_modules', 'jest', 'bin', 'jest.js'), 'subgraphs/partners/demo'], {
       cwd: scratch,
       encoding: 'utf8',
@@ -117,3 +120,16 @@ type Operation @key(fields: "id") { id: ID! acme: AcmeShare }
   }, 60_000);
 });
 
+/** A port from 30 000 to 50 000 that is free right now, for an embedded PostgreSQL (it listens on 127.0.0.1), as test/start.test.ts picks its block. */
+async function freePort(): Promise<number> {
+  const free = (port: number) =>
+    new Promise<boolean>((resolve) => {
+      const server = net.createServer().once('error', () => resolve(false));
+      server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+    });
+  for (let attempt = 0; attempt < 50; attempt += 1) {
+    const port = 30_000 + Math.floor(Math.random() * 20_000);
+    if (await free(port)) return port;
+  }
+  throw new Error('no free port found from 30 000 to 50 000');
+}

@@ -53,6 +53,9 @@ test('seeding the partners again changes nothing', async () => {
                    anchor: operation(code: "ANCHOR-III") { wco { seizures { id quantity } } iom { referrals { id nationality } aggregates { total } } } }`;
   const before = await t.query(query);
   expect(before.body.errors).toBeUndefined();
+  // The seeded rows are there to compare: empty lists before and after would prove nothing.
+  const { trigger, anchor } = before.body.data;
+  expect([trigger.frontex.riskAnalyses, trigger.frontex.assets, trigger.wco.seizures, anchor.wco.seizures, anchor.iom.referrals].map((l: any[]) => l.length > 0)).toEqual([true, true, true, true, true]);
   const tools = seedTools(loadSecrets(testConfig().SECRETS_DIR));
   for (const code of ['frontex', 'wco', 'iom']) {
     const definition = catalog.find((d) => d.name === code)!;

@@ -53,6 +53,7 @@ test('every seeded seizure is at a checkpoint where, and while, the operations s
   const fields = `period { start end } deployments { startsAt endsAt checkpoint { id } } wco { seizures { seizedAt checkpoint { id } } }`;
   const data = await ok(`{ a: operation(code: "TRIGGER-SALVO-II") { ${fields} } b: operation(code: "ANCHOR-III") { ${fields} } }`);
   expect(data.a.wco.seizures).toHaveLength(36);
+  expect(data.b.wco.seizures).toHaveLength(28);
   for (const operation of [data.a, data.b]) {
     for (const seizure of operation.wco.seizures) {
       const deployment = operation.deployments.find((d: any) => d.checkpoint.id === seizure.checkpoint.id);
