@@ -115,7 +115,8 @@ async function stopOrphanPostmaster(dataDir: string, log: Logger): Promise<void>
   for (let waited = 0; isAlive(pid) && waited < 15_000; waited += 100) await new Promise((r) => setTimeout(r, 100));
 }
 
-function isAlive(pid: number): boolean {
+/** Whether a process with this pid is running (signal 0 only checks). */
+export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

@@ -1,10 +1,10 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { chmodSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { repoRoot } from '../platform/config';
 import { checkRequest, instantiate } from '../hub/cli/partner';
+import { freePort } from './ports';
 
 // Onboarding as a partner's engineer does it, in a scratch copy of this working tree:
 // `partner:new`, then the new partner's own test through the gateway, then the schema check.
@@ -119,17 +119,3 @@ type Operation @key(fields: "id") { id: ID! acme: AcmeShare }
     expect(conflicting.stderr).toMatch(/composition failed[\s\S]*Operation.code/);
   }, 60_000);
 });
-
-/** A port from 30 000 to 50 000 that is free right now, for an embedded PostgreSQL (it listens on 127.0.0.1), as test/start.test.ts picks its block. */
-async function freePort(): Promise<number> {
-  const free = (port: number) =>
-    new Promise<boolean>((resolve) => {
-      const server = net.createServer().once('error', () => resolve(false));
-      server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
-    });
-  for (let attempt = 0; attempt < 50; attempt += 1) {
-    const port = 30_000 + Math.floor(Math.random() * 20_000);
-    if (await free(port)) return port;
-  }
-  throw new Error('no free port found from 30 000 to 50 000');
-}

@@ -1,9 +1,10 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { repoRoot } from '../platform/config';
+import { isAlive } from '../platform/database';
+import { freePortBlock } from './ports';
 
 // `npm start` as a user runs it: the compiled hub in its own process, with its own embedded
 // PostgreSQL in a fresh folder, checked from the outside (stdout, HTTP, exit code, processes).
@@ -22,15 +23,6 @@ function run(env: Record<string, string>) {
   child.stderr.on('data', (chunk) => (stderr += chunk));
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   return { child, exited, output: () => ({ stdout, stderr }) };
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 test('a bad setting stops start-up before anything runs, naming each variable and what it accepts', async () => {
@@ -85,19 +77,3 @@ test('npm start serves seeded data on an embedded PostgreSQL and SIGTERM leaves 
     rmSync(dataDir, { recursive: true, force: true });
   }
 }, 150_000);
-
-/** A base port from 20 000 to 40 000 such that base + each offset is free right now (the hub binds them all). */
-async function freePortBlock(offsets: number[]): Promise<number> {
-  const free = (port: number) =>
-    new Promise<boolean>((resolve) => {
-      const server = net.createServer().once('error', () => resolve(false));
-      server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
-    });
-  for (let attempt = 0; attempt < 50; attempt += 1) {
-    const base = 20_000 + Math.floor(Math.random() * 20_000);
-    let allFree = true;
-    for (const offset of offsets) if (!(allFree = await free(base + offset))) break;
-    if (allFree) return base;
-  }
-  throw new Error('no free block of ports found from 20 000 to 40 000');
-}
