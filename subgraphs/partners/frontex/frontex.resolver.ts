@@ -1,7 +1,6 @@
 import { Arg, Args, Ctx, Field, FieldResolver, ID, Int, ObjectType, Query, Resolver, Root } from 'type-graphql';
 import { Connection, newestFirst, PageArgs, pageWindow, toConnection } from '../../shared/connection';
 import { entityReference, type EntityReference } from '../../shared/federation';
-import { isUuid } from '../../shared/loaders';
 import type { SubgraphContext } from '../../shared/subgraph';
 import { AssetDeployment } from './frontex-asset-deployment.entity';
 import { RiskAnalysisProduct } from './frontex-risk-analysis.entity';
@@ -77,18 +76,17 @@ export class FrontexCheckpointResolver {
 export class FrontexShareResolver {
   @FieldResolver(() => [RiskAnalysisProduct], { description: 'Risk-analysis products that inform the operation, earliest period first.' })
   async riskAnalyses(@Root() share: FrontexShare, @Ctx() ctx: Context): Promise<RiskAnalysisProduct[]> {
-    // The key comes from a representation, which no argument check has seen.
-    return isUuid(share.operationId) ? ctx.loaders.riskAnalysesByOperation.load(share.operationId) : [];
+    return ctx.loaders.riskAnalysesByOperation.load(share.operationId);
   }
 
   @FieldResolver(() => [AssetDeployment], { description: 'Assets deployed to the operation, by first day.' })
   async assets(@Root() share: FrontexShare, @Ctx() ctx: Context): Promise<AssetDeployment[]> {
-    return isUuid(share.operationId) ? ctx.loaders.assetsByOperation.load(share.operationId) : [];
+    return ctx.loaders.assetsByOperation.load(share.operationId);
   }
 
   @FieldResolver(() => AssetTotals, { description: 'Officers, vessels, aircraft and vehicles summed over `assets`.' })
   async totals(@Root() share: FrontexShare, @Ctx() ctx: Context): Promise<AssetTotals> {
-    return totalsOf(isUuid(share.operationId) ? await ctx.loaders.assetsByOperation.load(share.operationId) : []);
+    return totalsOf(await ctx.loaders.assetsByOperation.load(share.operationId));
   }
 }
 
@@ -96,12 +94,12 @@ export class FrontexShareResolver {
 export class FrontexCheckpointShareResolver {
   @FieldResolver(() => [AssetDeployment], { description: 'Assets deployed at the checkpoint (in any operation), by first day.' })
   async assets(@Root() share: FrontexCheckpointShare, @Ctx() ctx: Context): Promise<AssetDeployment[]> {
-    return isUuid(share.checkpointId) ? ctx.loaders.assetsByCheckpoint.load(share.checkpointId) : [];
+    return ctx.loaders.assetsByCheckpoint.load(share.checkpointId);
   }
 
   @FieldResolver(() => AssetTotals, { description: 'Officers, vessels, aircraft and vehicles summed over `assets`.' })
   async totals(@Root() share: FrontexCheckpointShare, @Ctx() ctx: Context): Promise<AssetTotals> {
-    return totalsOf(isUuid(share.checkpointId) ? await ctx.loaders.assetsByCheckpoint.load(share.checkpointId) : []);
+    return totalsOf(await ctx.loaders.assetsByCheckpoint.load(share.checkpointId));
   }
 }
 

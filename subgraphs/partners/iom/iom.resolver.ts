@@ -1,7 +1,6 @@
 import { Arg, Args, Ctx, Field, FieldResolver, ID, Int, ObjectType, Query, Resolver, Root } from 'type-graphql';
 import { Connection, newestFirst, PageArgs, pageWindow, toConnection } from '../../shared/connection';
 import { entityReference, type EntityReference } from '../../shared/federation';
-import { isUuid } from '../../shared/loaders';
 import { CountryCode } from '../../shared/scalars';
 import type { SubgraphContext } from '../../shared/subgraph';
 import { Referral, ReferralAgeBand, ReferralGender } from './iom-referral.entity';
@@ -105,14 +104,12 @@ export class IomOperationResolver {
 export class IomShareResolver {
   @FieldResolver(() => [Referral], { nullable: true, description: 'Referrals of presumed victims identified during the operation, oldest first (confidential: null without the rights, with an error).' })
   async referrals(@Root() share: IomShare, @Ctx() ctx: Context): Promise<Referral[]> {
-    // The key comes from a representation, which no argument check has seen.
-    return isUuid(share.operationId) ? ctx.loaders.referralsByOperation.load(share.operationId) : [];
+    return ctx.loaders.referralsByOperation.load(share.operationId);
   }
 
   @FieldResolver(() => IomAggregates, { description: 'k-anonymised counts of the operation\'s referrals, which others may see.' })
   async aggregates(@Root() share: IomShare, @Ctx() ctx: Context): Promise<IomAggregates> {
-    const empty: Aggregates = { k: K_ANONYMITY, total: null, byNationality: [], byAgeBand: [], byGender: [] };
-    return toGraphQL(isUuid(share.operationId) ? await ctx.loaders.aggregatesByOperation.load(share.operationId) : empty);
+    return toGraphQL(await ctx.loaders.aggregatesByOperation.load(share.operationId));
   }
 }
 

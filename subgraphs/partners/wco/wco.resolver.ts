@@ -1,7 +1,6 @@
 import { Arg, Args, Ctx, Field, FieldResolver, Float, ID, Int, ObjectType, Query, Resolver, Root } from 'type-graphql';
 import { Connection, newestFirst, PageArgs, pageWindow, toConnection } from '../../shared/connection';
 import { entityReference, type EntityReference } from '../../shared/federation';
-import { isUuid } from '../../shared/loaders';
 import type { SubgraphContext } from '../../shared/subgraph';
 import { Seizure, SeizureCommodity, SeizureUnit } from './wco-seizure.entity';
 import type { WcoLoaders } from './wco.loaders';
@@ -81,8 +80,7 @@ export class WcoCheckpointResolver {
 export class WcoShareResolver {
   @FieldResolver(() => [Seizure], { description: 'Seizures made during the operation, oldest first.' })
   async seizures(@Root() share: WcoShare, @Ctx() ctx: Context): Promise<Seizure[]> {
-    // The key comes from a representation, which no argument check has seen.
-    return isUuid(share.operationId) ? ctx.loaders.seizuresByOperation.load(share.operationId) : [];
+    return ctx.loaders.seizuresByOperation.load(share.operationId);
   }
 
   @FieldResolver(() => Int, { description: 'How many seizures were made during the operation (the length of `seizures`).' })
@@ -100,7 +98,7 @@ export class WcoShareResolver {
 export class WcoCheckpointShareResolver {
   @FieldResolver(() => [Seizure], { description: 'Seizures made at the checkpoint (in any operation), oldest first.' })
   async seizures(@Root() share: WcoCheckpointShare, @Ctx() ctx: Context): Promise<Seizure[]> {
-    return isUuid(share.checkpointId) ? ctx.loaders.seizuresByCheckpoint.load(share.checkpointId) : [];
+    return ctx.loaders.seizuresByCheckpoint.load(share.checkpointId);
   }
 }
 
