@@ -1,6 +1,6 @@
 import type { FilterQuery } from '@mikro-orm/core';
 import { Authorized, Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
-import { Connection, PageArgs, pageWindow, toConnection } from '../shared/connection';
+import { Connection, keysetPage, PageArgs } from '../shared/connection';
 import { Role } from '../../identity';
 import { fail, found } from '../shared/errors';
 import { Policy } from '../../authorization/subgraph/policy';
@@ -37,17 +37,16 @@ export class OperationResolver {
     @Args() page: PageArgs,
     @Arg('filter', () => OperationFilter, { nullable: true, description: 'Conditions, all of which must hold.' }) filter?: OperationFilter,
   ) {
-    const { limit, afterKey } = pageWindow(page);
-    const where: FilterQuery<Operation> = {};
+    const keyset = keysetPage<Operation>(page, 'asc', { code: 'text' });
+    const where: FilterQuery<Operation> = { ...keyset.where };
     if (filter?.status) where.status = filter.status;
     if (filter?.borderType) where.borderTypes = { $contains: [filter.borderType] };
     if (filter?.crimeArea) where.crimeAreas = { $contains: [filter.crimeArea] };
     if (filter?.country) where.participatingCountries = { $contains: [filter.country] };
     if (filter?.partnerOrganisation) where.partnerOrganisations = { $contains: [filter.partnerOrganisation] };
-    if (afterKey !== null) where.code = { $gt: afterKey };
-    const rows = await ctx.em.find(Operation, where, { orderBy: { code: 'asc' }, limit: limit + 1 });
+    const rows = await ctx.em.find(Operation, where, { orderBy: keyset.orderBy, limit: keyset.limit + 1 });
     for (const row of rows) ctx.loaders.operationById.prime(row.id, row);
-    return toConnection(rows, limit, (row) => row.code);
+    return keyset.connection(rows);
   }
 
   @FieldResolver(() => [Deployment], { description: 'Deployments of officers to checkpoints, by start time.' })

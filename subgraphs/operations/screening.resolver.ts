@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { FilterQuery } from '@mikro-orm/core';
 import { Arg, Args, Authorized, Ctx, Field, FieldResolver, ID, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
-import { Connection, newestFirst, PageArgs, pageWindow, toConnection } from '../shared/connection';
+import { Connection, keysetPage, PageArgs } from '../shared/connection';
 import { Role, type Principal } from '../../identity';
 import { fail, found } from '../shared/errors';
 import { Policy, withPurpose } from '../../authorization/subgraph/policy';
@@ -49,15 +49,13 @@ export class ScreeningResolver {
     @Args() page: PageArgs,
     @Arg('filter', () => HitFilter, { nullable: true, description: 'Conditions, all of which must hold.' }) filter?: HitFilter,
   ) {
-    const { limit, afterKey } = pageWindow(page);
-    const where: FilterQuery<Hit>[] = [hitsVisibleTo(ctx.principal)];
+    const keyset = keysetPage<Hit>(page, 'desc', { detectedAt: 'time', id: 'uuid' });
+    const where: FilterQuery<Hit>[] = [hitsVisibleTo(ctx.principal), keyset.where];
     if (filter?.operationId) where.push({ operation: filter.operationId });
     if (filter?.checkpointId) where.push({ checkpoint: filter.checkpointId });
     if (filter?.status) where.push({ status: filter.status });
-    const keyset = newestFirst<Hit>('detectedAt', afterKey);
-    if (keyset.where) where.push(keyset.where as FilterQuery<Hit>);
-    const rows = await ctx.em.find(Hit, { $and: where }, { orderBy: keyset.orderBy, limit: limit + 1 });
-    return toConnection(rows, limit, keyset.keyOf);
+    const rows = await ctx.em.find(Hit, { $and: where }, { orderBy: keyset.orderBy, limit: keyset.limit + 1 });
+    return keyset.connection(rows);
   }
 
   @FieldResolver(() => Operation, { description: 'Operation during which the hit occurred.' })

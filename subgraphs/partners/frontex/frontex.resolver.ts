@@ -1,5 +1,5 @@
 import { Arg, Args, Ctx, Field, FieldResolver, ID, Int, ObjectType, Query, Resolver, Root } from 'type-graphql';
-import { Connection, newestFirst, PageArgs, pageWindow, toConnection } from '../../shared/connection';
+import { Connection, keysetPage, PageArgs } from '../../shared/connection';
 import { entityReference, type EntityReference } from '../../shared/federation';
 import type { SubgraphContext } from '../../shared/subgraph';
 import { AssetDeployment } from './frontex-asset-deployment.entity';
@@ -111,11 +111,10 @@ export class RiskAnalysisProductResolver {
     @Args() page: PageArgs,
     @Arg('operationId', () => ID, { nullable: true, description: 'Only products that inform this operation.' }) operationId?: string,
   ) {
-    const { limit, afterKey } = pageWindow(page);
-    const keyset = newestFirst<RiskAnalysisProduct>('publishedAt', afterKey);
-    const where = [operationId ? { operationIds: { $contains: [operationId] } } : {}, keyset.where ?? {}];
-    const rows = await ctx.em.find(RiskAnalysisProduct, { $and: where }, { orderBy: keyset.orderBy, limit: limit + 1 });
-    return toConnection(rows, limit, keyset.keyOf);
+    const keyset = keysetPage<RiskAnalysisProduct>(page, 'desc', { publishedAt: 'time', id: 'uuid' });
+    const where = [operationId ? { operationIds: { $contains: [operationId] } } : {}, keyset.where];
+    const rows = await ctx.em.find(RiskAnalysisProduct, { $and: where }, { orderBy: keyset.orderBy, limit: keyset.limit + 1 });
+    return keyset.connection(rows);
   }
 
   @FieldResolver(() => [OperationReference], { description: 'The operations the product informs.' })

@@ -1,5 +1,5 @@
 import { Arg, Args, Ctx, Field, FieldResolver, ID, Int, ObjectType, Query, Resolver, Root } from 'type-graphql';
-import { Connection, newestFirst, PageArgs, pageWindow, toConnection } from '../../shared/connection';
+import { Connection, keysetPage, PageArgs } from '../../shared/connection';
 import { entityReference, type EntityReference } from '../../shared/federation';
 import { CountryCode } from '../../shared/scalars';
 import type { SubgraphContext } from '../../shared/subgraph';
@@ -121,11 +121,10 @@ export class ReferralResolver {
     @Args() page: PageArgs,
     @Arg('operationId', () => ID, { nullable: true, description: 'Only referrals made during this operation.' }) operationId?: string,
   ) {
-    const { limit, afterKey } = pageWindow(page);
-    const keyset = newestFirst<Referral>('referredAt', afterKey);
-    const where = [operationId ? { operationId } : {}, keyset.where ?? {}];
-    const rows = await ctx.em.find(Referral, { $and: where }, { orderBy: keyset.orderBy, limit: limit + 1 });
-    return toConnection(rows, limit, keyset.keyOf);
+    const keyset = keysetPage<Referral>(page, 'desc', { referredAt: 'time', id: 'uuid' });
+    const where = [operationId ? { operationId } : {}, keyset.where];
+    const rows = await ctx.em.find(Referral, { $and: where }, { orderBy: keyset.orderBy, limit: keyset.limit + 1 });
+    return keyset.connection(rows);
   }
 
   @FieldResolver(() => OperationReference, { description: 'The operation during which the person was identified.' })

@@ -1,5 +1,5 @@
 import { Arg, Args, Ctx, Field, FieldResolver, ID, ObjectType, Query, Resolver, Root } from 'type-graphql';
-import { Connection, newestFirst, PageArgs, pageWindow, toConnection } from '../../shared/connection';
+import { Connection, keysetPage, PageArgs } from '../../shared/connection';
 import { entityReference, type EntityReference } from '../../shared/federation';
 import type { SubgraphContext } from '../../shared/subgraph';
 import { TemplateRecord } from './template-record.entity';
@@ -42,11 +42,10 @@ export class TemplateRecordResolver {
     @Args() page: PageArgs,
     @Arg('operationId', () => ID, { nullable: true, description: 'Only records about this operation.' }) operationId?: string,
   ) {
-    const { limit, afterKey } = pageWindow(page);
-    const keyset = newestFirst<TemplateRecord>('reportedAt', afterKey);
-    const where = [operationId ? { operationId } : {}, keyset.where ?? {}];
-    const rows = await ctx.em.find(TemplateRecord, { $and: where }, { orderBy: keyset.orderBy, limit: limit + 1 });
-    return toConnection(rows, limit, keyset.keyOf);
+    const keyset = keysetPage<TemplateRecord>(page, 'desc', { reportedAt: 'time', id: 'uuid' });
+    const where = [operationId ? { operationId } : {}, keyset.where];
+    const rows = await ctx.em.find(TemplateRecord, { $and: where }, { orderBy: keyset.orderBy, limit: keyset.limit + 1 });
+    return keyset.connection(rows);
   }
 
   @FieldResolver(() => OperationReference, { description: 'The operation the record is about.' })

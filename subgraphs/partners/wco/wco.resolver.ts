@@ -1,5 +1,5 @@
 import { Arg, Args, Ctx, Field, FieldResolver, Float, ID, Int, ObjectType, Query, Resolver, Root } from 'type-graphql';
-import { Connection, newestFirst, PageArgs, pageWindow, toConnection } from '../../shared/connection';
+import { Connection, keysetPage, PageArgs } from '../../shared/connection';
 import { entityReference, type EntityReference } from '../../shared/federation';
 import type { SubgraphContext } from '../../shared/subgraph';
 import { Seizure, SeizureCommodity, SeizureUnit } from './wco-seizure.entity';
@@ -111,11 +111,10 @@ export class SeizureResolver {
     @Arg('operationId', () => ID, { nullable: true, description: 'Only seizures made during this operation.' }) operationId?: string,
     @Arg('commodity', () => SeizureCommodity, { nullable: true, description: 'Only seizures of this commodity.' }) commodity?: SeizureCommodity,
   ) {
-    const { limit, afterKey } = pageWindow(page);
-    const keyset = newestFirst<Seizure>('seizedAt', afterKey);
-    const where = [operationId ? { operationId } : {}, commodity ? { commodity } : {}, keyset.where ?? {}];
-    const rows = await ctx.em.find(Seizure, { $and: where }, { orderBy: keyset.orderBy, limit: limit + 1 });
-    return toConnection(rows, limit, keyset.keyOf);
+    const keyset = keysetPage<Seizure>(page, 'desc', { seizedAt: 'time', id: 'uuid' });
+    const where = [operationId ? { operationId } : {}, commodity ? { commodity } : {}, keyset.where];
+    const rows = await ctx.em.find(Seizure, { $and: where }, { orderBy: keyset.orderBy, limit: keyset.limit + 1 });
+    return keyset.connection(rows);
   }
 
   @FieldResolver(() => OperationReference, { description: 'The operation during which the goods were seized.' })
