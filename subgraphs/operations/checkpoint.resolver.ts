@@ -1,9 +1,9 @@
 import type { FilterQuery } from '@mikro-orm/core';
-import { Authorized, Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { Connection, keysetPage, PageArgs } from '../shared/connection';
 import { Role } from '../../identity';
 import { fail, found } from '../shared/errors';
-import { Policy } from '../../authorization/subgraph/policy';
+import { RequireRole } from '../../authorization/subgraph/policy';
 import type { SubgraphContext } from '../shared/subgraph';
 import { Checkpoint } from './checkpoint.entity';
 import { Deployment } from './deployment.entity';
@@ -50,8 +50,7 @@ export class CheckpointResolver {
   }
 
   @Mutation(() => Checkpoint, { description: 'Records a checkpoint. Refused with CONFLICT when the country has one of that name.' })
-  @Policy(['role:hub_admin'])
-  @Authorized(Role.HUB_ADMIN)
+  @RequireRole(Role.HUB_ADMIN)
   async createCheckpoint(@Ctx() ctx: Context, @Arg('input', () => CreateCheckpointInput) input: CreateCheckpointInput): Promise<Checkpoint> {
     validatePlace(input);
     if (await ctx.em.count(Checkpoint, { country: input.country, name: input.name })) {
@@ -63,8 +62,7 @@ export class CheckpointResolver {
   }
 
   @Mutation(() => Checkpoint, { description: 'Changes a checkpoint.' })
-  @Policy(['role:hub_admin'])
-  @Authorized(Role.HUB_ADMIN)
+  @RequireRole(Role.HUB_ADMIN)
   async updateCheckpoint(
     @Ctx() ctx: Context,
     @Arg('id', () => ID, { description: 'Checkpoint to change.' }) id: string,

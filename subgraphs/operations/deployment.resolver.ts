@@ -1,7 +1,7 @@
-import { Authorized, Arg, Ctx, FieldResolver, ID, Mutation, Resolver, Root } from 'type-graphql';
+import { Arg, Ctx, FieldResolver, ID, Mutation, Resolver, Root } from 'type-graphql';
 import { Role } from '../../identity';
 import { fail, found } from '../shared/errors';
-import { Policy } from '../../authorization/subgraph/policy';
+import { RequireRole } from '../../authorization/subgraph/policy';
 import type { SubgraphContext } from '../shared/subgraph';
 import { Checkpoint } from './checkpoint.entity';
 import { Deployment } from './deployment.entity';
@@ -36,8 +36,7 @@ export class DeploymentResolver {
   }
 
   @Mutation(() => Deployment, { description: 'Deploys officers to a checkpoint for an operation that is not CLOSED.' })
-  @Policy(['role:hub_admin'])
-  @Authorized(Role.HUB_ADMIN)
+  @RequireRole(Role.HUB_ADMIN)
   async createDeployment(@Ctx() ctx: Context, @Arg('input', () => CreateDeploymentInput) input: CreateDeploymentInput): Promise<Deployment> {
     const operation = found(await ctx.em.findOne(Operation, { id: input.operationId }), 'Operation', `id ${input.operationId}`);
     const checkpoint = found(await ctx.em.findOne(Checkpoint, { id: input.checkpointId }), 'Checkpoint', `id ${input.checkpointId}`);
@@ -56,8 +55,7 @@ export class DeploymentResolver {
   }
 
   @Mutation(() => Deployment, { description: 'Changes a deployment of an operation that is not CLOSED.' })
-  @Policy(['role:hub_admin'])
-  @Authorized(Role.HUB_ADMIN)
+  @RequireRole(Role.HUB_ADMIN)
   async updateDeployment(
     @Ctx() ctx: Context,
     @Arg('id', () => ID, { description: 'Deployment to change.' }) id: string,

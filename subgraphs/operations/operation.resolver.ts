@@ -1,9 +1,9 @@
 import type { FilterQuery } from '@mikro-orm/core';
-import { Authorized, Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { Connection, keysetPage, PageArgs } from '../shared/connection';
 import { Role } from '../../identity';
 import { fail, found } from '../shared/errors';
-import { Policy } from '../../authorization/subgraph/policy';
+import { RequireRole } from '../../authorization/subgraph/policy';
 import type { SubgraphContext } from '../shared/subgraph';
 import { Checkpoint } from './checkpoint.entity';
 import { Deployment } from './deployment.entity';
@@ -68,8 +68,7 @@ export class OperationResolver {
   }
 
   @Mutation(() => Operation, { description: 'Creates a PLANNED operation. Refused with CONFLICT when the code exists.' })
-  @Policy(['role:hub_admin'])
-  @Authorized(Role.HUB_ADMIN)
+  @RequireRole(Role.HUB_ADMIN)
   async createOperation(@Ctx() ctx: Context, @Arg('input', () => CreateOperationInput) input: CreateOperationInput): Promise<Operation> {
     rules.operationCode(input.code);
     rules.text('name', input.name);
@@ -84,8 +83,7 @@ export class OperationResolver {
   }
 
   @Mutation(() => Operation, { description: 'Changes an operation that is not CLOSED.' })
-  @Policy(['role:hub_admin'])
-  @Authorized(Role.HUB_ADMIN)
+  @RequireRole(Role.HUB_ADMIN)
   async updateOperation(
     @Ctx() ctx: Context,
     @Arg('id', () => ID, { description: 'Operation to change.' }) id: string,
@@ -104,8 +102,7 @@ export class OperationResolver {
   }
 
   @Mutation(() => Operation, { description: 'Moves an operation along its life cycle: PLANNED → ACTIVE → CLOSED, or PLANNED → CLOSED.' })
-  @Policy(['role:hub_admin'])
-  @Authorized(Role.HUB_ADMIN)
+  @RequireRole(Role.HUB_ADMIN)
   async setOperationStatus(
     @Ctx() ctx: Context,
     @Arg('id', () => ID, { description: 'Operation.' }) id: string,

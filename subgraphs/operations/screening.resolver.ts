@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { FilterQuery } from '@mikro-orm/core';
-import { Arg, Args, Authorized, Ctx, Field, FieldResolver, ID, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Ctx, Field, FieldResolver, ID, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
 import { Connection, keysetPage, PageArgs } from '../shared/connection';
 import { Role, type Principal } from '../../identity';
 import { fail, found } from '../shared/errors';
-import { Policy, withPurpose } from '../../authorization/subgraph/policy';
+import { RequireRoleWithPurpose } from '../../authorization/subgraph/policy';
 import type { SubgraphContext } from '../shared/subgraph';
 import { Check } from './check.entity';
 import { Checkpoint } from './checkpoint.entity';
@@ -76,8 +76,7 @@ export class ScreeningResolver {
   @Mutation(() => ScreeningResult, {
     description: 'Screens a travel document at a checkpoint of your country deployed in an ACTIVE operation: records a check and, on a match, a PENDING hit. Border officers, with a declared purpose.',
   })
-  @Policy(withPurpose('role:border_officer'))
-  @Authorized(Role.BORDER_OFFICER)
+  @RequireRoleWithPurpose(Role.BORDER_OFFICER)
   async screenDocument(@Ctx() ctx: Context, @Arg('input', () => ScreenDocumentInput) input: ScreenDocumentInput): Promise<ScreeningResult> {
     const number = normaliseDocumentNumber(input.documentNumber);
     if (!DOCUMENT_NUMBER.test(number)) throw fail.badInput('documentNumber must have 5 to 20 letters or digits (spaces and dashes are ignored)', 'documentNumber');
@@ -127,15 +126,13 @@ export class ScreeningResolver {
   }
 
   @Mutation(() => Hit, { description: "The record owner's bureau confirms a PENDING hit; the action taken is recorded. NCB analysts of the owner, with a declared purpose." })
-  @Policy(withPurpose('role:ncb_analyst'))
-  @Authorized(Role.NCB_ANALYST)
+  @RequireRoleWithPurpose(Role.NCB_ANALYST)
   async confirmHit(@Ctx() ctx: Context, @Arg('input', () => ConfirmHitInput) input: ConfirmHitInput): Promise<Hit> {
     return decide(ctx, input.hitId, HitStatus.CONFIRMED, input);
   }
 
   @Mutation(() => Hit, { description: "The record owner's bureau rejects a PENDING hit (no match after verification). NCB analysts of the owner, with a declared purpose." })
-  @Policy(withPurpose('role:ncb_analyst'))
-  @Authorized(Role.NCB_ANALYST)
+  @RequireRoleWithPurpose(Role.NCB_ANALYST)
   async rejectHit(@Ctx() ctx: Context, @Arg('input', () => RejectHitInput) input: RejectHitInput): Promise<Hit> {
     return decide(ctx, input.hitId, HitStatus.REJECTED, input);
   }

@@ -1,9 +1,9 @@
 import { type FilterQuery, LockMode } from '@mikro-orm/core';
-import { Authorized, Arg, Args, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { Connection, keysetPage, PageArgs } from '../shared/connection';
 import { fail, found } from '../shared/errors';
 import { Role } from '../../identity';
-import { Policy } from '../../authorization/subgraph/policy';
+import { RequireRole } from '../../authorization/subgraph/policy';
 import type { SubgraphContext } from '../shared/subgraph';
 import { Course } from './course.entity';
 import { Enrollment } from './enrollment.entity';
@@ -90,8 +90,7 @@ export class TrainingSessionResolver {
   }
 
   @Mutation(() => TrainingSession, { description: 'Schedules a session of a catalogue course. Refused with BAD_USER_INPUT for invalid days, capacity or codes, NOT_FOUND for an unknown course.' })
-  @Policy(['role:trainer'], ['role:hub_admin'])
-  @Authorized(Role.TRAINER, Role.HUB_ADMIN)
+  @RequireRole(Role.TRAINER, Role.HUB_ADMIN)
   async scheduleSession(@Ctx() ctx: Context, @Arg('input', () => ScheduleSessionInput, { description: 'The session.' }) input: ScheduleSessionInput): Promise<TrainingSession> {
     rules.sessionDays(input.startsOn, input.endsOn);
     rules.range('capacity', input.capacity, 1, MAX_CAPACITY);
@@ -113,8 +112,7 @@ export class TrainingSessionResolver {
   }
 
   @Mutation(() => TrainingSession, { description: 'Cancels a session that has not ended. Refused with CONFLICT when it has ended or is already cancelled; enrolments are kept.' })
-  @Policy(['role:trainer'], ['role:hub_admin'])
-  @Authorized(Role.TRAINER, Role.HUB_ADMIN)
+  @RequireRole(Role.TRAINER, Role.HUB_ADMIN)
   async cancelSession(@Ctx() ctx: Context, @Arg('id', () => ID, { description: 'Session to cancel.' }) id: string): Promise<TrainingSession> {
     return ctx.em.transactional(async (em) => {
       const session = found(await em.findOne(TrainingSession, { id }, { lockMode: LockMode.PESSIMISTIC_WRITE }), 'TrainingSession', `id ${id}`);
