@@ -1,15 +1,12 @@
 import { Arg, Args, Ctx, Field, FieldResolver, ID, Int, ObjectType, Query, Resolver, Root } from 'type-graphql';
 import { Connection, keysetPage, PageArgs } from '../../shared/connection';
-import { entityReference, type EntityReference } from '../../shared/federation';
+import { partnerShares, type EntityReference } from '../../shared/federation';
 import type { SubgraphContext } from '../../shared/subgraph';
 import { AssetDeployment } from './frontex-asset-deployment.entity';
 import { RiskAnalysisProduct } from './frontex-risk-analysis.entity';
 import type { FrontexLoaders } from './frontex.loaders';
 
 type Context = SubgraphContext<FrontexLoaders>;
-
-export const OperationReference = entityReference('Operation');
-export const CheckpointReference = entityReference('Checkpoint');
 
 @ObjectType('AssetTotals', { description: 'Sums over a list of asset deployments.' })
 export class AssetTotals {
@@ -54,23 +51,21 @@ export class FrontexCheckpointShare {
   checkpointId!: string;
 }
 
+export const shares = partnerShares<FrontexLoaders>('frontex', {
+  Operation: {
+    type: FrontexShare,
+    description: 'The border and coast guard agency\'s contribution to this operation: risk analyses and assets.',
+    share: (operationId): FrontexShare => ({ operationId }),
+  },
+  Checkpoint: {
+    type: FrontexCheckpointShare,
+    description: 'The border and coast guard agency\'s assets deployed at this checkpoint.',
+    share: (checkpointId): FrontexCheckpointShare => ({ checkpointId }),
+  },
+});
+const { Operation: OperationReference, Checkpoint: CheckpointReference } = shares;
+
 const RiskAnalysisProductConnection = Connection(RiskAnalysisProduct, 'A page of risk-analysis products, newest first.');
-
-@Resolver(() => OperationReference)
-export class FrontexOperationResolver {
-  @FieldResolver(() => FrontexShare, { name: 'frontex', description: 'The border and coast guard agency\'s contribution to this operation: risk analyses and assets.' })
-  share(@Root() operation: EntityReference): FrontexShare {
-    return { operationId: operation.id };
-  }
-}
-
-@Resolver(() => CheckpointReference)
-export class FrontexCheckpointResolver {
-  @FieldResolver(() => FrontexCheckpointShare, { name: 'frontex', description: 'The border and coast guard agency\'s assets deployed at this checkpoint.' })
-  share(@Root() checkpoint: EntityReference): FrontexCheckpointShare {
-    return { checkpointId: checkpoint.id };
-  }
-}
 
 @Resolver(() => FrontexShare)
 export class FrontexShareResolver {

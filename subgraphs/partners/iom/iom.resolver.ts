@@ -1,15 +1,12 @@
 import { Arg, Args, Ctx, Field, FieldResolver, ID, Int, ObjectType, Query, Resolver, Root } from 'type-graphql';
 import { Connection, keysetPage, PageArgs } from '../../shared/connection';
-import { entityReference, type EntityReference } from '../../shared/federation';
+import { partnerShares, type EntityReference } from '../../shared/federation';
 import { CountryCode } from '../../shared/scalars';
 import type { SubgraphContext } from '../../shared/subgraph';
 import { Referral, ReferralAgeBand, ReferralGender } from './iom-referral.entity';
 import { K_ANONYMITY, type Aggregates, type Group, type IomLoaders } from './iom.loaders';
 
 type Context = SubgraphContext<IomLoaders>;
-
-export const OperationReference = entityReference('Operation');
-export const CheckpointReference = entityReference('Checkpoint');
 
 const COUNT = `Referrals in the group; null when suppressed.`;
 const SUPPRESSED = `True when the count is withheld: the group has fewer than k referrals, or it is the smallest other group of a breakdown with exactly one such group (else that one could be computed from the total).`;
@@ -90,15 +87,18 @@ export class IomShare {
   operationId!: string;
 }
 
-const ReferralConnection = Connection(Referral, 'A page of referrals, newest first.');
+// No `Checkpoint.iom`: per-checkpoint counts would be too small to publish; a referral still
+// points at the checkpoint where the person was identified.
+export const shares = partnerShares<IomLoaders>('iom', {
+  Operation: {
+    type: IomShare,
+    description: 'The migration organisation\'s contribution to this operation: referrals (confidential) and their k-anonymised aggregates.',
+    share: (operationId): IomShare => ({ operationId }),
+  },
+});
+const { Operation: OperationReference, Checkpoint: CheckpointReference } = shares;
 
-@Resolver(() => OperationReference)
-export class IomOperationResolver {
-  @FieldResolver(() => IomShare, { name: 'iom', description: 'The migration organisation\'s contribution to this operation: referrals (confidential) and their k-anonymised aggregates.' })
-  share(@Root() operation: EntityReference): IomShare {
-    return { operationId: operation.id };
-  }
-}
+const ReferralConnection = Connection(Referral, 'A page of referrals, newest first.');
 
 @Resolver(() => IomShare)
 export class IomShareResolver {

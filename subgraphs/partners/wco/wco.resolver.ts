@@ -1,14 +1,11 @@
 import { Arg, Args, Ctx, Field, FieldResolver, Float, ID, Int, ObjectType, Query, Resolver, Root } from 'type-graphql';
 import { Connection, keysetPage, PageArgs } from '../../shared/connection';
-import { entityReference, type EntityReference } from '../../shared/federation';
+import { partnerShares, type EntityReference } from '../../shared/federation';
 import type { SubgraphContext } from '../../shared/subgraph';
 import { Seizure, SeizureCommodity, SeizureUnit } from './wco-seizure.entity';
 import type { WcoLoaders } from './wco.loaders';
 
 type Context = SubgraphContext<WcoLoaders>;
-
-export const OperationReference = entityReference('Operation');
-export const CheckpointReference = entityReference('Checkpoint');
 
 @ObjectType('CommoditySeizures', { description: 'Seizures of one commodity measured in one unit, counted and summed.' })
 export class CommoditySeizures {
@@ -58,23 +55,21 @@ export class WcoCheckpointShare {
   checkpointId!: string;
 }
 
+export const shares = partnerShares<WcoLoaders>('wco', {
+  Operation: {
+    type: WcoShare,
+    description: 'The customs organisation\'s contribution to this operation: its seizures.',
+    share: (operationId): WcoShare => ({ operationId }),
+  },
+  Checkpoint: {
+    type: WcoCheckpointShare,
+    description: 'The customs organisation\'s seizures at this checkpoint.',
+    share: (checkpointId): WcoCheckpointShare => ({ checkpointId }),
+  },
+});
+const { Operation: OperationReference, Checkpoint: CheckpointReference } = shares;
+
 const SeizureConnection = Connection(Seizure, 'A page of seizures, newest first.');
-
-@Resolver(() => OperationReference)
-export class WcoOperationResolver {
-  @FieldResolver(() => WcoShare, { name: 'wco', description: 'The customs organisation\'s contribution to this operation: its seizures.' })
-  share(@Root() operation: EntityReference): WcoShare {
-    return { operationId: operation.id };
-  }
-}
-
-@Resolver(() => CheckpointReference)
-export class WcoCheckpointResolver {
-  @FieldResolver(() => WcoCheckpointShare, { name: 'wco', description: 'The customs organisation\'s seizures at this checkpoint.' })
-  share(@Root() checkpoint: EntityReference): WcoCheckpointShare {
-    return { checkpointId: checkpoint.id };
-  }
-}
 
 @Resolver(() => WcoShare)
 export class WcoShareResolver {
