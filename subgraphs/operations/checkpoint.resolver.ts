@@ -8,7 +8,7 @@ import type { SubgraphContext } from '../shared/subgraph';
 import { Checkpoint } from './checkpoint.entity';
 import { Deployment } from './deployment.entity';
 import { CheckpointFilter, CreateCheckpointInput, UpdateCheckpointInput } from './operation.input';
-import { rules } from './operation.rules';
+import { changesOf, rules } from './operation.rules';
 import type { OperationsLoaders } from './operations.loaders';
 
 type Context = SubgraphContext<OperationsLoaders>;
@@ -70,7 +70,7 @@ export class CheckpointResolver {
   ): Promise<Checkpoint> {
     const checkpoint = found(await ctx.em.findOne(Checkpoint, { id }), 'Checkpoint', `id ${id}`);
     validatePlace(input);
-    ctx.em.assign(checkpoint, Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined && v !== null)));
+    ctx.em.assign(checkpoint, changesOf(input));
     await ctx.em.flush();
     return checkpoint;
   }

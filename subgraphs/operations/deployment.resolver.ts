@@ -8,7 +8,7 @@ import { Deployment } from './deployment.entity';
 import { OperationStatus } from './enums';
 import { Operation } from './operation.entity';
 import { CreateDeploymentInput, UpdateDeploymentInput } from './operation.input';
-import { rules } from './operation.rules';
+import { changesOf, rules } from './operation.rules';
 import type { OperationsLoaders } from './operations.loaders';
 
 type Context = SubgraphContext<OperationsLoaders>;
@@ -66,7 +66,7 @@ export class DeploymentResolver {
     if (operation.status === OperationStatus.CLOSED) throw fail.conflict(`operation ${operation.code} is CLOSED: its deployments can no longer change`);
     withinPeriod(operation, input.startsAt ?? deployment.startsAt, input.endsAt ?? deployment.endsAt);
     rules.range('officersAssigned', input.officersAssigned ?? undefined, 1, 10_000);
-    ctx.em.assign(deployment, Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined && v !== null)));
+    ctx.em.assign(deployment, changesOf(input));
     await ctx.em.flush();
     return deployment;
   }

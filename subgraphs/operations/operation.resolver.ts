@@ -10,7 +10,7 @@ import { Deployment } from './deployment.entity';
 import { OperationStatus } from './enums';
 import { Operation } from './operation.entity';
 import { CreateOperationInput, OperationFilter, UpdateOperationInput } from './operation.input';
-import { rules } from './operation.rules';
+import { changesOf, rules } from './operation.rules';
 import type { OperationsLoaders } from './operations.loaders';
 import { OperationResults } from './results.type';
 
@@ -94,7 +94,7 @@ export class OperationResolver {
     rules.text('name', input.name);
     for (const field of ['borderTypes', 'crimeAreas', 'participatingCountries', 'databasesEnabled'] as const) rules.nonEmpty(field, input[field]);
     rules.organisations('partnerOrganisations', input.partnerOrganisations);
-    const changes = Object.fromEntries(Object.entries(input).filter(([, value]) => value !== undefined && value !== null));
+    const changes = changesOf(input);
     rules.period(changes.startsOn ?? operation.startsOn, changes.endsOn ?? operation.endsOn);
     ctx.em.assign(operation, changes);
     await ctx.em.flush();
