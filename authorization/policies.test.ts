@@ -1,5 +1,5 @@
 import { Classification, Role, type Principal } from '../identity';
-import { decidePolicy, parsePurpose, POLICIES, unknownPolicies } from './policies';
+import { decidePolicy, parsePurpose, POLICIES, rolePolicy, unknownPolicies } from './policies';
 
 const principal = (overrides: Partial<Principal> = {}): Principal => ({
   subject: 'someone',
@@ -35,6 +35,14 @@ describe('named policies', () => {
     expect(decidePolicy('role:ncb_analyst', { principal: analyst, purpose: null })).toBe(true);
     expect(decidePolicy('role:hub_admin', { principal: analyst, purpose: null })).toBe(false);
     expect(decidePolicy('role:border_officer', { principal: analyst, purpose: null })).toBe(false);
+  });
+
+  test('every role has a policy named after it, held by that role only', () => {
+    expect(Object.values(Role).map(rolePolicy)).toEqual(['role:border_officer', 'role:ncb_analyst', 'role:partner_liaison', 'role:trainer', 'role:auditor', 'role:hub_admin']);
+    for (const role of Object.values(Role)) {
+      expect(decidePolicy(rolePolicy(role), { principal: principal({ roles: [role] }), purpose: null })).toBe(true);
+      expect(decidePolicy(rolePolicy(role), { principal: principal({ roles: Object.values(Role).filter((r) => r !== role) }), purpose: null })).toBe(false);
+    }
   });
 
   test('org:hub is the task force only', () => {

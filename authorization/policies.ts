@@ -7,7 +7,12 @@ export interface PolicyInput {
   purpose: string | null;
 }
 
-const role = (wanted: Role) => ({ principal }: PolicyInput) => principal?.roles.includes(wanted) ?? false;
+/** The policy name that holds for a caller with `role`, e.g. `role:hub_admin`. */
+export function rolePolicy(role: Role): string {
+  return `role:${role.toLowerCase()}`;
+}
+
+const hasRole = (wanted: Role) => ({ principal }: PolicyInput) => principal?.roles.includes(wanted) ?? false;
 const clearance = (wanted: Classification) => ({ principal }: PolicyInput) => clearanceAtLeast(principal?.clearance ?? null, wanted);
 
 /**
@@ -20,12 +25,7 @@ export const POLICIES: Readonly<Record<string, (input: PolicyInput) => boolean>>
   'clearance:official_use': clearance(Classification.OFFICIAL_USE),
   'clearance:restricted': clearance(Classification.RESTRICTED),
   'clearance:confidential': clearance(Classification.CONFIDENTIAL),
-  'role:border_officer': role(Role.BORDER_OFFICER),
-  'role:ncb_analyst': role(Role.NCB_ANALYST),
-  'role:partner_liaison': role(Role.PARTNER_LIAISON),
-  'role:trainer': role(Role.TRAINER),
-  'role:auditor': role(Role.AUDITOR),
-  'role:hub_admin': role(Role.HUB_ADMIN),
+  ...Object.fromEntries(Object.values(Role).map((role) => [rolePolicy(role), hasRole(role)])),
   /** A member of the task force itself. */
   'org:hub': ({ principal }) => principal?.organisation === HUB_ORGANISATION,
 };

@@ -1,8 +1,7 @@
 import { Arg, Args, Ctx, Query, Resolver } from 'type-graphql';
 import { RECEIVED_BY_GATEWAY } from '../event';
-import { PageArgs, pageWindow, toConnection } from '../../subgraphs/shared/connection';
+import { keysetPage, PageArgs } from '../../subgraphs/shared/connection';
 import { fail } from '../../subgraphs/shared/errors';
-import { isUuid } from '../../subgraphs/shared/loaders';
 import { Policy } from '../../authorization/subgraph/policy';
 import { AccessDecision, AccessEventConnection, AccessEventNode, type AccessOperationType, type AccessOutcome } from './access-event.type';
 import { AccessEventFilter } from './audit.input';
@@ -81,21 +80,14 @@ function toNode(row: EventRow, scope: Exclude<AuditScope, { kind: 'none' }>): Ac
   };
 }
 
-const CURSOR = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z)\|([0-9a-f-]{36})\|(\d{1,19})$/;
-
 /** One page of events newest first, with `totalCount` counted only when asked for. */
 async function eventPage(ctx: AuditContext, page: PageArgs, conditions: Condition[]): Promise<AccessEventConnection> {
   const scope = requireAuditScope(ctx);
-  const { limit, afterKey } = pageWindow(page);
-  let after: { occurredAt: Date; chainId: string; seq: string } | null = null;
-  if (afterKey !== null) {
-    const match = CURSOR.exec(afterKey);
-    if (!match || !isUuid(match[2])) throw fail.badInput('after is not a cursor returned by this API: pass pageInfo.endCursor unchanged', 'after');
-    after = { occurredAt: new Date(match[1]), chainId: match[2], seq: match[3] };
-  }
+  // The reader writes its own SQL: it takes the decoded key, not the MikroORM filter.
+  const keyset = keysetPage<EventRow>(page, 'desc', { occurred_at: 'time', chain_id: 'uuid', seq: 'integer' });
   const all = [...scopeConditions(scope), ...conditions];
-  const rows = await ctx.loaders.events.page(all, limit, after);
-  const connection = toConnection(rows, limit, (row) => `${row.occurred_at.toISOString()}|${row.chain_id}|${row.seq}`);
+  const rows = await ctx.loaders.events.page(all, keyset.limit, keyset.after);
+  const connection = keyset.connection(rows);
   const reader = ctx.loaders.events;
   return {
     edges: connection.edges.map((edge) => ({ cursor: edge.cursor, node: toNode(edge.node, scope) })),

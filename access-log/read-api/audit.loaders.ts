@@ -33,9 +33,12 @@ export class AccessEventReader {
     return (result as { rows: Row[] }).rows;
   }
 
-  /** One keyset page, newest first: `limit + 1` rows so the caller knows whether more follow. */
-  async page(conditions: Condition[], limit: number, after: { occurredAt: Date; chainId: string; seq: string } | null): Promise<EventRow[]> {
-    const all = after ? [...conditions, { sql: '(occurred_at, chain_id, seq) < (?::timestamptz, ?::uuid, ?::bigint)', bindings: [after.occurredAt, after.chainId, after.seq] }] : conditions;
+  /**
+   * One keyset page, newest first: `limit + 1` rows so the caller knows whether more follow.
+   * `after` is the cursor's (occurred_at, chain_id, seq), as `keysetPage` decodes it.
+   */
+  async page(conditions: Condition[], limit: number, after: unknown[] | null): Promise<EventRow[]> {
+    const all = after ? [...conditions, { sql: '(occurred_at, chain_id, seq) < (?::timestamptz, ?::uuid, ?::bigint)', bindings: after }] : conditions;
     const where = all.length ? `where ${all.map((c) => `(${c.sql})`).join(' and ')}` : '';
     // Ordered by the table's columns: the text `seq` of the select list would sort 10 before 9.
     const rows = await this.query<EventRow>(

@@ -1,4 +1,4 @@
-import { Embeddable, Enum, Property } from '@mikro-orm/core';
+import { Embeddable, Embedded, Enum, Property } from '@mikro-orm/core';
 import { Directive, Field, ObjectType, registerEnumType } from 'type-graphql';
 import { Classification } from '../../identity/principal';
 
@@ -28,4 +28,17 @@ export class Handling {
   @Property({ type: 'text[]' })
   @Field(() => [String], { description: 'Organisation codes the owner released the record to; `*` releases it to every organisation of the hub.' })
   releasableTo!: string[];
+}
+
+/**
+ * Declares an entity's `handling`: the embedded columns (`handling_owner`, `handling_classification`,
+ * `handling_releasable_to`) and the GraphQL field, so every sensitive record stores it alike.
+ */
+export function HandlingColumn(description: string): PropertyDecorator {
+  const embedded = Embedded(() => Handling, { prefix: 'handling_' });
+  const field = Field(() => Handling, { description });
+  return (target, key) => {
+    embedded(target, key as string);
+    field(target, key);
+  };
 }

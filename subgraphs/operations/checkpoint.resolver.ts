@@ -1,20 +1,19 @@
 import type { FilterQuery } from '@mikro-orm/core';
-import { Authorized, Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
-import { Connection, PageArgs, pageWindow, toConnection } from '../shared/connection';
+import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Connection, keysetPage, PageArgs } from '../shared/connection';
 import { Role } from '../../identity';
 import { fail, found } from '../shared/errors';
-import { Policy } from '../../authorization/subgraph/policy';
+import { RequireRole } from '../../authorization/subgraph/policy';
 import type { SubgraphContext } from '../shared/subgraph';
 import { Checkpoint } from './checkpoint.entity';
 import { Deployment } from './deployment.entity';
 import { CheckpointFilter, CreateCheckpointInput, UpdateCheckpointInput } from './operation.input';
-import { rules } from './operation.rules';
+import { changesOf, rules } from './operation.rules';
 import type { OperationsLoaders } from './operations.loaders';
 
 type Context = SubgraphContext<OperationsLoaders>;
 
 const CheckpointConnection = Connection(Checkpoint, 'A page of checkpoints, ordered by country then name.');
-const SEPARATOR = '\u0000';
 
 function validatePlace(input: { name?: string; place?: string; latitude?: number; longitude?: number }): void {
   rules.text('name', input.name);
@@ -36,17 +35,13 @@ export class CheckpointResolver {
     @Args() page: PageArgs,
     @Arg('filter', () => CheckpointFilter, { nullable: true, description: 'Conditions, all of which must hold.' }) filter?: CheckpointFilter,
   ) {
-    const { limit, afterKey } = pageWindow(page);
-    const where: FilterQuery<Checkpoint>[] = [];
+    const keyset = keysetPage<Checkpoint>(page, 'asc', { country: 'text', name: 'text' });
+    const where: FilterQuery<Checkpoint>[] = [keyset.where];
     if (filter?.country) where.push({ country: filter.country });
     if (filter?.borderType) where.push({ borderType: filter.borderType });
-    if (afterKey !== null) {
-      const [country, name] = afterKey.split(SEPARATOR);
-      where.push({ $or: [{ country: { $gt: country } }, { country, name: { $gt: name ?? '' } }] });
-    }
-    const rows = await ctx.em.find(Checkpoint, { $and: where }, { orderBy: { country: 'asc', name: 'asc' }, limit: limit + 1 });
+    const rows = await ctx.em.find(Checkpoint, { $and: where }, { orderBy: keyset.orderBy, limit: keyset.limit + 1 });
     for (const row of rows) ctx.loaders.checkpointById.prime(row.id, row);
-    return toConnection(rows, limit, (row) => `${row.country}${SEPARATOR}${row.name}`);
+    return keyset.connection(rows);
   }
 
   @FieldResolver(() => [Deployment], { description: 'Deployments at this checkpoint, by start time.' })
@@ -55,8 +50,7 @@ export class CheckpointResolver {
   }
 
   @Mutation(() => Checkpoint, { description: 'Records a checkpoint. Refused with CONFLICT when the country has one of that name.' })
-  @Policy(['role:hub_admin'])
-  @Authorized(Role.HUB_ADMIN)
+  @RequireRole(Role.HUB_ADMIN)
   async createCheckpoint(@Ctx() ctx: Context, @Arg('input', () => CreateCheckpointInput) input: CreateCheckpointInput): Promise<Checkpoint> {
     validatePlace(input);
     if (await ctx.em.count(Checkpoint, { country: input.country, name: input.name })) {
@@ -68,8 +62,7 @@ export class CheckpointResolver {
   }
 
   @Mutation(() => Checkpoint, { description: 'Changes a checkpoint.' })
-  @Policy(['role:hub_admin'])
-  @Authorized(Role.HUB_ADMIN)
+  @RequireRole(Role.HUB_ADMIN)
   async updateCheckpoint(
     @Ctx() ctx: Context,
     @Arg('id', () => ID, { description: 'Checkpoint to change.' }) id: string,
@@ -77,7 +70,7 @@ export class CheckpointResolver {
   ): Promise<Checkpoint> {
     const checkpoint = found(await ctx.em.findOne(Checkpoint, { id }), 'Checkpoint', `id ${id}`);
     validatePlace(input);
-    ctx.em.assign(checkpoint, Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined && v !== null)));
+    ctx.em.assign(checkpoint, changesOf(input));
     await ctx.em.flush();
     return checkpoint;
   }

@@ -1,14 +1,14 @@
-import { Authorized, Arg, Ctx, FieldResolver, ID, Mutation, Resolver, Root } from 'type-graphql';
+import { Arg, Ctx, FieldResolver, ID, Mutation, Resolver, Root } from 'type-graphql';
 import { Role } from '../../identity';
 import { fail, found } from '../shared/errors';
-import { Policy } from '../../authorization/subgraph/policy';
+import { RequireRole } from '../../authorization/subgraph/policy';
 import type { SubgraphContext } from '../shared/subgraph';
 import { Checkpoint } from './checkpoint.entity';
 import { Deployment } from './deployment.entity';
 import { OperationStatus } from './enums';
 import { Operation } from './operation.entity';
 import { CreateDeploymentInput, UpdateDeploymentInput } from './operation.input';
-import { rules } from './operation.rules';
+import { changesOf, rules } from './operation.rules';
 import type { OperationsLoaders } from './operations.loaders';
 
 type Context = SubgraphContext<OperationsLoaders>;
@@ -36,8 +36,7 @@ export class DeploymentResolver {
   }
 
   @Mutation(() => Deployment, { description: 'Deploys officers to a checkpoint for an operation that is not CLOSED.' })
-  @Policy(['role:hub_admin'])
-  @Authorized(Role.HUB_ADMIN)
+  @RequireRole(Role.HUB_ADMIN)
   async createDeployment(@Ctx() ctx: Context, @Arg('input', () => CreateDeploymentInput) input: CreateDeploymentInput): Promise<Deployment> {
     const operation = found(await ctx.em.findOne(Operation, { id: input.operationId }), 'Operation', `id ${input.operationId}`);
     const checkpoint = found(await ctx.em.findOne(Checkpoint, { id: input.checkpointId }), 'Checkpoint', `id ${input.checkpointId}`);
@@ -56,8 +55,7 @@ export class DeploymentResolver {
   }
 
   @Mutation(() => Deployment, { description: 'Changes a deployment of an operation that is not CLOSED.' })
-  @Policy(['role:hub_admin'])
-  @Authorized(Role.HUB_ADMIN)
+  @RequireRole(Role.HUB_ADMIN)
   async updateDeployment(
     @Ctx() ctx: Context,
     @Arg('id', () => ID, { description: 'Deployment to change.' }) id: string,
@@ -68,7 +66,7 @@ export class DeploymentResolver {
     if (operation.status === OperationStatus.CLOSED) throw fail.conflict(`operation ${operation.code} is CLOSED: its deployments can no longer change`);
     withinPeriod(operation, input.startsAt ?? deployment.startsAt, input.endsAt ?? deployment.endsAt);
     rules.range('officersAssigned', input.officersAssigned ?? undefined, 1, 10_000);
-    ctx.em.assign(deployment, Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined && v !== null)));
+    ctx.em.assign(deployment, changesOf(input));
     await ctx.em.flush();
     return deployment;
   }

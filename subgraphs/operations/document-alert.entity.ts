@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { Embedded, Entity, Enum, type Opt, PrimaryKey, Property } from '@mikro-orm/core';
+import { Entity, Enum, type Opt, PrimaryKey, Property } from '@mikro-orm/core';
 import { Field, ID, ObjectType } from 'type-graphql';
-import { Handling } from '../../authorization/subgraph/handling';
+import { Handling, HandlingColumn } from '../../authorization/subgraph/handling';
 import { Policy, withPurpose } from '../../authorization/subgraph/policy';
 import { CountryCode, LocalDate } from '../shared/scalars';
 import { DocumentType, LossType } from './enums';
@@ -38,7 +38,6 @@ export class DocumentAlert {
   @Property({ length: 64, unique: true })
   lookupKey!: string;
 
-  @Embedded(() => Handling, { prefix: 'handling_' })
-  @Field(() => Handling, { description: 'Owner, classification and releasability of the record.' })
+  @HandlingColumn('Owner, classification and releasability of the record.')
   handling!: Handling;
 }

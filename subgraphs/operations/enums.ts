@@ -20,16 +20,6 @@ export enum BorderType {
   SEA = 'SEA',
 }
 
-export enum CrimeArea {
-  TRAVEL_DOCUMENT_FRAUD = 'TRAVEL_DOCUMENT_FRAUD',
-  FIREARMS = 'FIREARMS',
-  TRAFFICKING_IN_HUMAN_BEINGS = 'TRAFFICKING_IN_HUMAN_BEINGS',
-  MIGRANT_SMUGGLING = 'MIGRANT_SMUGGLING',
-  STOLEN_VEHICLES = 'STOLEN_VEHICLES',
-  DRUGS = 'DRUGS',
-  TERRORISM = 'TERRORISM',
-}
-
 /** Databases that an operation opens to officers at the checkpoints. */
 export enum ScreeningDatabase {
   STOLEN_LOST_TRAVEL_DOCUMENTS = 'STOLEN_LOST_TRAVEL_DOCUMENTS',
@@ -82,7 +72,6 @@ registerEnumType(OperationStatus, {
   },
 });
 registerEnumType(BorderType, { name: 'BorderType', description: 'Kind of border crossing point.' });
-registerEnumType(CrimeArea, { name: 'CrimeArea', description: 'Crime areas an operation or a course targets.' });
 registerEnumType(ScreeningDatabase, { name: 'ScreeningDatabase', description: 'A database opened to officers at checkpoints during an operation.' });
 registerEnumType(DocumentType, { name: 'DocumentType', description: 'Type of travel document.' });
 registerEnumType(LossType, {

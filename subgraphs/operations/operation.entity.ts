@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { Entity, Enum, type Opt, PrimaryKey, Property } from '@mikro-orm/core';
 import { Directive, Field, ID, ObjectType } from 'type-graphql';
 import { LocalDate } from '../shared/scalars';
-import { BorderType, CrimeArea, OperationStatus, ScreeningDatabase } from './enums';
+import { BorderType, OperationStatus, ScreeningDatabase } from './enums';
+import { CrimeArea } from '../shared/crime-area';
 
 @ObjectType({ description: 'A period between two calendar dates, both included.' })
 export class Period {

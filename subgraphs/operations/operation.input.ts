@@ -1,6 +1,7 @@
 import { Field, ID, InputType, Int, Float } from 'type-graphql';
 import { CountryCode, LocalDate } from '../shared/scalars';
-import { BorderType, CrimeArea, DocumentType, HitAction, HitStatus, OperationStatus, ScreeningDatabase } from './enums';
+import { BorderType, DocumentType, HitAction, HitStatus, OperationStatus, ScreeningDatabase } from './enums';
+import { CrimeArea } from '../shared/crime-area';
 
 @InputType({ description: 'Which operations to list; all given conditions must hold.' })
 export class OperationFilter {

@@ -1,16 +1,16 @@
 import type { FilterQuery } from '@mikro-orm/core';
-import { Authorized, Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
-import { Connection, PageArgs, pageWindow, toConnection } from '../shared/connection';
+import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Connection, keysetPage, PageArgs } from '../shared/connection';
 import { Role } from '../../identity';
 import { fail, found } from '../shared/errors';
-import { Policy } from '../../authorization/subgraph/policy';
+import { RequireRole } from '../../authorization/subgraph/policy';
 import type { SubgraphContext } from '../shared/subgraph';
 import { Checkpoint } from './checkpoint.entity';
 import { Deployment } from './deployment.entity';
 import { OperationStatus } from './enums';
 import { Operation } from './operation.entity';
 import { CreateOperationInput, OperationFilter, UpdateOperationInput } from './operation.input';
-import { rules } from './operation.rules';
+import { changesOf, rules } from './operation.rules';
 import type { OperationsLoaders } from './operations.loaders';
 import { OperationResults } from './results.type';
 
@@ -37,17 +37,16 @@ export class OperationResolver {
     @Args() page: PageArgs,
     @Arg('filter', () => OperationFilter, { nullable: true, description: 'Conditions, all of which must hold.' }) filter?: OperationFilter,
   ) {
-    const { limit, afterKey } = pageWindow(page);
-    const where: FilterQuery<Operation> = {};
+    const keyset = keysetPage<Operation>(page, 'asc', { code: 'text' });
+    const where: FilterQuery<Operation> = { ...keyset.where };
     if (filter?.status) where.status = filter.status;
     if (filter?.borderType) where.borderTypes = { $contains: [filter.borderType] };
     if (filter?.crimeArea) where.crimeAreas = { $contains: [filter.crimeArea] };
     if (filter?.country) where.participatingCountries = { $contains: [filter.country] };
     if (filter?.partnerOrganisation) where.partnerOrganisations = { $contains: [filter.partnerOrganisation] };
-    if (afterKey !== null) where.code = { $gt: afterKey };
-    const rows = await ctx.em.find(Operation, where, { orderBy: { code: 'asc' }, limit: limit + 1 });
+    const rows = await ctx.em.find(Operation, where, { orderBy: keyset.orderBy, limit: keyset.limit + 1 });
     for (const row of rows) ctx.loaders.operationById.prime(row.id, row);
-    return toConnection(rows, limit, (row) => row.code);
+    return keyset.connection(rows);
   }
 
   @FieldResolver(() => [Deployment], { description: 'Deployments of officers to checkpoints, by start time.' })
@@ -69,8 +68,7 @@ export class OperationResolver {
   }
 
   @Mutation(() => Operation, { description: 'Creates a PLANNED operation. Refused with CONFLICT when the code exists.' })
-  @Policy(['role:hub_admin'])
-  @Authorized(Role.HUB_ADMIN)
+  @RequireRole(Role.HUB_ADMIN)
   async createOperation(@Ctx() ctx: Context, @Arg('input', () => CreateOperationInput) input: CreateOperationInput): Promise<Operation> {
     rules.operationCode(input.code);
     rules.text('name', input.name);
@@ -85,8 +83,7 @@ export class OperationResolver {
   }
 
   @Mutation(() => Operation, { description: 'Changes an operation that is not CLOSED.' })
-  @Policy(['role:hub_admin'])
-  @Authorized(Role.HUB_ADMIN)
+  @RequireRole(Role.HUB_ADMIN)
   async updateOperation(
     @Ctx() ctx: Context,
     @Arg('id', () => ID, { description: 'Operation to change.' }) id: string,
@@ -97,7 +94,7 @@ export class OperationResolver {
     rules.text('name', input.name);
     for (const field of ['borderTypes', 'crimeAreas', 'participatingCountries', 'databasesEnabled'] as const) rules.nonEmpty(field, input[field]);
     rules.organisations('partnerOrganisations', input.partnerOrganisations);
-    const changes = Object.fromEntries(Object.entries(input).filter(([, value]) => value !== undefined && value !== null));
+    const changes = changesOf(input);
     rules.period(changes.startsOn ?? operation.startsOn, changes.endsOn ?? operation.endsOn);
     ctx.em.assign(operation, changes);
     await ctx.em.flush();
@@ -105,8 +102,7 @@ export class OperationResolver {
   }
 
   @Mutation(() => Operation, { description: 'Moves an operation along its life cycle: PLANNED → ACTIVE → CLOSED, or PLANNED → CLOSED.' })
-  @Policy(['role:hub_admin'])
-  @Authorized(Role.HUB_ADMIN)
+  @RequireRole(Role.HUB_ADMIN)
   async setOperationStatus(
     @Ctx() ctx: Context,
     @Arg('id', () => ID, { description: 'Operation.' }) id: string,

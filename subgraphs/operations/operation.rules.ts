@@ -42,3 +42,8 @@ export const rules = {
     }
   },
 };
+
+/** The fields an update input sets: in this API a null or absent field leaves the value unchanged. */
+export function changesOf<T extends object>(input: T): { [K in keyof T]?: Exclude<T[K], null> } {
+  return Object.fromEntries(Object.entries(input).filter(([, value]) => value !== undefined && value !== null)) as never;
+}

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { FilterQuery } from '@mikro-orm/core';
-import { Arg, Args, Authorized, Ctx, Field, FieldResolver, ID, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
-import { Connection, newestFirst, PageArgs, pageWindow, toConnection } from '../shared/connection';
+import { Arg, Args, Ctx, Field, FieldResolver, ID, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
+import { Connection, keysetPage, PageArgs } from '../shared/connection';
 import { Role, type Principal } from '../../identity';
 import { fail, found } from '../shared/errors';
-import { Policy, withPurpose } from '../../authorization/subgraph/policy';
+import { RequireRoleWithPurpose } from '../../authorization/subgraph/policy';
 import type { SubgraphContext } from '../shared/subgraph';
 import { Check } from './check.entity';
 import { Checkpoint } from './checkpoint.entity';
@@ -49,15 +49,13 @@ export class ScreeningResolver {
     @Args() page: PageArgs,
     @Arg('filter', () => HitFilter, { nullable: true, description: 'Conditions, all of which must hold.' }) filter?: HitFilter,
   ) {
-    const { limit, afterKey } = pageWindow(page);
-    const where: FilterQuery<Hit>[] = [hitsVisibleTo(ctx.principal)];
+    const keyset = keysetPage<Hit>(page, 'desc', { detectedAt: 'time', id: 'uuid' });
+    const where: FilterQuery<Hit>[] = [hitsVisibleTo(ctx.principal), keyset.where];
     if (filter?.operationId) where.push({ operation: filter.operationId });
     if (filter?.checkpointId) where.push({ checkpoint: filter.checkpointId });
     if (filter?.status) where.push({ status: filter.status });
-    const keyset = newestFirst<Hit>('detectedAt', afterKey);
-    if (keyset.where) where.push(keyset.where as FilterQuery<Hit>);
-    const rows = await ctx.em.find(Hit, { $and: where }, { orderBy: keyset.orderBy, limit: limit + 1 });
-    return toConnection(rows, limit, keyset.keyOf);
+    const rows = await ctx.em.find(Hit, { $and: where }, { orderBy: keyset.orderBy, limit: keyset.limit + 1 });
+    return keyset.connection(rows);
   }
 
   @FieldResolver(() => Operation, { description: 'Operation during which the hit occurred.' })
@@ -78,8 +76,7 @@ export class ScreeningResolver {
   @Mutation(() => ScreeningResult, {
     description: 'Screens a travel document at a checkpoint of your country deployed in an ACTIVE operation: records a check and, on a match, a PENDING hit. Border officers, with a declared purpose.',
   })
-  @Policy(withPurpose('role:border_officer'))
-  @Authorized(Role.BORDER_OFFICER)
+  @RequireRoleWithPurpose(Role.BORDER_OFFICER)
   async screenDocument(@Ctx() ctx: Context, @Arg('input', () => ScreenDocumentInput) input: ScreenDocumentInput): Promise<ScreeningResult> {
     const number = normaliseDocumentNumber(input.documentNumber);
     if (!DOCUMENT_NUMBER.test(number)) throw fail.badInput('documentNumber must have 5 to 20 letters or digits (spaces and dashes are ignored)', 'documentNumber');
@@ -129,15 +126,13 @@ export class ScreeningResolver {
   }
 
   @Mutation(() => Hit, { description: "The record owner's bureau confirms a PENDING hit; the action taken is recorded. NCB analysts of the owner, with a declared purpose." })
-  @Policy(withPurpose('role:ncb_analyst'))
-  @Authorized(Role.NCB_ANALYST)
+  @RequireRoleWithPurpose(Role.NCB_ANALYST)
   async confirmHit(@Ctx() ctx: Context, @Arg('input', () => ConfirmHitInput) input: ConfirmHitInput): Promise<Hit> {
     return decide(ctx, input.hitId, HitStatus.CONFIRMED, input);
   }
 
   @Mutation(() => Hit, { description: "The record owner's bureau rejects a PENDING hit (no match after verification). NCB analysts of the owner, with a declared purpose." })
-  @Policy(withPurpose('role:ncb_analyst'))
-  @Authorized(Role.NCB_ANALYST)
+  @RequireRoleWithPurpose(Role.NCB_ANALYST)
   async rejectHit(@Ctx() ctx: Context, @Arg('input', () => RejectHitInput) input: RejectHitInput): Promise<Hit> {
     return decide(ctx, input.hitId, HitStatus.REJECTED, input);
   }

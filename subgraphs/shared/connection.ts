@@ -1,5 +1,6 @@
 import { ArgsType, Directive, Field, Int, ObjectType, type ClassType } from 'type-graphql';
 import { fail } from './errors';
+import { isUuid } from './loaders';
 
 // Every subgraph returns connections: a value type defined in several subgraphs must be @shareable.
 @ObjectType({ description: 'Relay page information.' })
@@ -21,24 +22,29 @@ export class PageArgs {
   after?: string | null;
 }
 
-/** A cursor is an opaque wrapper around the sort key of the last row (here: code or id). */
-export function encodeCursor(key: string): string {
+/** A cursor is an opaque wrapper around the sort key of the last row (see `keysetPage`). */
+function encodeCursor(key: string): string {
   return Buffer.from(`c:${key}`, 'utf8').toString('base64url');
+}
+
+/** The one answer to an `after` this API did not issue (or that was altered). */
+function badCursor() {
+  return fail.badInput('after is not a cursor returned by this API: pass pageInfo.endCursor unchanged', 'after');
 }
 
 /**
  * Decodes `after` and returns what a keyset query needs. `first` was already checked against
  * MAX_PAGE_SIZE before the resolver ran (field-hooks.ts).
  */
-export function pageWindow(args: PageArgs): { limit: number; afterKey: string | null } {
+function pageWindow(args: PageArgs): { limit: number; afterKey: string | null } {
   if (args.after === undefined || args.after === null) return { limit: args.first, afterKey: null };
   const decoded = Buffer.from(args.after, 'base64url').toString('utf8');
-  if (!decoded.startsWith('c:')) throw fail.badInput('after is not a cursor returned by this API: pass pageInfo.endCursor unchanged', 'after');
+  if (!decoded.startsWith('c:')) throw badCursor();
   return { limit: args.first, afterKey: decoded.slice(2) };
 }
 
 /** Wraps one keyset page (fetched with `limit + 1` rows) as a connection. */
-export function toConnection<T>(rows: T[], limit: number, keyOf: (row: T) => string) {
+function toConnection<T>(rows: T[], limit: number, keyOf: (row: T) => string) {
   const nodes = rows.slice(0, limit);
   return {
     edges: nodes.map((node) => ({ node, cursor: encodeCursor(keyOf(node)) })),
@@ -70,22 +76,64 @@ export function Connection<T extends object>(nodeType: ClassType<T>, description
   return ConnectionType;
 }
 
+/** How one column of a sort key is written into a cursor and checked when it comes back. */
+export type KeyKind = 'text' | 'day' | 'time' | 'uuid' | 'integer';
+
+const KEY_KINDS: Record<KeyKind, { read(text: string): unknown; write(value: unknown): string }> = {
+  text: { read: (text) => text, write: String },
+  day: { read: (text) => (/^\d{4}-\d{2}-\d{2}$/.test(text) ? text : undefined), write: String },
+  time: {
+    read: (text) => (/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/.test(text) && !Number.isNaN(Date.parse(text)) ? new Date(text) : undefined),
+    write: (value) => (value as Date).toISOString(),
+  },
+  // Any other id would only make PostgreSQL raise a cast error.
+  uuid: { read: (text) => (isUuid(text) ? text : undefined), write: String },
+  // Kept as text: a bigint does not fit a JavaScript number.
+  integer: { read: (text) => (/^\d{1,19}$/.test(text) ? text : undefined), write: String },
+};
+
+/** One keyset page: the checked window, the decoded cursor, and how to query and wrap it. */
+export interface KeysetPage<T> {
+  /** Rows wanted; fetch `limit + 1` so `connection` knows whether more follow. */
+  limit: number;
+  /** The cursor's key values in sort-key order, `null` on the first page (for SQL written by hand). */
+  after: unknown[] | null;
+  /** MikroORM filter for the rows after the cursor (`{}` on the first page). */
+  where: Record<string, unknown>;
+  orderBy: Record<string, 'asc' | 'desc'>;
+  /** Wraps the fetched rows as a connection whose cursors carry each row's sort key. */
+  connection(rows: T[]): ReturnType<typeof toConnection<T>>;
+}
+
 /**
- * Keyset paging newest first over `(timeField desc, id desc)`: the filter for rows after the
- * cursor, the order, and the cursor key of a row. Ties on time are broken by id, so no row is
- * skipped or repeated.
+ * Keyset paging over a composite sort key, every column in `direction`: `key` lists the columns in
+ * order with what each holds, e.g. `{ startsOn: 'day', id: 'uuid' }`. The key must be unique (end
+ * it with the id) so that no row is skipped or repeated. An `after` whose parts do not fit `key`
+ * is refused with BAD_USER_INPUT.
  */
-export function newestFirst<T extends { id: string }>(timeField: keyof T & string, afterKey: string | null) {
-  let where: Record<string, unknown> | null = null;
-  if (afterKey !== null) {
-    const [time, id] = afterKey.split('|');
-    const at = new Date(time);
-    if (Number.isNaN(at.getTime()) || !id) throw fail.badInput('after is not a cursor returned by this API: pass pageInfo.endCursor unchanged', 'after');
-    where = { $or: [{ [timeField]: { $lt: at } }, { [timeField]: at, id: { $lt: id } }] };
-  }
+export function keysetPage<T>(args: PageArgs, direction: 'asc' | 'desc', key: { [Field in keyof T & string]?: KeyKind }): KeysetPage<T> {
+  const { limit, afterKey } = pageWindow(args);
+  const parts = Object.entries(key) as [keyof T & string, KeyKind][];
+  // PostgreSQL text never holds NUL, so it separates free text; other keys keep the `|` of the
+  // cursors already issued.
+  const separator = parts.some(([, kind]) => kind === 'text') ? '\u0000' : '|';
+  const after = afterKey === null ? null : decodeKey(afterKey.split(separator), parts);
+  const beyond = direction === 'asc' ? '$gt' : '$lt';
   return {
-    where,
-    orderBy: { [timeField]: 'desc', id: 'desc' } as Record<string, 'desc'>,
-    keyOf: (row: T) => `${(row[timeField] as Date).toISOString()}|${row.id}`,
+    limit,
+    after,
+    // (a, b) after (A, B): a beyond A, or a = A and b beyond B, and so on down the key.
+    where: after ? { $or: parts.map(([field], i) => ({ ...Object.fromEntries(parts.slice(0, i).map(([f], j) => [f, after[j]])), [field]: { [beyond]: after[i] } })) } : {},
+    orderBy: Object.fromEntries(parts.map(([field]) => [field, direction])),
+    connection: (rows) => toConnection(rows, limit, (row) => parts.map(([field, kind]) => KEY_KINDS[kind].write(row[field])).join(separator)),
   };
+}
+
+function decodeKey(texts: string[], parts: [string, KeyKind][]): unknown[] {
+  if (texts.length !== parts.length) throw badCursor();
+  return parts.map(([, kind], i) => {
+    const value = KEY_KINDS[kind].read(texts[i]);
+    if (value === undefined) throw badCursor();
+    return value;
+  });
 }

@@ -10,17 +10,28 @@ export function isUuid(value: unknown): value is string {
 }
 
 /**
+ * A DataLoader keyed by entity ids. Keys often come from `_entities` representations, which no
+ * argument check has seen: a key that is not a UUID cannot exist, so it gets `missing()` without
+ * reaching `fetch` (PostgreSQL would only raise a cast error), and a batch of none makes no query.
+ * `fetch` answers the valid keys it found; the others get `missing()` too.
+ */
+export function loaderByUuid<Value>(fetch: (ids: string[]) => Promise<Map<string, Value>>, missing: () => Value): DataLoader<string, Value> {
+  return new DataLoader(async (keys) => {
+    const valid = [...new Set(keys.filter(isUuid))];
+    const found = valid.length ? await fetch(valid) : new Map<string, Value>();
+    return keys.map((key) => (found.has(key) ? found.get(key)! : missing()));
+  });
+}
+
+/**
  * One `WHERE id IN (...)` per tick for any entity with a string `id`; results in key order,
  * `null` for ids that do not exist.
  */
 export function loaderById<T extends { id: string }>(em: EntityManager, entity: EntityName<T>): DataLoader<string, T | null> {
-  return new DataLoader(async (ids) => {
-    // An id that is not a UUID cannot exist; asking PostgreSQL would only raise a cast error.
-    const valid = ids.filter(isUuid);
-    const rows = valid.length ? await em.find(entity, { id: { $in: valid } } as unknown as FilterQuery<T>) : [];
-    const byId = new Map(rows.map((row) => [row.id, row]));
-    return ids.map((id) => byId.get(id) ?? null);
-  });
+  return loaderByUuid(async (ids) => {
+    const rows = await em.find(entity, { id: { $in: ids } } as unknown as FilterQuery<T>);
+    return new Map(rows.map((row) => [row.id, row]));
+  }, () => null);
 }
 
 /**
@@ -34,19 +45,26 @@ export function loaderByParent<T extends object>(
   parentOf: (row: T) => string,
   orderBy?: Record<string, 'asc' | 'desc'>,
 ): DataLoader<string, T[]> {
-  return new DataLoader(async (parentIds) => {
-    const valid = parentIds.filter(isUuid);
-    const rows = valid.length ? await em.find(entity, { [foreignKey]: { $in: valid } } as FilterQuery<T>, { orderBy } as never) : [];
-    const groups = new Map<string, T[]>(parentIds.map((id) => [id, []]));
-    for (const row of rows) groups.get(parentOf(row))?.push(row);
-    return parentIds.map((id) => groups.get(id) ?? []);
-  });
+  return loaderByUuid(async (parentIds) => {
+    const rows = await em.find(entity, { [foreignKey]: { $in: parentIds } } as FilterQuery<T>, { orderBy } as never);
+    return groupBy(parentIds, rows, (row) => [parentOf(row)]);
+  }, () => []);
 }
 
 /**
- * A loader whose batch is one SQL statement returning rows keyed by `key` (aggregates). The
- * statement's single `?` is bound to the batch's keys as a JSON array, e.g.
- * `from json_array_elements_text(?::json) as ids(id)`.
+ * Rows grouped under each of `keys` they belong to (`keysOf` may name several), in row order; a
+ * key without rows gets an empty list.
+ */
+export function groupBy<T>(keys: readonly string[], rows: T[], keysOf: (row: T) => readonly string[]): Map<string, T[]> {
+  const groups = new Map<string, T[]>(keys.map((key) => [key, []]));
+  for (const row of rows) for (const key of keysOf(row)) groups.get(key)?.push(row);
+  return groups;
+}
+
+/**
+ * A loader whose batch is one SQL statement returning rows keyed by `key` (aggregates over entity
+ * ids). The statement's single `?` is bound to the batch's keys as a JSON array, e.g.
+ * `from json_array_elements_text(?::json) as ids(id)`. A key that is not a UUID gets `toValue(undefined)`.
  */
 export function loaderBySql<Row extends Record<string, unknown>, Value>(
   em: EntityManager,
@@ -54,9 +72,8 @@ export function loaderBySql<Row extends Record<string, unknown>, Value>(
   key: keyof Row & string,
   toValue: (row: Row | undefined) => Value,
 ): DataLoader<string, Value> {
-  return new DataLoader(async (keys) => {
+  return loaderByUuid(async (keys) => {
     const rows: Row[] = await em.getConnection().execute(sql, [JSON.stringify(keys)]);
-    const byKey = new Map(rows.map((row) => [String(row[key]), row]));
-    return keys.map((k) => toValue(byKey.get(k)));
-  });
+    return new Map(rows.map((row) => [String(row[key]), toValue(row)]));
+  }, () => toValue(undefined));
 }

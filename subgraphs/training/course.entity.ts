@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { Entity, Enum, type Opt, PrimaryKey, Property } from '@mikro-orm/core';
 import { Field, ID, Int, ObjectType } from 'type-graphql';
-import { CourseLevel, CrimeArea } from './enums';
+import { CourseLevel } from './enums';
+import { CrimeArea } from '../shared/crime-area';
 
 @Entity({ tableName: 'course' })
 @ObjectType({ description: 'A course in the training catalogue, taught in one or more sessions.' })

@@ -1,6 +1,6 @@
 import type { FilterQuery } from '@mikro-orm/core';
 import { Arg, Args, Ctx, ID, Query, Resolver } from 'type-graphql';
-import { Connection, PageArgs, pageWindow, toConnection } from '../shared/connection';
+import { Connection, keysetPage, PageArgs } from '../shared/connection';
 import type { SubgraphContext } from '../shared/subgraph';
 import { Course } from './course.entity';
 import { CourseFilter } from './training.input';
@@ -23,13 +23,12 @@ export class CourseResolver {
     @Args() page: PageArgs,
     @Arg('filter', () => CourseFilter, { nullable: true, description: 'Conditions, all of which must hold.' }) filter?: CourseFilter,
   ) {
-    const { limit, afterKey } = pageWindow(page);
-    const where: FilterQuery<Course> = {};
+    const keyset = keysetPage<Course>(page, 'asc', { code: 'text' });
+    const where: FilterQuery<Course> = { ...keyset.where };
     if (filter?.domain) where.domain = filter.domain;
     if (filter?.level) where.level = filter.level;
-    if (afterKey !== null) where.code = { $gt: afterKey };
-    const rows = await ctx.em.find(Course, where, { orderBy: { code: 'asc' }, limit: limit + 1 });
+    const rows = await ctx.em.find(Course, where, { orderBy: keyset.orderBy, limit: keyset.limit + 1 });
     for (const row of rows) ctx.loaders.courseById.prime(row.id, row);
-    return toConnection(rows, limit, (row) => row.code);
+    return keyset.connection(rows);
   }
 }

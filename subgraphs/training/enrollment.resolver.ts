@@ -1,10 +1,10 @@
 import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { Authorized, Arg, Ctx, FieldResolver, ID, Int, Mutation, Resolver, Root } from 'type-graphql';
+import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Resolver, Root } from 'type-graphql';
 import { fail, found } from '../shared/errors';
 import { Classification } from '../../authorization/subgraph/handling';
 import { Role } from '../../identity';
-import { Policy } from '../../authorization/subgraph/policy';
+import { RequireRole } from '../../authorization/subgraph/policy';
 import type { SubgraphContext } from '../shared/subgraph';
 import { Course } from './course.entity';
 import { Enrollment } from './enrollment.entity';
@@ -60,8 +60,7 @@ export class EnrollmentResolver {
   @Mutation(() => Enrollment, {
     description: 'Enrols an officer in a session. Refused with CONFLICT when the session is cancelled, has ended, is full, or already has the officer.',
   })
-  @Policy(['role:trainer'], ['role:hub_admin'])
-  @Authorized(Role.TRAINER, Role.HUB_ADMIN)
+  @RequireRole(Role.TRAINER, Role.HUB_ADMIN)
   async enrol(@Ctx() ctx: Context, @Arg('input', () => EnrolInput, { description: 'Session and officer.' }) input: EnrolInput): Promise<Enrollment> {
     if ((input.participantId == null) === (input.participant == null)) {
       throw fail.badInput('give exactly one of participantId (an officer already recorded) or participant (an officer to record)', 'participantId');
@@ -93,8 +92,7 @@ export class EnrollmentResolver {
   @Mutation(() => Enrollment, {
     description: `Records (or corrects) an assessment score from 0 to 100; ${PASS_MARK} or more passes. Refused with CONFLICT for a cancelled session or an enrolment already certified.`,
   })
-  @Policy(['role:trainer'], ['role:hub_admin'])
-  @Authorized(Role.TRAINER, Role.HUB_ADMIN)
+  @RequireRole(Role.TRAINER, Role.HUB_ADMIN)
   async recordAssessment(
     @Ctx() ctx: Context,
     @Arg('enrollmentId', () => ID, { description: 'Enrolment assessed.' }) enrollmentId: string,
@@ -114,8 +112,7 @@ export class EnrollmentResolver {
   @Mutation(() => Enrollment, {
     description: `Issues the certificate of an enrolment whose score is ${PASS_MARK} or more. Refused with CONFLICT without a passing score, for a cancelled session, or when already certified.`,
   })
-  @Policy(['role:trainer'], ['role:hub_admin'])
-  @Authorized(Role.TRAINER, Role.HUB_ADMIN)
+  @RequireRole(Role.TRAINER, Role.HUB_ADMIN)
   async certify(@Ctx() ctx: Context, @Arg('enrollmentId', () => ID, { description: 'Enrolment to certify.' }) enrollmentId: string): Promise<Enrollment> {
     return ctx.em.transactional(async (em) => {
       const { enrollment, session } = await lockEnrollment(em, enrollmentId);

@@ -1,19 +1,5 @@
 import { registerEnumType } from 'type-graphql';
 
-/**
- * Same name and values as the operations subgraph's `CrimeArea`: both subgraphs accept it as input,
- * so composition refuses the supergraph if the two ever differ.
- */
-export enum CrimeArea {
-  TRAVEL_DOCUMENT_FRAUD = 'TRAVEL_DOCUMENT_FRAUD',
-  FIREARMS = 'FIREARMS',
-  TRAFFICKING_IN_HUMAN_BEINGS = 'TRAFFICKING_IN_HUMAN_BEINGS',
-  MIGRANT_SMUGGLING = 'MIGRANT_SMUGGLING',
-  STOLEN_VEHICLES = 'STOLEN_VEHICLES',
-  DRUGS = 'DRUGS',
-  TERRORISM = 'TERRORISM',
-}
-
 export enum CourseLevel {
   BASIC = 'BASIC',
   ADVANCED = 'ADVANCED',
@@ -28,7 +14,6 @@ export enum TrainingSessionStatus {
   CANCELLED = 'CANCELLED',
 }
 
-registerEnumType(CrimeArea, { name: 'CrimeArea', description: 'Crime areas an operation or a course targets.' });
 registerEnumType(CourseLevel, {
   name: 'CourseLevel',
   description: 'Who a course is for.',

@@ -1,5 +1,4 @@
 import { Ctx, FieldResolver, Int, Resolver, Root } from 'type-graphql';
-import { isUuid } from '../shared/loaders';
 import type { SubgraphContext } from '../shared/subgraph';
 import { OperationRef } from './operation.reference';
 import { TrainingSession } from './training-session.entity';
@@ -12,14 +11,13 @@ type Context = SubgraphContext<TrainingLoaders>;
 export class OperationTrainingResolver {
   @FieldResolver(() => [TrainingSession], { description: 'Training sessions practised in this operation (cancelled ones included), by first day.' })
   async trainingSessions(@Root() operation: OperationRef, @Ctx() ctx: Context): Promise<TrainingSession[]> {
-    // The key comes from a representation, which no argument check has seen.
-    return isUuid(operation.id) ? ctx.loaders.sessionsByOperation.load(operation.id) : [];
+    return ctx.loaders.sessionsByOperation.load(operation.id);
   }
 
   @FieldResolver(() => Int, {
     description: 'Officers trained for this operation: distinct participants certified in any of its training sessions (an officer certified twice counts once).',
   })
   async officersTrained(@Root() operation: OperationRef, @Ctx() ctx: Context): Promise<number> {
-    return isUuid(operation.id) ? ctx.loaders.officersTrainedByOperation.load(operation.id) : 0;
+    return ctx.loaders.officersTrainedByOperation.load(operation.id);
   }
 }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { Collection, Embedded, Entity, OneToMany, type Opt, PrimaryKey, Property, Unique } from '@mikro-orm/core';
+import { Collection, Entity, OneToMany, type Opt, PrimaryKey, Property, Unique } from '@mikro-orm/core';
 import { Directive, Field, ID, ObjectType } from 'type-graphql';
-import { Handling } from '../../authorization/subgraph/handling';
+import { Handling, HandlingColumn } from '../../authorization/subgraph/handling';
 import { Policy, withPurpose } from '../../authorization/subgraph/policy';
 import { CountryCode } from '../shared/scalars';
 import { Enrollment } from './enrollment.entity';
@@ -44,8 +44,7 @@ export class Participant {
   @Property({ type: 'uuid', nullable: true, index: true })
   checkpointId?: string | null;
 
-  @Embedded(() => Handling, { prefix: 'handling_' })
-  @Field(() => Handling, { description: 'Owner (the agency), classification and releasability of this personal record.' })
+  @HandlingColumn('Owner (the agency), classification and releasability of this personal record.')
   handling!: Handling;
 
   @Property({ type: 'timestamptz' })

@@ -1,8 +1,6 @@
 import type { FilterQuery } from '@mikro-orm/core';
 import { Arg, Args, Ctx, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql';
-import { Connection, PageArgs, pageWindow, toConnection } from '../shared/connection';
-import { fail } from '../shared/errors';
-import { isUuid } from '../shared/loaders';
+import { Connection, keysetPage, PageArgs } from '../shared/connection';
 import type { SubgraphContext } from '../shared/subgraph';
 import { Enrollment } from './enrollment.entity';
 import { CheckpointRef } from './operation.reference';
@@ -13,7 +11,6 @@ import type { TrainingLoaders } from './training.loaders';
 type Context = SubgraphContext<TrainingLoaders>;
 
 const ParticipantConnection = Connection(Participant, 'A page of participants, ordered by name.');
-const SEPARATOR = '\u0000';
 
 @Resolver(() => Participant)
 export class ParticipantResolver {
@@ -28,20 +25,15 @@ export class ParticipantResolver {
     @Args() page: PageArgs,
     @Arg('filter', () => ParticipantFilter, { nullable: true, description: 'Conditions, all of which must hold.' }) filter?: ParticipantFilter,
   ) {
-    const { limit, afterKey } = pageWindow(page);
-    const where: FilterQuery<Participant>[] = [];
+    const keyset = keysetPage<Participant>(page, 'asc', { fullName: 'text', id: 'uuid' });
+    const where: FilterQuery<Participant>[] = [keyset.where];
     if (filter?.country) where.push({ country: filter.country });
     if (filter?.agency) where.push({ agency: filter.agency });
     if (filter?.checkpointId) where.push({ checkpointId: filter.checkpointId });
     if (filter?.sessionId) where.push({ enrollments: { session: filter.sessionId } });
-    if (afterKey !== null) {
-      const [fullName, id] = afterKey.split(SEPARATOR);
-      if (!isUuid(id)) throw fail.badInput('after is not a cursor returned by this API: pass pageInfo.endCursor unchanged', 'after');
-      where.push({ $or: [{ fullName: { $gt: fullName } }, { fullName, id: { $gt: id } }] });
-    }
-    const rows = await ctx.em.find(Participant, { $and: where }, { orderBy: { fullName: 'asc', id: 'asc' }, limit: limit + 1 });
+    const rows = await ctx.em.find(Participant, { $and: where }, { orderBy: keyset.orderBy, limit: keyset.limit + 1 });
     for (const row of rows) ctx.loaders.participantById.prime(row.id, row);
-    return toConnection(rows, limit, (row) => `${row.fullName}${SEPARATOR}${row.id}`);
+    return keyset.connection(rows);
   }
 
   @FieldResolver(() => CheckpointRef, { nullable: true, description: 'Checkpoint the officer staffs during the operation; null when not assigned.' })

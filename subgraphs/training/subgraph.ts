@@ -4,6 +4,7 @@ import { CourseResolver } from './course.resolver';
 import { Enrollment } from './enrollment.entity';
 import { EnrollmentResolver } from './enrollment.resolver';
 import { migrations } from './migrations';
+import { owned } from './operation.reference';
 import { OperationTrainingResolver } from './operation.resolver';
 import { Participant } from './participant.entity';
 import { ParticipantResolver } from './participant.resolver';
@@ -18,13 +19,12 @@ export default defineSubgraph({
   description: 'Courses, training sessions practised in operations, participants, assessments and certification.',
   entities: [Course, TrainingSession, Participant, Enrollment],
   resolvers: [CourseResolver, TrainingSessionResolver, ParticipantResolver, EnrollmentResolver, OperationTrainingResolver],
+  orphanedTypes: owned.orphanedTypes,
   references: {
     TrainingSession: (reference, ctx) => ctx.loaders.sessionById.load(String(reference.id)),
     // Through the same loader as lookups, so `_entities` never returns a participant not released to the caller.
     Participant: (reference, ctx) => ctx.loaders.participantById.load(String(reference.id)),
-    // Owned by the operations subgraph: the key is all this subgraph needs to add its fields.
-    Operation: (reference) => ({ id: String(reference.id) }),
-    Checkpoint: (reference) => ({ id: String(reference.id) }),
+    ...owned.references,
   },
   createLoaders: createTrainingLoaders,
   migrations,

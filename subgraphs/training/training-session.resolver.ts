@@ -1,10 +1,9 @@
 import { type FilterQuery, LockMode } from '@mikro-orm/core';
-import { Authorized, Arg, Args, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
-import { Connection, PageArgs, pageWindow, toConnection } from '../shared/connection';
+import { Arg, Args, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Connection, keysetPage, PageArgs } from '../shared/connection';
 import { fail, found } from '../shared/errors';
-import { isUuid } from '../shared/loaders';
 import { Role } from '../../identity';
-import { Policy } from '../../authorization/subgraph/policy';
+import { RequireRole } from '../../authorization/subgraph/policy';
 import type { SubgraphContext } from '../shared/subgraph';
 import { Course } from './course.entity';
 import { Enrollment } from './enrollment.entity';
@@ -18,7 +17,6 @@ import { MAX_CAPACITY, rules, sessionStatus, today } from './training.rules';
 type Context = SubgraphContext<TrainingLoaders>;
 
 const TrainingSessionConnection = Connection(TrainingSession, 'A page of training sessions, ordered by first day.');
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 /** Conditions that select sessions in `status` on day `on`, mirroring `sessionStatus`. */
 function statusCondition(status: TrainingSessionStatus, on: string): FilterQuery<TrainingSession> {
@@ -47,23 +45,18 @@ export class TrainingSessionResolver {
     @Args() page: PageArgs,
     @Arg('filter', () => TrainingSessionFilter, { nullable: true, description: 'Conditions, all of which must hold.' }) filter?: TrainingSessionFilter,
   ) {
-    const { limit, afterKey } = pageWindow(page);
+    const keyset = keysetPage<TrainingSession>(page, 'asc', { startsOn: 'day', id: 'uuid' });
     rules.dateRange(filter?.from, filter?.to);
-    const where: FilterQuery<TrainingSession>[] = [];
+    const where: FilterQuery<TrainingSession>[] = [keyset.where];
     if (filter?.status) where.push(statusCondition(filter.status, today()));
     if (filter?.courseId) where.push({ course: filter.courseId });
     if (filter?.operationId) where.push({ operationId: filter.operationId });
     if (filter?.hostCountry) where.push({ hostCountry: filter.hostCountry });
     if (filter?.from) where.push({ endsOn: { $gte: filter.from } });
     if (filter?.to) where.push({ startsOn: { $lte: filter.to } });
-    if (afterKey !== null) {
-      const [startsOn, id] = afterKey.split('|');
-      if (!DATE.test(startsOn) || !isUuid(id)) throw fail.badInput('after is not a cursor returned by this API: pass pageInfo.endCursor unchanged', 'after');
-      where.push({ $or: [{ startsOn: { $gt: startsOn } }, { startsOn, id: { $gt: id } }] });
-    }
-    const rows = await ctx.em.find(TrainingSession, { $and: where }, { orderBy: { startsOn: 'asc', id: 'asc' }, limit: limit + 1 });
+    const rows = await ctx.em.find(TrainingSession, { $and: where }, { orderBy: keyset.orderBy, limit: keyset.limit + 1 });
     for (const row of rows) ctx.loaders.sessionById.prime(row.id, row);
-    return toConnection(rows, limit, (row) => `${row.startsOn}|${row.id}`);
+    return keyset.connection(rows);
   }
 
   @FieldResolver(() => Course, { description: 'The course taught.' })
@@ -97,8 +90,7 @@ export class TrainingSessionResolver {
   }
 
   @Mutation(() => TrainingSession, { description: 'Schedules a session of a catalogue course. Refused with BAD_USER_INPUT for invalid days, capacity or codes, NOT_FOUND for an unknown course.' })
-  @Policy(['role:trainer'], ['role:hub_admin'])
-  @Authorized(Role.TRAINER, Role.HUB_ADMIN)
+  @RequireRole(Role.TRAINER, Role.HUB_ADMIN)
   async scheduleSession(@Ctx() ctx: Context, @Arg('input', () => ScheduleSessionInput, { description: 'The session.' }) input: ScheduleSessionInput): Promise<TrainingSession> {
     rules.sessionDays(input.startsOn, input.endsOn);
     rules.range('capacity', input.capacity, 1, MAX_CAPACITY);
@@ -120,8 +112,7 @@ export class TrainingSessionResolver {
   }
 
   @Mutation(() => TrainingSession, { description: 'Cancels a session that has not ended. Refused with CONFLICT when it has ended or is already cancelled; enrolments are kept.' })
-  @Policy(['role:trainer'], ['role:hub_admin'])
-  @Authorized(Role.TRAINER, Role.HUB_ADMIN)
+  @RequireRole(Role.TRAINER, Role.HUB_ADMIN)
   async cancelSession(@Ctx() ctx: Context, @Arg('id', () => ID, { description: 'Session to cancel.' }) id: string): Promise<TrainingSession> {
     return ctx.em.transactional(async (em) => {
       const session = found(await em.findOne(TrainingSession, { id }, { lockMode: LockMode.PESSIMISTIC_WRITE }), 'TrainingSession', `id ${id}`);

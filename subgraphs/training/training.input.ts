@@ -1,6 +1,7 @@
 import { Field, ID, InputType, Int } from 'type-graphql';
 import { CountryCode, LocalDate } from '../shared/scalars';
-import { CourseLevel, CrimeArea, TrainingSessionStatus } from './enums';
+import { CourseLevel, TrainingSessionStatus } from './enums';
+import { CrimeArea } from '../shared/crime-area';
 
 @InputType({ description: 'Which courses to list; all given conditions must hold.' })
 export class CourseFilter {

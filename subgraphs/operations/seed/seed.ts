@@ -2,7 +2,8 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { Classification } from '../../../authorization/subgraph/handling';
 import { insertRows, int, mulberry32, pick, sample, seedId, weighted, type Rng, type Weighted } from '../../shared/seeding';
 import type { SubgraphTools } from '../../shared/subgraph';
-import { BorderType, CrimeArea, DocumentType, HitAction, HitStatus, LossType, OperationStatus, ScreeningDatabase } from '../enums';
+import { BorderType, DocumentType, HitAction, HitStatus, LossType, OperationStatus, ScreeningDatabase } from '../enums';
+import { CrimeArea } from '../../shared/crime-area';
 
 // Synthetic demo data inspired by published orders of magnitude; no record describes a real person,
 // document or operation result. Hits are about 1 in 1,000 checks, denser than the 1 in 10,000+ of

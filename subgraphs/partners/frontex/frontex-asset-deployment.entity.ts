@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { Check, Embedded, Entity, type Opt, PrimaryKey, Property } from '@mikro-orm/core';
+import { Check, Entity, type Opt, PrimaryKey, Property } from '@mikro-orm/core';
 import { Field, ID, Int, ObjectType } from 'type-graphql';
-import { Handling } from '../../../authorization/subgraph/handling';
+import { Handling, HandlingColumn } from '../../../authorization/subgraph/handling';
 import { CountryCode, LocalDate } from '../../shared/scalars';
 
 @Entity({ tableName: 'asset_deployment' })
@@ -55,7 +55,6 @@ export class AssetDeployment {
   @Field(() => Int, { description: 'Vehicles deployed (patrol cars, thermo-vision and document-examination vans).' })
   vehicles!: number;
 
-  @Embedded(() => Handling, { prefix: 'handling_' })
-  @Field(() => Handling, { description: 'Owner, classification and releasability of the deployment record.' })
+  @HandlingColumn('Owner, classification and releasability of the deployment record.')
   handling!: Handling;
 }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { ArrayType, Check, Embedded, Entity, Index, type Opt, PrimaryKey, Property } from '@mikro-orm/core';
+import { ArrayType, Check, Entity, Index, type Opt, PrimaryKey, Property } from '@mikro-orm/core';
 import { Field, ID, ObjectType } from 'type-graphql';
-import { Handling } from '../../../authorization/subgraph/handling';
+import { Handling, HandlingColumn } from '../../../authorization/subgraph/handling';
 import { LocalDate } from '../../shared/scalars';
 
 @Entity({ tableName: 'risk_analysis_product' })
@@ -44,7 +44,6 @@ export class RiskAnalysisProduct {
   @Index({ type: 'gin' })
   operationIds!: string[];
 
-  @Embedded(() => Handling, { prefix: 'handling_' })
-  @Field(() => Handling, { description: 'Owner, classification and releasability of the product (its classification and releasable-to list).' })
+  @HandlingColumn('Owner, classification and releasability of the product (its classification and releasable-to list).')
   handling!: Handling;
 }

@@ -1,6 +1,6 @@
-import DataLoader from 'dataloader';
+import type DataLoader from 'dataloader';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { loaderByParent } from '../../shared/loaders';
+import { groupBy, loaderByParent, loaderByUuid } from '../../shared/loaders';
 import { AssetDeployment } from './frontex-asset-deployment.entity';
 import { RiskAnalysisProduct } from './frontex-risk-analysis.entity';
 
@@ -9,12 +9,10 @@ import { RiskAnalysisProduct } from './frontex-risk-analysis.entity';
  * under every requested operation it informs, earliest period first.
  */
 function riskAnalysesByOperation(em: EntityManager): DataLoader<string, RiskAnalysisProduct[]> {
-  return new DataLoader(async (operationIds) => {
-    const rows = await em.find(RiskAnalysisProduct, { operationIds: { $overlap: [...operationIds] } }, { orderBy: { periodStart: 'asc', id: 'asc' } });
-    const groups = new Map<string, RiskAnalysisProduct[]>(operationIds.map((id) => [id, []]));
-    for (const row of rows) for (const id of row.operationIds) groups.get(id)?.push(row);
-    return operationIds.map((id) => groups.get(id) ?? []);
-  });
+  return loaderByUuid(async (operationIds) => {
+    const rows = await em.find(RiskAnalysisProduct, { operationIds: { $overlap: operationIds } }, { orderBy: { periodStart: 'asc', id: 'asc' } });
+    return groupBy(operationIds, rows, (row) => row.operationIds);
+  }, () => []);
 }
 
 /** Per-request loaders: the agency's products and assets for many operations or checkpoints in one query each. */

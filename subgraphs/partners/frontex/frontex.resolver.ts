@@ -1,16 +1,12 @@
 import { Arg, Args, Ctx, Field, FieldResolver, ID, Int, ObjectType, Query, Resolver, Root } from 'type-graphql';
-import { Connection, newestFirst, PageArgs, pageWindow, toConnection } from '../../shared/connection';
-import { entityReference, type EntityReference } from '../../shared/federation';
-import { isUuid } from '../../shared/loaders';
+import { Connection, keysetPage, PageArgs } from '../../shared/connection';
+import { partnerShares, type EntityReference } from '../../shared/federation';
 import type { SubgraphContext } from '../../shared/subgraph';
 import { AssetDeployment } from './frontex-asset-deployment.entity';
 import { RiskAnalysisProduct } from './frontex-risk-analysis.entity';
 import type { FrontexLoaders } from './frontex.loaders';
 
 type Context = SubgraphContext<FrontexLoaders>;
-
-export const OperationReference = entityReference('Operation');
-export const CheckpointReference = entityReference('Checkpoint');
 
 @ObjectType('AssetTotals', { description: 'Sums over a list of asset deployments.' })
 export class AssetTotals {
@@ -55,40 +51,37 @@ export class FrontexCheckpointShare {
   checkpointId!: string;
 }
 
+export const shares = partnerShares<FrontexLoaders>('frontex', {
+  Operation: {
+    type: FrontexShare,
+    description: 'The border and coast guard agency\'s contribution to this operation: risk analyses and assets.',
+    share: (operationId): FrontexShare => ({ operationId }),
+  },
+  Checkpoint: {
+    type: FrontexCheckpointShare,
+    description: 'The border and coast guard agency\'s assets deployed at this checkpoint.',
+    share: (checkpointId): FrontexCheckpointShare => ({ checkpointId }),
+  },
+});
+const { Operation: OperationReference, Checkpoint: CheckpointReference } = shares;
+
 const RiskAnalysisProductConnection = Connection(RiskAnalysisProduct, 'A page of risk-analysis products, newest first.');
-
-@Resolver(() => OperationReference)
-export class FrontexOperationResolver {
-  @FieldResolver(() => FrontexShare, { name: 'frontex', description: 'The border and coast guard agency\'s contribution to this operation: risk analyses and assets.' })
-  share(@Root() operation: EntityReference): FrontexShare {
-    return { operationId: operation.id };
-  }
-}
-
-@Resolver(() => CheckpointReference)
-export class FrontexCheckpointResolver {
-  @FieldResolver(() => FrontexCheckpointShare, { name: 'frontex', description: 'The border and coast guard agency\'s assets deployed at this checkpoint.' })
-  share(@Root() checkpoint: EntityReference): FrontexCheckpointShare {
-    return { checkpointId: checkpoint.id };
-  }
-}
 
 @Resolver(() => FrontexShare)
 export class FrontexShareResolver {
   @FieldResolver(() => [RiskAnalysisProduct], { description: 'Risk-analysis products that inform the operation, earliest period first.' })
   async riskAnalyses(@Root() share: FrontexShare, @Ctx() ctx: Context): Promise<RiskAnalysisProduct[]> {
-    // The key comes from a representation, which no argument check has seen.
-    return isUuid(share.operationId) ? ctx.loaders.riskAnalysesByOperation.load(share.operationId) : [];
+    return ctx.loaders.riskAnalysesByOperation.load(share.operationId);
   }
 
   @FieldResolver(() => [AssetDeployment], { description: 'Assets deployed to the operation, by first day.' })
   async assets(@Root() share: FrontexShare, @Ctx() ctx: Context): Promise<AssetDeployment[]> {
-    return isUuid(share.operationId) ? ctx.loaders.assetsByOperation.load(share.operationId) : [];
+    return ctx.loaders.assetsByOperation.load(share.operationId);
   }
 
   @FieldResolver(() => AssetTotals, { description: 'Officers, vessels, aircraft and vehicles summed over `assets`.' })
   async totals(@Root() share: FrontexShare, @Ctx() ctx: Context): Promise<AssetTotals> {
-    return totalsOf(isUuid(share.operationId) ? await ctx.loaders.assetsByOperation.load(share.operationId) : []);
+    return totalsOf(await ctx.loaders.assetsByOperation.load(share.operationId));
   }
 }
 
@@ -96,12 +89,12 @@ export class FrontexShareResolver {
 export class FrontexCheckpointShareResolver {
   @FieldResolver(() => [AssetDeployment], { description: 'Assets deployed at the checkpoint (in any operation), by first day.' })
   async assets(@Root() share: FrontexCheckpointShare, @Ctx() ctx: Context): Promise<AssetDeployment[]> {
-    return isUuid(share.checkpointId) ? ctx.loaders.assetsByCheckpoint.load(share.checkpointId) : [];
+    return ctx.loaders.assetsByCheckpoint.load(share.checkpointId);
   }
 
   @FieldResolver(() => AssetTotals, { description: 'Officers, vessels, aircraft and vehicles summed over `assets`.' })
   async totals(@Root() share: FrontexCheckpointShare, @Ctx() ctx: Context): Promise<AssetTotals> {
-    return totalsOf(isUuid(share.checkpointId) ? await ctx.loaders.assetsByCheckpoint.load(share.checkpointId) : []);
+    return totalsOf(await ctx.loaders.assetsByCheckpoint.load(share.checkpointId));
   }
 }
 
@@ -113,11 +106,10 @@ export class RiskAnalysisProductResolver {
     @Args() page: PageArgs,
     @Arg('operationId', () => ID, { nullable: true, description: 'Only products that inform this operation.' }) operationId?: string,
   ) {
-    const { limit, afterKey } = pageWindow(page);
-    const keyset = newestFirst<RiskAnalysisProduct>('publishedAt', afterKey);
-    const where = [operationId ? { operationIds: { $contains: [operationId] } } : {}, keyset.where ?? {}];
-    const rows = await ctx.em.find(RiskAnalysisProduct, { $and: where }, { orderBy: keyset.orderBy, limit: limit + 1 });
-    return toConnection(rows, limit, keyset.keyOf);
+    const keyset = keysetPage<RiskAnalysisProduct>(page, 'desc', { publishedAt: 'time', id: 'uuid' });
+    const where = [operationId ? { operationIds: { $contains: [operationId] } } : {}, keyset.where];
+    const rows = await ctx.em.find(RiskAnalysisProduct, { $and: where }, { orderBy: keyset.orderBy, limit: keyset.limit + 1 });
+    return keyset.connection(rows);
   }
 
   @FieldResolver(() => [OperationReference], { description: 'The operations the product informs.' })

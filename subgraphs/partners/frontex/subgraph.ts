@@ -2,16 +2,7 @@ import { defineSubgraph } from '../../shared/subgraph';
 import { AssetDeployment } from './frontex-asset-deployment.entity';
 import { RiskAnalysisProduct } from './frontex-risk-analysis.entity';
 import { createFrontexLoaders } from './frontex.loaders';
-import {
-  AssetDeploymentResolver,
-  CheckpointReference,
-  FrontexCheckpointResolver,
-  FrontexCheckpointShareResolver,
-  FrontexOperationResolver,
-  FrontexShareResolver,
-  OperationReference,
-  RiskAnalysisProductResolver,
-} from './frontex.resolver';
+import { AssetDeploymentResolver, FrontexCheckpointShareResolver, FrontexShareResolver, RiskAnalysisProductResolver, shares } from './frontex.resolver';
 import { migrations } from './migrations';
 import { seedFrontex } from './seed/seed';
 
@@ -20,19 +11,9 @@ export default defineSubgraph({
   dbSchema: 'partner_frontex',
   description: 'Border and Coast Guard Agency (demo partner): risk-analysis products and assets deployed to joint operations.',
   entities: [RiskAnalysisProduct, AssetDeployment],
-  resolvers: [
-    RiskAnalysisProductResolver,
-    AssetDeploymentResolver,
-    FrontexOperationResolver,
-    FrontexCheckpointResolver,
-    FrontexShareResolver,
-    FrontexCheckpointShareResolver,
-  ],
-  orphanedTypes: [OperationReference, CheckpointReference],
-  references: {
-    Operation: (reference) => ({ id: String(reference.id) }),
-    Checkpoint: (reference) => ({ id: String(reference.id) }),
-  },
+  resolvers: [RiskAnalysisProductResolver, AssetDeploymentResolver, FrontexShareResolver, FrontexCheckpointShareResolver, ...shares.resolvers],
+  orphanedTypes: shares.orphanedTypes,
+  references: shares.references,
   createLoaders: createFrontexLoaders,
   migrations,
   seed: seedFrontex,

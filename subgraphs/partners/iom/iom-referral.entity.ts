@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { Embedded, Entity, Enum, Index, type Opt, PrimaryKey, Property } from '@mikro-orm/core';
+import { Entity, Enum, Index, type Opt, PrimaryKey, Property } from '@mikro-orm/core';
 import { Field, ID, ObjectType, registerEnumType } from 'type-graphql';
-import { Handling } from '../../../authorization/subgraph/handling';
+import { Handling, HandlingColumn } from '../../../authorization/subgraph/handling';
 import { Policy, withPurpose } from '../../../authorization/subgraph/policy';
 import { CountryCode } from '../../shared/scalars';
 
@@ -127,7 +127,6 @@ export class Referral {
   @Field(() => ReferralService, { description: 'The service the person was referred to.' })
   referredTo!: ReferralService;
 
-  @Embedded(() => Handling, { prefix: 'handling_' })
-  @Field(() => Handling, { description: 'Owner, classification (CONFIDENTIAL) and the named organisations the referral is released to.' })
+  @HandlingColumn('Owner, classification (CONFIDENTIAL) and the named organisations the referral is released to.')
   handling!: Handling;
 }

@@ -1,16 +1,12 @@
 import { Arg, Args, Ctx, Field, FieldResolver, ID, Int, ObjectType, Query, Resolver, Root } from 'type-graphql';
-import { Connection, newestFirst, PageArgs, pageWindow, toConnection } from '../../shared/connection';
-import { entityReference, type EntityReference } from '../../shared/federation';
-import { isUuid } from '../../shared/loaders';
+import { Connection, keysetPage, PageArgs } from '../../shared/connection';
+import { partnerShares, type EntityReference } from '../../shared/federation';
 import { CountryCode } from '../../shared/scalars';
 import type { SubgraphContext } from '../../shared/subgraph';
 import { Referral, ReferralAgeBand, ReferralGender } from './iom-referral.entity';
 import { K_ANONYMITY, type Aggregates, type Group, type IomLoaders } from './iom.loaders';
 
 type Context = SubgraphContext<IomLoaders>;
-
-export const OperationReference = entityReference('Operation');
-export const CheckpointReference = entityReference('Checkpoint');
 
 const COUNT = `Referrals in the group; null when suppressed.`;
 const SUPPRESSED = `True when the count is withheld: the group has fewer than k referrals, or it is the smallest other group of a breakdown with exactly one such group (else that one could be computed from the total).`;
@@ -91,28 +87,29 @@ export class IomShare {
   operationId!: string;
 }
 
-const ReferralConnection = Connection(Referral, 'A page of referrals, newest first.');
+// No `Checkpoint.iom`: per-checkpoint counts would be too small to publish; a referral still
+// points at the checkpoint where the person was identified.
+export const shares = partnerShares<IomLoaders>('iom', {
+  Operation: {
+    type: IomShare,
+    description: 'The migration organisation\'s contribution to this operation: referrals (confidential) and their k-anonymised aggregates.',
+    share: (operationId): IomShare => ({ operationId }),
+  },
+});
+const { Operation: OperationReference, Checkpoint: CheckpointReference } = shares;
 
-@Resolver(() => OperationReference)
-export class IomOperationResolver {
-  @FieldResolver(() => IomShare, { name: 'iom', description: 'The migration organisation\'s contribution to this operation: referrals (confidential) and their k-anonymised aggregates.' })
-  share(@Root() operation: EntityReference): IomShare {
-    return { operationId: operation.id };
-  }
-}
+const ReferralConnection = Connection(Referral, 'A page of referrals, newest first.');
 
 @Resolver(() => IomShare)
 export class IomShareResolver {
   @FieldResolver(() => [Referral], { nullable: true, description: 'Referrals of presumed victims identified during the operation, oldest first (confidential: null without the rights, with an error).' })
   async referrals(@Root() share: IomShare, @Ctx() ctx: Context): Promise<Referral[]> {
-    // The key comes from a representation, which no argument check has seen.
-    return isUuid(share.operationId) ? ctx.loaders.referralsByOperation.load(share.operationId) : [];
+    return ctx.loaders.referralsByOperation.load(share.operationId);
   }
 
   @FieldResolver(() => IomAggregates, { description: 'k-anonymised counts of the operation\'s referrals, which others may see.' })
   async aggregates(@Root() share: IomShare, @Ctx() ctx: Context): Promise<IomAggregates> {
-    const empty: Aggregates = { k: K_ANONYMITY, total: null, byNationality: [], byAgeBand: [], byGender: [] };
-    return toGraphQL(isUuid(share.operationId) ? await ctx.loaders.aggregatesByOperation.load(share.operationId) : empty);
+    return toGraphQL(await ctx.loaders.aggregatesByOperation.load(share.operationId));
   }
 }
 
@@ -124,11 +121,10 @@ export class ReferralResolver {
     @Args() page: PageArgs,
     @Arg('operationId', () => ID, { nullable: true, description: 'Only referrals made during this operation.' }) operationId?: string,
   ) {
-    const { limit, afterKey } = pageWindow(page);
-    const keyset = newestFirst<Referral>('referredAt', afterKey);
-    const where = [operationId ? { operationId } : {}, keyset.where ?? {}];
-    const rows = await ctx.em.find(Referral, { $and: where }, { orderBy: keyset.orderBy, limit: limit + 1 });
-    return toConnection(rows, limit, keyset.keyOf);
+    const keyset = keysetPage<Referral>(page, 'desc', { referredAt: 'time', id: 'uuid' });
+    const where = [operationId ? { operationId } : {}, keyset.where];
+    const rows = await ctx.em.find(Referral, { $and: where }, { orderBy: keyset.orderBy, limit: keyset.limit + 1 });
+    return keyset.connection(rows);
   }
 
   @FieldResolver(() => OperationReference, { description: 'The operation during which the person was identified.' })

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { Embedded, Entity, type Opt, PrimaryKey, Property } from '@mikro-orm/core';
+import { Entity, type Opt, PrimaryKey, Property } from '@mikro-orm/core';
 import { Field, ID, ObjectType } from 'type-graphql';
-import { Handling } from '../../../authorization/subgraph/handling';
+import { Handling, HandlingColumn } from '../../../authorization/subgraph/handling';
 
 @Entity({ tableName: 'record' })
 @ObjectType('TemplateRecord', { description: 'A record Template Partner shares about a joint operation.' })
@@ -28,7 +28,6 @@ export class TemplateRecord {
   @Field(() => Date, { description: 'When the partner reported it.' })
   reportedAt!: Date;
 
-  @Embedded(() => Handling, { prefix: 'handling_' })
-  @Field(() => Handling, { description: 'Owner, classification and releasability of the record.' })
+  @HandlingColumn('Owner, classification and releasability of the record.')
   handling!: Handling;
 }

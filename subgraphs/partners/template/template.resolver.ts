@@ -1,14 +1,11 @@
 import { Arg, Args, Ctx, Field, FieldResolver, ID, ObjectType, Query, Resolver, Root } from 'type-graphql';
-import { Connection, newestFirst, PageArgs, pageWindow, toConnection } from '../../shared/connection';
-import { entityReference, type EntityReference } from '../../shared/federation';
+import { Connection, keysetPage, PageArgs } from '../../shared/connection';
+import { partnerShares, type EntityReference } from '../../shared/federation';
 import type { SubgraphContext } from '../../shared/subgraph';
 import { TemplateRecord } from './template-record.entity';
 import type { TemplateLoaders } from './template.loaders';
 
 type Context = SubgraphContext<TemplateLoaders>;
-
-export const OperationReference = entityReference('Operation');
-export const CheckpointReference = entityReference('Checkpoint');
 
 @ObjectType('TemplateShare', { description: 'What Template Partner shares about one operation or checkpoint.' })
 export class TemplateShare {
@@ -16,23 +13,21 @@ export class TemplateShare {
   records!: TemplateRecord[];
 }
 
+export const shares = partnerShares<TemplateLoaders>('template', {
+  Operation: {
+    type: TemplateShare,
+    description: 'Template Partner\'s contribution to this operation.',
+    share: async (operationId, ctx): Promise<TemplateShare> => ({ records: await ctx.loaders.recordsByOperation.load(operationId) }),
+  },
+  Checkpoint: {
+    type: TemplateShare,
+    description: 'Template Partner\'s contribution at this checkpoint.',
+    share: async (checkpointId, ctx): Promise<TemplateShare> => ({ records: await ctx.loaders.recordsByCheckpoint.load(checkpointId) }),
+  },
+});
+const { Operation: OperationReference, Checkpoint: CheckpointReference } = shares;
+
 const TemplateRecordConnection = Connection(TemplateRecord, 'A page of Template Partner records, newest first.');
-
-@Resolver(() => OperationReference)
-export class TemplateOperationResolver {
-  @FieldResolver(() => TemplateShare, { name: 'template', description: 'Template Partner\'s contribution to this operation.' })
-  async share(@Root() operation: EntityReference, @Ctx() ctx: Context): Promise<TemplateShare> {
-    return { records: await ctx.loaders.recordsByOperation.load(operation.id) };
-  }
-}
-
-@Resolver(() => CheckpointReference)
-export class TemplateCheckpointResolver {
-  @FieldResolver(() => TemplateShare, { name: 'template', description: 'Template Partner\'s contribution at this checkpoint.' })
-  async share(@Root() checkpoint: EntityReference, @Ctx() ctx: Context): Promise<TemplateShare> {
-    return { records: await ctx.loaders.recordsByCheckpoint.load(checkpoint.id) };
-  }
-}
 
 @Resolver(() => TemplateRecord)
 export class TemplateRecordResolver {
@@ -42,11 +37,10 @@ export class TemplateRecordResolver {
     @Args() page: PageArgs,
     @Arg('operationId', () => ID, { nullable: true, description: 'Only records about this operation.' }) operationId?: string,
   ) {
-    const { limit, afterKey } = pageWindow(page);
-    const keyset = newestFirst<TemplateRecord>('reportedAt', afterKey);
-    const where = [operationId ? { operationId } : {}, keyset.where ?? {}];
-    const rows = await ctx.em.find(TemplateRecord, { $and: where }, { orderBy: keyset.orderBy, limit: limit + 1 });
-    return toConnection(rows, limit, keyset.keyOf);
+    const keyset = keysetPage<TemplateRecord>(page, 'desc', { reportedAt: 'time', id: 'uuid' });
+    const where = [operationId ? { operationId } : {}, keyset.where];
+    const rows = await ctx.em.find(TemplateRecord, { $and: where }, { orderBy: keyset.orderBy, limit: keyset.limit + 1 });
+    return keyset.connection(rows);
   }
 
   @FieldResolver(() => OperationReference, { description: 'The operation the record is about.' })

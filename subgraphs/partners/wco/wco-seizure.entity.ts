@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Check, DecimalType, Embeddable, Embedded, Entity, Enum, Index, type Opt, PrimaryKey, Property } from '@mikro-orm/core';
 import { Field, Float, ID, ObjectType, registerEnumType } from 'type-graphql';
-import { Handling } from '../../../authorization/subgraph/handling';
+import { Handling, HandlingColumn } from '../../../authorization/subgraph/handling';
 import { Policy, withPurpose } from '../../../authorization/subgraph/policy';
 import { CountryCode } from '../../shared/scalars';
 
@@ -202,7 +202,6 @@ export class Seizure {
   @Field(() => SeizureSuspect, { nullable: true, description: 'The person the goods were seized from (restricted personal data); null when nobody claimed them.' })
   suspect?: SeizureSuspect | null;
 
-  @Embedded(() => Handling, { prefix: 'handling_' })
-  @Field(() => Handling, { description: 'Owner, classification and releasability of the seizure record.' })
+  @HandlingColumn('Owner, classification and releasability of the seizure record.')
   handling!: Handling;
 }

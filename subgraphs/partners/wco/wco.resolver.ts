@@ -1,15 +1,11 @@
 import { Arg, Args, Ctx, Field, FieldResolver, Float, ID, Int, ObjectType, Query, Resolver, Root } from 'type-graphql';
-import { Connection, newestFirst, PageArgs, pageWindow, toConnection } from '../../shared/connection';
-import { entityReference, type EntityReference } from '../../shared/federation';
-import { isUuid } from '../../shared/loaders';
+import { Connection, keysetPage, PageArgs } from '../../shared/connection';
+import { partnerShares, type EntityReference } from '../../shared/federation';
 import type { SubgraphContext } from '../../shared/subgraph';
 import { Seizure, SeizureCommodity, SeizureUnit } from './wco-seizure.entity';
 import type { WcoLoaders } from './wco.loaders';
 
 type Context = SubgraphContext<WcoLoaders>;
-
-export const OperationReference = entityReference('Operation');
-export const CheckpointReference = entityReference('Checkpoint');
 
 @ObjectType('CommoditySeizures', { description: 'Seizures of one commodity measured in one unit, counted and summed.' })
 export class CommoditySeizures {
@@ -59,30 +55,27 @@ export class WcoCheckpointShare {
   checkpointId!: string;
 }
 
+export const shares = partnerShares<WcoLoaders>('wco', {
+  Operation: {
+    type: WcoShare,
+    description: 'The customs organisation\'s contribution to this operation: its seizures.',
+    share: (operationId): WcoShare => ({ operationId }),
+  },
+  Checkpoint: {
+    type: WcoCheckpointShare,
+    description: 'The customs organisation\'s seizures at this checkpoint.',
+    share: (checkpointId): WcoCheckpointShare => ({ checkpointId }),
+  },
+});
+const { Operation: OperationReference, Checkpoint: CheckpointReference } = shares;
+
 const SeizureConnection = Connection(Seizure, 'A page of seizures, newest first.');
-
-@Resolver(() => OperationReference)
-export class WcoOperationResolver {
-  @FieldResolver(() => WcoShare, { name: 'wco', description: 'The customs organisation\'s contribution to this operation: its seizures.' })
-  share(@Root() operation: EntityReference): WcoShare {
-    return { operationId: operation.id };
-  }
-}
-
-@Resolver(() => CheckpointReference)
-export class WcoCheckpointResolver {
-  @FieldResolver(() => WcoCheckpointShare, { name: 'wco', description: 'The customs organisation\'s seizures at this checkpoint.' })
-  share(@Root() checkpoint: EntityReference): WcoCheckpointShare {
-    return { checkpointId: checkpoint.id };
-  }
-}
 
 @Resolver(() => WcoShare)
 export class WcoShareResolver {
   @FieldResolver(() => [Seizure], { description: 'Seizures made during the operation, oldest first.' })
   async seizures(@Root() share: WcoShare, @Ctx() ctx: Context): Promise<Seizure[]> {
-    // The key comes from a representation, which no argument check has seen.
-    return isUuid(share.operationId) ? ctx.loaders.seizuresByOperation.load(share.operationId) : [];
+    return ctx.loaders.seizuresByOperation.load(share.operationId);
   }
 
   @FieldResolver(() => Int, { description: 'How many seizures were made during the operation (the length of `seizures`).' })
@@ -100,7 +93,7 @@ export class WcoShareResolver {
 export class WcoCheckpointShareResolver {
   @FieldResolver(() => [Seizure], { description: 'Seizures made at the checkpoint (in any operation), oldest first.' })
   async seizures(@Root() share: WcoCheckpointShare, @Ctx() ctx: Context): Promise<Seizure[]> {
-    return isUuid(share.checkpointId) ? ctx.loaders.seizuresByCheckpoint.load(share.checkpointId) : [];
+    return ctx.loaders.seizuresByCheckpoint.load(share.checkpointId);
   }
 }
 
@@ -113,11 +106,10 @@ export class SeizureResolver {
     @Arg('operationId', () => ID, { nullable: true, description: 'Only seizures made during this operation.' }) operationId?: string,
     @Arg('commodity', () => SeizureCommodity, { nullable: true, description: 'Only seizures of this commodity.' }) commodity?: SeizureCommodity,
   ) {
-    const { limit, afterKey } = pageWindow(page);
-    const keyset = newestFirst<Seizure>('seizedAt', afterKey);
-    const where = [operationId ? { operationId } : {}, commodity ? { commodity } : {}, keyset.where ?? {}];
-    const rows = await ctx.em.find(Seizure, { $and: where }, { orderBy: keyset.orderBy, limit: limit + 1 });
-    return toConnection(rows, limit, keyset.keyOf);
+    const keyset = keysetPage<Seizure>(page, 'desc', { seizedAt: 'time', id: 'uuid' });
+    const where = [operationId ? { operationId } : {}, commodity ? { commodity } : {}, keyset.where];
+    const rows = await ctx.em.find(Seizure, { $and: where }, { orderBy: keyset.orderBy, limit: keyset.limit + 1 });
+    return keyset.connection(rows);
   }
 
   @FieldResolver(() => OperationReference, { description: 'The operation during which the goods were seized.' })

@@ -1,6 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Classification } from '../../../authorization/subgraph/handling';
-import { CourseLevel, CrimeArea } from '../enums';
+import { CourseLevel } from '../enums';
+import { CrimeArea } from '../../shared/crime-area';
 import { PASS_MARK, certificateNumber } from '../training.rules';
 import { insertRows as insertTable, int, mulberry32, pick, sample, seedId, weighted, type Columns, type Rng } from '../../shared/seeding';
 
