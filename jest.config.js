@@ -1,7 +1,8 @@
 /**
  * Two projects, told apart by where a test file sits:
- *   integration  test/**  and  subgraphs/**: real PostgreSQL, subgraphs and the gateway over HTTP
- *                (test/harness.ts); test/global-setup.ts starts and seeds the database once per run.
+ *   integration  test/**  and each partner's test (subgraphs/partners/**): real PostgreSQL, subgraphs
+ *                and the gateway over HTTP (test/harness.ts); test/global-setup.ts starts and seeds
+ *                the database once per run.
  *   unit         every other *.test.ts, next to its module: pure, no database, no globalSetup.
  * A test that needs the database goes in test/ (or is a partner's test under subgraphs/partners/).
  * `npm test` runs both; `npm run test:unit` (jest --selectProjects unit) runs the unit project only.
@@ -15,7 +16,7 @@ const swc = {
   module: { type: 'commonjs' },
 };
 
-const INTEGRATION_DIRS = ['<rootDir>/test/', '<rootDir>/subgraphs/'];
+const INTEGRATION_DIRS = ['<rootDir>/test/', '<rootDir>/subgraphs/partners/'];
 
 const shared = {
   rootDir: __dirname,

@@ -1,18 +1,12 @@
 import { Classification, Role, signSubgraphToken } from '../identity';
 import { loadSecurity } from '../identity/trust';
-import { callers, startTestHub, type Caller, type TestHub } from './harness';
+import { startTestHub, callers, useTestHub, type Caller } from './harness';
 import { testConfig } from './database';
 
 // The access matrix of the README, through the gateway over HTTP, and the ways around it
 // (direct subgraph calls, replayed tokens, `_entities`) refused.
 
-let t: TestHub;
-beforeAll(async () => {
-  t = await startTestHub();
-});
-afterAll(async () => {
-  await t?.stop();
-});
+const t = useTestHub();
 
 const unauthorizedPaths = (errors: { path?: (string | number)[]; extensions?: Record<string, unknown> }[] = []) =>
   errors.filter((e) => e.extensions?.code === 'UNAUTHORIZED_FIELD_OR_TYPE').map((e) => e.path?.join('.'));

@@ -5,19 +5,13 @@ import { inSnapshot } from '../access-log/log';
 import { verifyAuditLog } from '../access-log/verify';
 import { auditWriterRole } from '../access-log/store';
 import { databaseUrl, ident, withClient } from '../platform/database';
-import { callers, startTestHub, type TestHub } from './harness';
+import { startTestHub, callers, useTestHub } from './harness';
 import { scratchDatabase, testConfig, testDatabase } from './database';
 
 // The access log as an auditor relies on it, through the gateway over HTTP: one event per request,
 // a chain that verifies, the right denials and records, and no data ever served without its event.
 
-let t: TestHub;
-beforeAll(async () => {
-  t = await startTestHub();
-});
-afterAll(async () => {
-  await t?.stop();
-});
+const t = useTestHub();
 
 const server = testDatabase();
 const admin = <T>(work: (client: Client) => Promise<T>) => withClient(databaseUrl(server), work);

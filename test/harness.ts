@@ -112,3 +112,35 @@ export async function startTestHub(overrides: Record<string, string> = {}, datab
     stop: () => hub.stop(),
   };
 }
+
+/**
+ * The test hub of a suite: started before its tests and stopped after them. Call it at the top of
+ * a test file; what it returns works inside the tests.
+ */
+export function useTestHub(overrides: Record<string, string> = {}): TestHub {
+  let started: TestHub | undefined;
+  beforeAll(async () => {
+    started = await startTestHub(overrides);
+  });
+  afterAll(async () => {
+    await started?.stop();
+  });
+  const current = (): TestHub => {
+    if (!started) throw new Error('the test hub starts in beforeAll: use it inside a test');
+    return started;
+  };
+  return {
+    get hub() {
+      return current().hub;
+    },
+    get gatewayUrl() {
+      return current().gatewayUrl;
+    },
+    query: (...args) => current().query(...args),
+    ok: (...args) => current().ok(...args),
+    refused: (...args) => current().refused(...args),
+    token: (caller) => current().token(caller),
+    countSql: (work) => current().countSql(work),
+    stop: () => current().stop(),
+  };
+}

@@ -6,20 +6,16 @@ import { forgeHs256, forgeToken, nowSeconds, tamperPayload } from '../identity/i
 import { hashTerm, loadAuditKey, TRUNCATED_VARIABLES_KEY } from '../access-log';
 import { databaseUrl, withClient } from '../platform/database';
 import { testConfig, testDatabase } from './database';
-import { callers, startTestHub, type TestHub } from './harness';
+import { callers, useTestHub } from './harness';
 
 // Hostile input against the real stack (every subgraph, the gateway, PostgreSQL, the audit log).
 // Every attempt must get a 4xx or a coded GraphQL error, leave exactly one access event that says
 // it was refused, return nothing the caller may not see, and leave the gateway serving.
 
-let t: TestHub;
+const t = useTestHub();
 let issuer: LocalIssuer;
 beforeAll(async () => {
-  t = await startTestHub();
   issuer = await loadOrCreateLocalIssuer(testConfig().SECRETS_DIR);
-});
-afterAll(async () => {
-  await t?.stop();
 });
 
 // After every attempt the gateway still answers an ordinary query in full.

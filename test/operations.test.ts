@@ -1,18 +1,8 @@
 import { Role } from '../identity';
-import { callers, startTestHub, type Caller, type TestHub } from './harness';
+import { callers, useTestHub, type Caller } from './harness';
 
-let t: TestHub;
-
-beforeAll(async () => {
-  t = await startTestHub();
-});
-afterAll(async () => {
-  await t?.stop();
-});
-
-const ok: TestHub['ok'] = (...args) => t.ok(...args);
-
-const refused: TestHub['refused'] = (...args) => t.refused(...args);
+const t = useTestHub();
+const { ok, refused } = t;
 
 let sequence = 0;
 /** A fresh, valid operation input (unique code per call). */

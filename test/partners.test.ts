@@ -4,18 +4,12 @@ import { loadSecrets } from '../platform/secrets';
 import { seedTools } from '../hub/runtime';
 import { catalog } from '../hub/catalog';
 import { testConfig, testDatabase } from './database';
-import { startTestHub, type TestHub } from './harness';
+import { useTestHub } from './harness';
 
 // The reference partners together: one query about an operation shows what every partner
 // contributed, and each partner's data stays in a schema only that partner's role can touch.
 
-let t: TestHub;
-beforeAll(async () => {
-  t = await startTestHub();
-});
-afterAll(async () => {
-  await t?.stop();
-});
+const t = useTestHub();
 
 test('one gateway query returns an operation with frontex, wco and iom contributions', async () => {
   // Nothing partner-specific is enforced on these fields yet: the access-control layer for partner

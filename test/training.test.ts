@@ -1,18 +1,8 @@
-import { startTestHub, type TestHub } from './harness';
+import { useTestHub } from './harness';
 import training from '../subgraphs/training/subgraph';
 
-let t: TestHub;
-
-beforeAll(async () => {
-  t = await startTestHub();
-});
-afterAll(async () => {
-  await t?.stop();
-});
-
-const ok: TestHub['ok'] = (...args) => t.ok(...args);
-
-const refused: TestHub['refused'] = (...args) => t.refused(...args);
+const t = useTestHub();
+const { ok, refused } = t;
 
 const DAY = 86_400_000;
 /** A day relative to today (UTC), as YYYY-MM-DD. */

@@ -1,20 +1,14 @@
 import { Classification } from '../../../authorization/subgraph/handling';
-import { startTestHub, type TestHub } from '../../../test/harness';
+import { useTestHub } from '../../../test/harness';
 import { Referral, ReferralAgeBand, ReferralGender, ReferralNeed, ReferralService } from './iom-referral.entity';
 import { K_ANONYMITY } from './iom.loaders';
 
 // The migration organisation's contribution answers through the gateway: confidential referrals and
 // their k-anonymised aggregates, whose suppression is checked exactly at the threshold.
 
-let t: TestHub;
-beforeAll(async () => {
-  t = await startTestHub();
-});
-afterAll(async () => {
-  await t?.stop();
-});
+const t = useTestHub();
 
-const ok: TestHub['ok'] = (...args) => t.ok(...args);
+const { ok } = t;
 
 let batch = 0;
 /** `count` PLANNED operations taken part in by `partner`, created through the gateway in one request. */

@@ -1,14 +1,8 @@
-import { startTestHub, type TestHub } from '../../../test/harness';
+import { useTestHub } from '../../../test/harness';
 
 // Template Partner's contribution answers through the gateway, on the shared entities.
 
-let t: TestHub;
-beforeAll(async () => {
-  t = await startTestHub();
-});
-afterAll(async () => {
-  await t?.stop();
-});
+const t = useTestHub();
 
 test('Operation.template returns the seeded records through the gateway', async () => {
   const { body } = await t.query(`{ operation(code: "ANCHOR-III") { code template { records { title handling { owner } } } } }`);

@@ -1,19 +1,13 @@
 import { Classification } from '../../../authorization/subgraph/handling';
 import { seedId } from '../../shared/seeding';
-import { startTestHub, type TestHub } from '../../../test/harness';
+import { useTestHub } from '../../../test/harness';
 import { ConcealmentMethod, Seizure, SeizureCommodity, SeizureUnit } from './wco-seizure.entity';
 
 // The customs organisation's contribution answers through the gateway, on the shared entities.
 
-let t: TestHub;
-beforeAll(async () => {
-  t = await startTestHub();
-});
-afterAll(async () => {
-  await t?.stop();
-});
+const t = useTestHub();
 
-const ok: TestHub['ok'] = (...args) => t.ok(...args);
+const { ok } = t;
 
 /** `count` PLANNED operations taken part in by `partner`, created through the gateway in one request. */
 async function createOperations(partner: string, count: number): Promise<string[]> {
