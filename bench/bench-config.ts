@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
-import { repoRoot } from '../platform/config';
+import { flag, platformSettings, repoRoot } from '../platform/config';
 import { LOG_LEVELS } from './protocol';
 
 /** Ids of the benchmark's scenarios, in the order they run. */
@@ -25,10 +25,7 @@ const schema = z.object({
   /** Concurrent keep-alive connections of the load generator (default 32). */
   BENCH_CONNECTIONS: z.coerce.number().int().min(1).max(1000).default(32),
   /** Also profile the child process (inspector CPU profile) during extra, unreported join runs of the hub and the bare gateway. */
-  BENCH_PROFILE: z
-    .enum(['true', 'false'])
-    .default('false')
-    .transform((v) => v === 'true'),
+  BENCH_PROFILE: flag(false),
   /** Log level of the stack under test (default `info`, as in production; lines go to a file, not to the terminal). */
   BENCH_LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
   /** Scenarios to run, comma-separated ids (default all: `one-subgraph,join,screen`); for quick iterations on one. */
@@ -38,13 +35,7 @@ const schema = z.object({
     .transform((value) => value.split(',').map((id) => id.trim()).filter(Boolean))
     .refine((ids) => ids.length > 0 && ids.every((id) => SCENARIO_IDS.includes(id)), `must be a comma-separated list of ${SCENARIO_IDS.join(', ')}`),
   /** PostgreSQL server to use instead of the embedded one; the benchmark uses its own `frontera_bench` database there. */
-  DATABASE_URL: z.preprocess(
-    (v) => (v === '' ? undefined : v),
-    z
-      .string()
-      .refine((v) => /^postgres(ql)?:\/\//.test(v), 'must be a postgres:// or postgresql:// URL (leave it unset for the embedded PostgreSQL)')
-      .optional(),
-  ),
+  DATABASE_URL: platformSettings.DATABASE_URL,
   /** Port of the benchmark's embedded PostgreSQL (its own, so a running hub or test run is never touched). */
   BENCH_PG_PORT: port.refine((p) => p !== 5432, 'must not be 5432').default(54349),
   /** Data directory of the benchmark's embedded PostgreSQL. */
