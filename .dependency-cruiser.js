@@ -14,6 +14,9 @@ const GATEWAY = '^(gateway/|access-log/gateway/|authorization/gateway/)';
 const SUBGRAPHS = '^(subgraphs/|access-log/read-api/|authorization/subgraph/)';
 const ROOT = '^(hub/|identity/cli/|access-log/cli/|schema/)';
 const TESTS = '(^test/|\\.test\\.ts$|\\.fixture\\.ts$)';
+const LAYERED = `${PLATFORM}|${CONTRACTS}|${GATEWAY}|${SUBGRAPHS}|${ROOT}|${TESTS}|^bench/`;
+/** The repository's own configuration files (jest, this file). */
+const TOOLING = '^[^/]+\\.js$';
 
 const layer = (name, from, allowed) => ({
   name,
@@ -50,13 +53,20 @@ module.exports = {
       name: 'every-module-has-a-layer',
       severity: 'error',
       comment: 'a new top-level folder needs a place in the layers above',
-      from: { pathNot: `${PLATFORM}|${CONTRACTS}|${GATEWAY}|${SUBGRAPHS}|${ROOT}|${TESTS}|^bench/` },
+      from: { pathNot: `${LAYERED}|${TOOLING}` },
+      to: {},
+    },
+    {
+      name: 'every-module-has-a-layer',
+      severity: 'error',
+      comment: 'a new top-level folder needs a place in the layers above (a module that imports nothing too)',
+      from: { orphan: true, pathNot: `${LAYERED}|${TOOLING}` },
       to: {},
     },
   ],
   options: {
     doNotFollow: { path: 'node_modules' },
-    exclude: { path: '^(node_modules|dist)/' },
+    exclude: { path: "^(node_modules|dist|\\.frontera)/" },
     tsPreCompilationDeps: true,
     tsConfig: { fileName: 'tsconfig.json' },
     enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['import', 'require', 'node', 'default'], extensions: ['.ts', '.js', '.json'] },

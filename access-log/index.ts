@@ -6,5 +6,3 @@ export { loadAuditSigningKey, AUDIT_SIGNING_KEY_FILE, type AuditSigner, type Aud
 export { createAuditWriter, AuditUnavailableError, type AuditWriter, type AuditWriterOptions, type AuditWriterStats } from './writer';
 export { provisionAuditWriter, auditWriterLogin, auditWriterRole, AUDIT_SCHEMA, type AuditWriterLogin } from './store';
 export { verifyChains, type VerifyReport, type ChainProblem, type ProblemKind } from './verify';
-export { RequestRecord, requestIdOf, type Ending, type OperationFacts } from './recorder';
-export { RECORDS_EXTENSION, noteRecord, reportRecords, takeRecords, type NotedRecords } from './records';

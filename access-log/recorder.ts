@@ -6,7 +6,7 @@ import { auditPrincipal, emptyAccessEvent, RECEIVED_BY_GATEWAY, type AccessEvent
 import type { AuditWriter } from './writer';
 
 /** The request id a caller sent (`x-request-id`, if it is a plain token of up to 64 characters), else a new UUID. */
-export function requestIdOf(req: IncomingMessage): string {
+function requestIdOf(req: IncomingMessage): string {
   const header = req.headers['x-request-id'];
   return typeof header === 'string' && /^[\w.-]{1,64}$/.test(header) ? header : randomUUID();
 }
@@ -35,8 +35,9 @@ export interface Ending {
  * The access event of one request, and its only author. Every part of the pipeline reports what
  * it knows through these few methods (who asks, what was sent, what was denied, which subgraphs
  * answered with which records); {@link commit} records it once, when the request has ended.
- * After that the record is closed: a second ending (an answer Apollo gives outside the pipeline
- * for a request the pipeline already logged) changes nothing.
+ * The writer takes its copy then, so nothing reported later (nor a second ending, such as an
+ * answer Apollo gives outside the pipeline for a request the pipeline already logged) changes
+ * what was recorded.
  */
 export class RequestRecord {
   readonly requestId: string;
@@ -117,7 +118,12 @@ export class RequestRecord {
       this.event.outcome = ending.outcome;
       this.event.refusalCode = ending.code;
       this.event.durationMs = Math.round(performance.now() - this.startedAt);
-      this.committed = writer.record(this.event);
+      // A writer that throws instead of rejecting still closes the record: no second ending.
+      try {
+        this.committed = writer.record(this.event);
+      } catch (error) {
+        this.committed = Promise.reject(error);
+      }
     }
     return this.committed;
   }

@@ -24,7 +24,7 @@ import type { GatewayConfig } from './settings';
 import { codedError, ErrorCode } from '../platform/errors';
 import { perDocument, perDocumentAnd } from './document-cache';
 
-/** Bounds on one operation; every one comes from config (see hub/config.ts for the defaults). */
+/** Bounds on one operation; every one comes from config (defaults in gateway/settings.ts, and MAX_PAGE_SIZE in platform/config.ts). */
 export interface OperationLimits {
   maxTokens: number;
   maxDepth: number;

@@ -9,8 +9,6 @@ export const gatewaySettings = {
   AUTHZ_MODE: z.enum(['filter', 'reject', 'dry-run']).default('filter'),
   /** How long the gateway waits for a subgraph's answer, in ms; then that part fails with `SUBGRAPH_TIMEOUT`. */
   SUBGRAPH_TIMEOUT_MS: limit(100, 600_000, 10_000),
-  /** Largest `first` a connection accepts; the gateway refuses larger values (literal, variable or default) before planning. */
-  MAX_PAGE_SIZE: z.coerce.number().int().min(1).max(1000).default(100),
   /** Most GraphQL tokens in a document (names, punctuation, values; comments excluded); parsing stops beyond. */
   MAX_TOKENS: limit(10, 100_000, 3_000),
   /** Deepest field nesting of an operation (fragments flattened), e.g. `operations.edges.node.code` is 4. */

@@ -2,7 +2,8 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import { catalog, defaultPort, remotePartners } from './catalog';
 import { openOrm } from '../subgraphs/shared/orm';
 import { startSubgraph } from '../subgraphs/shared/server';
-import type { SubgraphDefinition, SubgraphTools } from '../subgraphs/shared/subgraph';
+import type { SubgraphTools } from '../subgraphs/shared/context';
+import type { SubgraphDefinition } from '../subgraphs/shared/subgraph';
 import { auditWriterLogin, createAuditWriter, hashTerm, loadAuditKey, loadAuditSigningKey, provisionAuditWriter, type AuditWriter } from '../access-log';
 import { createGatewayServer } from '../gateway/server';
 import type { Config } from './config';
@@ -30,7 +31,7 @@ export function seedTools(secrets: HubSecrets): Pick<SubgraphTools, 'subjectRef'
   return { subjectRef: (value) => keyedHash(secrets.screeningKey, value) };
 }
 
-/** Keyed helpers handed to every subgraph the hub runs (see `SubgraphTools`). */
+/** Keyed helpers for a subgraph that reads the access log (see `SubgraphTools`); others get {@link seedTools}. */
 export function subgraphTools(secrets: HubSecrets, auditKey: Buffer): SubgraphTools {
   return { ...seedTools(secrets), auditTerm: (value) => hashTerm(value, auditKey) };
 }
@@ -124,7 +125,6 @@ export async function startHub(
     await audit?.close();
   };
   const auditKey = loadAuditKey(config.SECRETS_DIR);
-  const tools = subgraphTools(secrets, auditKey);
   try {
     if (!runsHere(config, 'gateway') && local.length === 0) return { gatewayUrl: null, subgraphs: new Map(), stop };
     // The gateway logs every request it receives; each subgraph logs the direct calls it refuses.
@@ -140,7 +140,7 @@ export async function startHub(
       const port = options.ephemeralPorts ? 0 : defaultPort(definition.name, config.SUBGRAPH_PORT_BASE);
       const service = await startSubgraph(definition, {
         orm,
-        tools,
+        tools: definition.readsAccessLog ? subgraphTools(secrets, auditKey) : seedTools(secrets),
         gatewayKey: security.internalKey.publicKey,
         audit: writer,
         host: config.HOST,

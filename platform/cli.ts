@@ -1,8 +1,8 @@
 import { Client } from 'pg';
-import pino from 'pino';
 import type { PlatformConfig } from './config';
 import { databaseUrl, externalDatabase, startEmbeddedDatabase, type DatabaseServer } from './database';
-import type { Logger } from './logger';
+import pino from 'pino';
+import { createLogger, type Logger } from './logger';
 import { loadSecrets, rolePassword, type HubSecrets } from './secrets';
 
 /**
@@ -16,7 +16,6 @@ import { loadSecrets, rolePassword, type HubSecrets } from './secrets';
  *   on stderr), or it could not start or finish (`<name> could not run: <message>` on stderr, for
  *   a missing database, a bad setting, …). Only the message is shown: a stack trace would bury it
  *   and could carry connection strings.
-
  */
 export const EXIT = { ok: 0, failed: 1, didNotRun: 2 } as const;
 
@@ -59,22 +58,22 @@ function flushed(stream: NodeJS.WritableStream): Promise<void> {
 }
 
 /** `runCli` without the entry-point check: runs `main` on `argv` and returns the exit code. */
-export async function runCommand(name: string, usage: string, main: CliMain, argv: string[], output: { stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream } = process): Promise<number> {
+async function runCommand(name: string, usage: string, main: CliMain, argv: string[]): Promise<number> {
   if (argv.includes('--help') || argv.includes('-h')) {
-    output.stdout.write(`${usage}\n`);
+    process.stdout.write(`${usage}\n`);
     return EXIT.ok;
   }
   try {
     return (await main(argv)) ?? EXIT.ok;
   } catch (error) {
-    if (error instanceof UsageError) output.stderr.write(usageMessage(error.problems, usage));
-    else output.stderr.write(`${name} could not run: ${error instanceof Error ? error.message : String(error)}\n`);
+    if (error instanceof UsageError) process.stderr.write(usageMessage(error.problems, usage));
+    else process.stderr.write(`${name} could not run: ${error instanceof Error ? error.message : String(error)}\n`);
     return EXIT.didNotRun;
   }
 }
 
 /** Database `npm start` uses on the embedded server. */
-export const HUB_DATABASE = 'frontera';
+const HUB_DATABASE = 'frontera';
 
 /**
  * The hub's database server for a CLI: `DATABASE_URL`, else the embedded PostgreSQL. An embedded
@@ -83,7 +82,7 @@ export const HUB_DATABASE = 'frontera';
  * `database` (default: the one `DATABASE_URL` names, or {@link HUB_DATABASE}) is the database
  * the command works on, e.g. a test database or a scratch one.
  */
-export async function openHubDatabase(config: PlatformConfig, secrets: HubSecrets, log: Logger, database?: string): Promise<DatabaseServer> {
+async function openHubDatabase(config: PlatformConfig, secrets: HubSecrets, log: Logger, database?: string): Promise<DatabaseServer> {
   if (config.DATABASE_URL) {
     const server = externalDatabase(config.DATABASE_URL);
     return database ? { ...server, database } : server;
@@ -120,7 +119,7 @@ export interface HubDatabase {
  * is its answer (an export, a one-line report).
  */
 export async function withHubDatabase<T>(config: PlatformConfig, database: string | undefined, work: (hub: HubDatabase) => Promise<T>): Promise<T> {
-  const log = pino({ level: 'warn', base: undefined }, pino.destination(2));
+  const log = createLogger('warn', 'frontera', pino.destination(2));
   const secrets = loadSecrets(config.SECRETS_DIR);
   const server = await openHubDatabase(config, secrets, log, database);
   try {

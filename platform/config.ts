@@ -17,11 +17,16 @@ export const flag = (fallback: boolean) =>
 
 /**
  * The platform's settings: where to listen, which database, where secrets live, logs, and the
- * bounds every server applies to HTTP requests. Each layer declares its own settings beside its
+ * bounds every server applies to requests (body size, time, page size). Each layer declares its own settings beside its
  * code (gateway/settings.ts, identity/settings.ts); hub/config.ts puts them together and reads
  * `process.env` once.
  */
 export const platformSettings = {
+  /**
+   * Largest `first` a connection accepts: the gateway refuses larger values (literal, variable or
+   * default) before planning, and every subgraph checks it again on its connection fields.
+   */
+  MAX_PAGE_SIZE: z.coerce.number().int().min(1).max(1000).default(100),
   /** `production` masks errors and turns introspection and the Sandbox off. */
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   /** Interface every server binds to. */

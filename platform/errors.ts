@@ -4,10 +4,12 @@ import { GraphQLError } from 'graphql';
  * What a code says about a request, which decides how clients see it and how the access log
  * counts it:
  * - `refusal`: refused before anything ran; the message is written for the caller.
- * - `denial`: the request ran and was told no or not found; the message is written for the caller.
+ * - `transport`: refused by the HTTP layer before GraphQL (never a GraphQL error); a refusal too.
+ * - `answer`: the request was answered no (not found, forbidden, a conflict, the access log
+ *   unavailable); the message is written for the caller.
  * - `internal`: a failure inside the hub; in production the client gets the code and a generic message.
  */
-type CodeKind = 'refusal' | 'denial' | 'internal';
+type CodeKind = 'refusal' | 'transport' | 'answer' | 'internal';
 
 interface CodeSpec {
   readonly kind: CodeKind;
@@ -41,14 +43,14 @@ const CODES = {
   OPERATION_NOT_TRUSTED: { kind: 'refusal', status: 400 },
   INTROSPECTION_DISABLED: { kind: 'refusal', status: 403 },
   PAYLOAD_TOO_LARGE: { kind: 'refusal', status: 413 },
-  METHOD_NOT_ALLOWED: { kind: 'refusal', status: 405 },
-  UNSUPPORTED_MEDIA_TYPE: { kind: 'refusal', status: 415 },
+  METHOD_NOT_ALLOWED: { kind: 'transport', status: 405 },
+  UNSUPPORTED_MEDIA_TYPE: { kind: 'transport', status: 415 },
   /** Only in the access log: the body never fully arrived (Node answered 408 itself). */
-  REQUEST_INCOMPLETE: { kind: 'refusal' },
-  FORBIDDEN: { kind: 'denial' },
-  NOT_FOUND: { kind: 'denial' },
-  CONFLICT: { kind: 'denial' },
-  AUDIT_UNAVAILABLE: { kind: 'denial', status: 503 },
+  REQUEST_INCOMPLETE: { kind: 'transport' },
+  FORBIDDEN: { kind: 'answer' },
+  NOT_FOUND: { kind: 'answer' },
+  CONFLICT: { kind: 'answer' },
+  AUDIT_UNAVAILABLE: { kind: 'answer', status: 503 },
   INTERNAL_SERVER_ERROR: { kind: 'internal', status: 500, genericMessage: 'Internal server error' },
   SUBGRAPH_ERROR: { kind: 'internal', genericMessage: RETRY },
   DOWNSTREAM_SERVICE_ERROR: { kind: 'internal', genericMessage: RETRY },
@@ -64,10 +66,10 @@ export const ErrorCode = Object.freeze(Object.fromEntries(Object.keys(CODES).map
 const specOf = (code: string): CodeSpec | undefined => (CODES as Record<string, CodeSpec>)[code];
 
 /** Codes whose message is written for the caller, so production keeps it (scrubbed of anything internal). */
-export const PUBLIC_CODES: ReadonlySet<string> = new Set(Object.keys(CODES).filter((code) => specOf(code)!.kind !== 'internal'));
+export const PUBLIC_CODES: ReadonlySet<string> = new Set(Object.keys(CODES).filter((code) => ['refusal', 'answer'].includes(specOf(code)!.kind)));
 
 /** Codes that mean the request was refused before anything ran (when no data came back). */
-export const REFUSAL_CODES: ReadonlySet<string> = new Set(Object.keys(CODES).filter((code) => specOf(code)!.kind === 'refusal'));
+export const REFUSAL_CODES: ReadonlySet<string> = new Set(Object.keys(CODES).filter((code) => ['refusal', 'transport'].includes(specOf(code)!.kind)));
 
 /** The HTTP status a code answers with when it refuses a whole request (500 for an unknown code). */
 export function statusOf(code: ErrorCode): number {

@@ -45,7 +45,7 @@ const coordinatesOf = perDocumentAnd((document: DocumentNode, operationName: str
   return Object.freeze([...coordinates].sort());
 });
 
-/** The authorization layer's denied selections (gateway/authorization `DeniedField`) as the event records them. */
+/** The authorization layer's denied selections (authorization/gateway `DeniedField`) as the event records them. */
 export function deniedPaths(denied: readonly { path: readonly string[]; coordinate: string; rule: string }[]): DeniedPath[] {
   return denied.map((d) => ({ path: d.path.join('.'), coordinate: d.coordinate, rule: d.rule }));
 }

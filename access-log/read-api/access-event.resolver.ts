@@ -7,11 +7,13 @@ import { AccessDecision, AccessEventConnection, AccessEventNode, type AccessOper
 import { AccessEventFilter } from './audit.input';
 import type { Condition, EventRow } from './audit.loaders';
 import { requireAuditScope, type AuditContext, type AuditScope } from './audit.scope';
+import { rolePolicy } from '../../authorization/policies';
+import { Role } from '../../identity/principal';
 
 const MAX_TERM = 512;
 
 /** Declared for the gateway (layer 1); the resolvers narrow further by `auditScope` (layer 2). */
-const READERS = [['role:auditor'], ['role:partner_liaison']];
+const READERS = [Role.AUDITOR, Role.PARTNER_LIAISON].map((role) => [rolePolicy(role)]);
 
 /** `event @> value`: answered by the GIN index on the event. */
 function contains(value: object): Condition {

@@ -1,10 +1,10 @@
 import { Role, type Principal } from '../../identity/principal';
 import { fail } from '../../subgraphs/shared/errors';
-import type { SubgraphContext } from '../../subgraphs/shared/subgraph';
+import type { SubgraphContext } from '../../subgraphs/shared/context';
 import type { AuditLoaders } from './audit.loaders';
 
 /** The audit subgraph's context: the shared one, whose principal the gateway vouched for. */
-export type AuditContext = SubgraphContext<AuditLoaders>;
+export type AuditContext = SubgraphContext<AuditLoaders> & { tools: Required<SubgraphContext['tools']> };
 
 /** What part of the audit log a caller may read. */
 export type AuditScope = { kind: 'all' } | { kind: 'organisation'; code: string } | { kind: 'none' };

@@ -15,4 +15,5 @@ export default defineSubgraph({
   references: {},
   createLoaders: createAuditLoaders,
   migrations,
+  readsAccessLog: true,
 });

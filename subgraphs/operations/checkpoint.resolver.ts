@@ -4,7 +4,7 @@ import { Connection, keysetPage, PageArgs } from '../shared/connection';
 import { Role } from '../../identity';
 import { fail, found } from '../shared/errors';
 import { RequireRole } from '../../authorization/subgraph/policy';
-import type { SubgraphContext } from '../shared/subgraph';
+import type { SubgraphContext } from '../shared/context';
 import { Checkpoint } from './checkpoint.entity';
 import { Deployment } from './deployment.entity';
 import { CheckpointFilter, CreateCheckpointInput, UpdateCheckpointInput } from './operation.input';
@@ -36,10 +36,10 @@ export class CheckpointResolver {
     @Arg('filter', () => CheckpointFilter, { nullable: true, description: 'Conditions, all of which must hold.' }) filter?: CheckpointFilter,
   ) {
     const keyset = keysetPage<Checkpoint>(page, 'asc', { country: 'text', name: 'text' });
-    const where: FilterQuery<Checkpoint>[] = [keyset.where];
+    const where: FilterQuery<Checkpoint>[] = [];
     if (filter?.country) where.push({ country: filter.country });
     if (filter?.borderType) where.push({ borderType: filter.borderType });
-    const rows = await ctx.em.find(Checkpoint, { $and: where }, { orderBy: keyset.orderBy, limit: keyset.limit + 1 });
+    const rows = await keyset.find(ctx.em, Checkpoint, where);
     for (const row of rows) ctx.loaders.checkpointById.prime(row.id, row);
     return keyset.connection(rows);
   }

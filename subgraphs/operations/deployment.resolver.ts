@@ -2,7 +2,7 @@ import { Arg, Ctx, FieldResolver, ID, Mutation, Resolver, Root } from 'type-grap
 import { Role } from '../../identity';
 import { fail, found } from '../shared/errors';
 import { RequireRole } from '../../authorization/subgraph/policy';
-import type { SubgraphContext } from '../shared/subgraph';
+import type { SubgraphContext } from '../shared/context';
 import { Checkpoint } from './checkpoint.entity';
 import { Deployment } from './deployment.entity';
 import { OperationStatus } from './enums';

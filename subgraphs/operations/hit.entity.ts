@@ -7,12 +7,14 @@ import { Checkpoint } from './checkpoint.entity';
 import { DocumentAlert } from './document-alert.entity';
 import { HitAction, HitStatus, ScreeningDatabase } from './enums';
 import { Operation } from './operation.entity';
+import { rolePolicy } from '../../authorization/policies';
+import { Role } from '../../identity/principal';
 
 @Entity({ tableName: 'hit' })
 @Index({ properties: ['operation', 'status'] })
 @Index({ properties: ['checkpoint'] })
 @ObjectType({ description: 'A screening that matched a record; the record owner confirms or rejects it before any action. Border officers, NCB analysts and hub administrators, with a declared purpose.' })
-@Policy(withPurpose('role:border_officer'), withPurpose('role:ncb_analyst'), withPurpose('role:hub_admin'))
+@Policy(...[Role.BORDER_OFFICER, Role.NCB_ANALYST, Role.HUB_ADMIN].map((role) => withPurpose(rolePolicy(role))))
 export class Hit {
   @PrimaryKey({ type: 'uuid' })
   @Field(() => ID, { description: 'Stable identifier.' })

@@ -4,7 +4,7 @@ import { Connection, keysetPage, PageArgs } from '../shared/connection';
 import { Role } from '../../identity';
 import { fail, found } from '../shared/errors';
 import { RequireRole } from '../../authorization/subgraph/policy';
-import type { SubgraphContext } from '../shared/subgraph';
+import type { SubgraphContext } from '../shared/context';
 import { Checkpoint } from './checkpoint.entity';
 import { Deployment } from './deployment.entity';
 import { OperationStatus } from './enums';
@@ -38,13 +38,13 @@ export class OperationResolver {
     @Arg('filter', () => OperationFilter, { nullable: true, description: 'Conditions, all of which must hold.' }) filter?: OperationFilter,
   ) {
     const keyset = keysetPage<Operation>(page, 'asc', { code: 'text' });
-    const where: FilterQuery<Operation> = { ...keyset.where };
+    const where: FilterQuery<Operation> = {};
     if (filter?.status) where.status = filter.status;
     if (filter?.borderType) where.borderTypes = { $contains: [filter.borderType] };
     if (filter?.crimeArea) where.crimeAreas = { $contains: [filter.crimeArea] };
     if (filter?.country) where.participatingCountries = { $contains: [filter.country] };
     if (filter?.partnerOrganisation) where.partnerOrganisations = { $contains: [filter.partnerOrganisation] };
-    const rows = await ctx.em.find(Operation, where, { orderBy: keyset.orderBy, limit: keyset.limit + 1 });
+    const rows = await keyset.find(ctx.em, Operation, [where]);
     for (const row of rows) ctx.loaders.operationById.prime(row.id, row);
     return keyset.connection(rows);
   }

@@ -5,7 +5,7 @@ import { Connection, keysetPage, PageArgs } from '../shared/connection';
 import { Role, type Principal } from '../../identity';
 import { fail, found } from '../shared/errors';
 import { RequireRoleWithPurpose } from '../../authorization/subgraph/policy';
-import type { SubgraphContext } from '../shared/subgraph';
+import type { SubgraphContext } from '../shared/context';
 import { Check } from './check.entity';
 import { Checkpoint } from './checkpoint.entity';
 import { Deployment } from './deployment.entity';
@@ -50,11 +50,11 @@ export class ScreeningResolver {
     @Arg('filter', () => HitFilter, { nullable: true, description: 'Conditions, all of which must hold.' }) filter?: HitFilter,
   ) {
     const keyset = keysetPage<Hit>(page, 'desc', { detectedAt: 'time', id: 'uuid' });
-    const where: FilterQuery<Hit>[] = [hitsVisibleTo(ctx.principal), keyset.where];
+    const where: FilterQuery<Hit>[] = [hitsVisibleTo(ctx.principal)];
     if (filter?.operationId) where.push({ operation: filter.operationId });
     if (filter?.checkpointId) where.push({ checkpoint: filter.checkpointId });
     if (filter?.status) where.push({ status: filter.status });
-    const rows = await ctx.em.find(Hit, { $and: where }, { orderBy: keyset.orderBy, limit: keyset.limit + 1 });
+    const rows = await keyset.find(ctx.em, Hit, where);
     return keyset.connection(rows);
   }
 

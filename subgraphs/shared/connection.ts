@@ -1,3 +1,5 @@
+import type { EntityName, FilterQuery } from '@mikro-orm/core';
+import type { EntityManager } from '@mikro-orm/postgresql';
 import { ArgsType, Directive, Field, Int, ObjectType, type ClassType } from 'type-graphql';
 import { fail } from './errors';
 import { isUuid } from './loaders';
@@ -103,6 +105,8 @@ export interface KeysetPage<T> {
   orderBy: Record<string, 'asc' | 'desc'>;
   /** Wraps the fetched rows as a connection whose cursors carry each row's sort key. */
   connection(rows: T[]): ReturnType<typeof toConnection<T>>;
+  /** Fetches the page's rows of `entity` that meet every condition (`limit + 1` of them, for `connection`), in one query. */
+  find(em: EntityManager, entity: EntityName<T>, conditions?: FilterQuery<T>[]): Promise<T[]>;
 }
 
 /**
@@ -111,7 +115,7 @@ export interface KeysetPage<T> {
  * it with the id) so that no row is skipped or repeated. An `after` whose parts do not fit `key`
  * is refused with BAD_USER_INPUT.
  */
-export function keysetPage<T>(args: PageArgs, direction: 'asc' | 'desc', key: { [Field in keyof T & string]?: KeyKind }): KeysetPage<T> {
+export function keysetPage<T extends object>(args: PageArgs, direction: 'asc' | 'desc', key: { [Field in keyof T & string]?: KeyKind }): KeysetPage<T> {
   const { limit, afterKey } = pageWindow(args);
   const parts = Object.entries(key) as [keyof T & string, KeyKind][];
   // PostgreSQL text never holds NUL, so it separates free text; other keys keep the `|` of the
@@ -119,13 +123,16 @@ export function keysetPage<T>(args: PageArgs, direction: 'asc' | 'desc', key: { 
   const separator = parts.some(([, kind]) => kind === 'text') ? '\u0000' : '|';
   const after = afterKey === null ? null : decodeKey(afterKey.split(separator), parts);
   const beyond = direction === 'asc' ? '$gt' : '$lt';
+  // (a, b) after (A, B): a beyond A, or a = A and b beyond B, and so on down the key.
+  const where = after ? { $or: parts.map(([field], i) => ({ ...Object.fromEntries(parts.slice(0, i).map(([f], j) => [f, after[j]])), [field]: { [beyond]: after[i] } })) } : {};
+  const orderBy = Object.fromEntries(parts.map(([field]) => [field, direction])) as Record<string, 'asc' | 'desc'>;
   return {
     limit,
     after,
-    // (a, b) after (A, B): a beyond A, or a = A and b beyond B, and so on down the key.
-    where: after ? { $or: parts.map(([field], i) => ({ ...Object.fromEntries(parts.slice(0, i).map(([f], j) => [f, after[j]])), [field]: { [beyond]: after[i] } })) } : {},
-    orderBy: Object.fromEntries(parts.map(([field]) => [field, direction])),
+    where,
+    orderBy,
     connection: (rows) => toConnection(rows, limit, (row) => parts.map(([field, kind]) => KEY_KINDS[kind].write(row[field])).join(separator)),
+    find: (em, entity, conditions = []) => em.find(entity, { $and: [...conditions, where] } as FilterQuery<T>, { orderBy: orderBy as never, limit: limit + 1 }),
   };
 }
 

@@ -12,7 +12,7 @@ export interface SubgraphContext<Loaders = unknown> {
   loaders: Loaders;
   requestId: string;
   tools: SubgraphTools;
-  /** Records returned so far, reported to the gateway for the audit log (see records.ts). */
+  /** Records returned so far, reported to the gateway for the audit log (access-log/records.ts). */
   records?: NotedRecords;
 }
 
@@ -20,6 +20,10 @@ export interface SubgraphContext<Loaders = unknown> {
 export interface SubgraphTools {
   /** Keyed hash of a screened subject, identical to the one the live service computes. */
   subjectRef(value: string): string;
-  /** The access log's keyed hash of a searched value, as the gateway hashes variables (see access-log/event.ts). */
-  auditTerm(value: string | number | boolean | null): string;
+  /**
+   * The access log's keyed hash of a searched value, as the gateway hashes variables
+   * (access-log/event.ts). Only for a subgraph that reads the access log (`readsAccessLog`): no
+   * other subgraph holds the audit key, even as a function.
+   */
+  auditTerm?(value: string | number | boolean | null): string;
 }

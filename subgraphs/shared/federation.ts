@@ -1,5 +1,5 @@
 import { Ctx, Directive, Field, FieldResolver, ID, ObjectType, Resolver, Root, type ClassType } from 'type-graphql';
-import type { SubgraphContext } from './subgraph';
+import type { SubgraphContext } from './context';
 
 /** An entity owned by another subgraph, as this one sees it: its key and nothing else. */
 export interface EntityReference {
@@ -18,7 +18,7 @@ type OwnedElsewhere = keyof typeof OWNED_ELSEWHERE;
  * this subgraph can add fields to it or point at it; the gateway fetches the rest from the owner.
  * A new class per call: each subgraph's schema gets its own, with only its own field resolvers.
  */
-export function entityReference(typeName: OwnedElsewhere) {
+function entityReference(typeName: OwnedElsewhere) {
   @ObjectType(typeName, { description: OWNED_ELSEWHERE[typeName] })
   @Directive('@key(fields: "id")')
   class Reference implements EntityReference {

@@ -1,4 +1,4 @@
-import { defaultFieldResolver, isObjectType, type GraphQLSchema } from 'graphql';
+import { defaultFieldResolver, getNamedType, isObjectType, type GraphQLSchema } from 'graphql';
 import { badUserInput } from '../../platform/errors';
 import { checkIdArguments, mayHoldId } from './id-arguments';
 import { noteRecord } from '../../access-log/records';
@@ -12,7 +12,7 @@ function checkPageSize(first: unknown, max: number): void {
 /**
  * Adds the checks every subgraph makes while it resolves, each only where it can apply: id
  * arguments are checked on fields that take an id, page sizes on fields that take `first`
- * (at most `maxPageSize`, MAX_PAGE_SIZE), and records are noted on types that have an `id`.
+ * (every connection field, at most `maxPageSize`, MAX_PAGE_SIZE), and records are noted on types that have an `id`.
  * Wrapping the resolvers once, synchronously, keeps the other fields on graphql-js's plain
  * property read; a type-graphql global middleware would put every field of every object
  * through an async middleware chain (measured: most of a 100-row join's resolver time).
@@ -24,7 +24,7 @@ export function addFieldHooks(schema: GraphQLSchema, maxPageSize: number): Graph
     const holdsRecords = 'id' in fields;
     for (const field of Object.values(fields)) {
       const takesIds = field.args.some((arg) => mayHoldId(arg.type));
-      const paged = field.args.some((arg) => arg.name === 'first');
+      const paged = getNamedType(field.type).name.endsWith('Connection') && field.args.some((arg) => arg.name === 'first');
       if (!holdsRecords && !takesIds && !paged) continue;
       const resolve = field.resolve ?? defaultFieldResolver;
       field.resolve = (root, args, context: SubgraphContext, info) => {

@@ -11,7 +11,8 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import { serveGraphQL, type HttpService } from '../../platform/http';
 import type { Logger } from '../../platform/logger';
 import { scopeToCaller } from '../../authorization/subgraph/releasability';
-import { buildFederatedSchema, type SubgraphTools, type SubgraphContext, type SubgraphDefinition } from './subgraph';
+import type { SubgraphContext, SubgraphTools } from './context';
+import { buildFederatedSchema, type SubgraphDefinition } from './subgraph';
 
 export interface SubgraphServerOptions {
   orm: MikroORM;

@@ -11,8 +11,6 @@ import { addFieldHooks } from './field-hooks';
 import type { SubgraphContext, SubgraphTools } from './context';
 import { scalarsMap } from './scalars';
 
-export type { SubgraphContext, SubgraphTools } from './context';
-
 /** Resolves `_entities` representations of one type; batch through a loader, never one query each. */
 export type ReferenceResolver<Loaders> = (reference: Record<string, unknown>, context: SubgraphContext<Loaders>) => unknown;
 
@@ -37,6 +35,8 @@ export interface SubgraphDefinition<Loaders = unknown> {
   references: Record<string, ReferenceResolver<Loaders>>;
   createLoaders(em: EntityManager): Loaders;
   migrations: MigrationList;
+  /** The access log's read API: gets the audit key's hash of search terms (`tools.auditTerm`). */
+  readsAccessLog?: boolean;
   /** Loads the demo data set; must be idempotent. */
   seed?(em: EntityManager, tools: Pick<SubgraphTools, 'subjectRef'>): Promise<void>;
 }

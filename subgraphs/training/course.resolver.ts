@@ -1,7 +1,7 @@
 import type { FilterQuery } from '@mikro-orm/core';
 import { Arg, Args, Ctx, ID, Query, Resolver } from 'type-graphql';
 import { Connection, keysetPage, PageArgs } from '../shared/connection';
-import type { SubgraphContext } from '../shared/subgraph';
+import type { SubgraphContext } from '../shared/context';
 import { Course } from './course.entity';
 import { CourseFilter } from './training.input';
 import type { TrainingLoaders } from './training.loaders';
@@ -24,10 +24,10 @@ export class CourseResolver {
     @Arg('filter', () => CourseFilter, { nullable: true, description: 'Conditions, all of which must hold.' }) filter?: CourseFilter,
   ) {
     const keyset = keysetPage<Course>(page, 'asc', { code: 'text' });
-    const where: FilterQuery<Course> = { ...keyset.where };
+    const where: FilterQuery<Course> = {};
     if (filter?.domain) where.domain = filter.domain;
     if (filter?.level) where.level = filter.level;
-    const rows = await ctx.em.find(Course, where, { orderBy: keyset.orderBy, limit: keyset.limit + 1 });
+    const rows = await keyset.find(ctx.em, Course, [where]);
     for (const row of rows) ctx.loaders.courseById.prime(row.id, row);
     return keyset.connection(rows);
   }

@@ -5,7 +5,7 @@ import { fail, found } from '../shared/errors';
 import { Classification } from '../../authorization/subgraph/handling';
 import { Role } from '../../identity';
 import { RequireRole } from '../../authorization/subgraph/policy';
-import type { SubgraphContext } from '../shared/subgraph';
+import type { SubgraphContext } from '../shared/context';
 import { Course } from './course.entity';
 import { Enrollment } from './enrollment.entity';
 import { TrainingSessionStatus } from './enums';

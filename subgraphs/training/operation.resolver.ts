@@ -1,5 +1,5 @@
 import { Ctx, FieldResolver, Int, Resolver, Root } from 'type-graphql';
-import type { SubgraphContext } from '../shared/subgraph';
+import type { SubgraphContext } from '../shared/context';
 import { OperationRef } from './operation.reference';
 import { TrainingSession } from './training-session.entity';
 import type { TrainingLoaders } from './training.loaders';

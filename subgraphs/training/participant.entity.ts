@@ -5,6 +5,8 @@ import { Handling, HandlingColumn } from '../../authorization/subgraph/handling'
 import { Policy, withPurpose } from '../../authorization/subgraph/policy';
 import { CountryCode } from '../shared/scalars';
 import { Enrollment } from './enrollment.entity';
+import { rolePolicy } from '../../authorization/policies';
+import { Role } from '../../identity/principal';
 
 /**
  * Personal data: every participant carries handling (owner: the officer's agency, RESTRICTED), so
@@ -13,7 +15,7 @@ import { Enrollment } from './enrollment.entity';
 @Entity({ tableName: 'participant' })
 @Unique({ properties: ['agency', 'serviceNumber'] })
 @ObjectType({ description: 'An officer who takes part in training. Personal data: owned by the officer\'s agency and protected by its handling.' })
-@Policy(withPurpose('role:trainer'), withPurpose('role:hub_admin'), withPurpose('role:ncb_analyst'))
+@Policy(...[Role.TRAINER, Role.HUB_ADMIN, Role.NCB_ANALYST].map((role) => withPurpose(rolePolicy(role))))
 @Directive('@key(fields: "id")')
 export class Participant {
   @PrimaryKey({ type: 'uuid' })

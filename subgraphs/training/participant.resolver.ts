@@ -1,7 +1,7 @@
 import type { FilterQuery } from '@mikro-orm/core';
 import { Arg, Args, Ctx, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql';
 import { Connection, keysetPage, PageArgs } from '../shared/connection';
-import type { SubgraphContext } from '../shared/subgraph';
+import type { SubgraphContext } from '../shared/context';
 import { Enrollment } from './enrollment.entity';
 import { CheckpointRef } from './operation.reference';
 import { Participant } from './participant.entity';
@@ -26,12 +26,12 @@ export class ParticipantResolver {
     @Arg('filter', () => ParticipantFilter, { nullable: true, description: 'Conditions, all of which must hold.' }) filter?: ParticipantFilter,
   ) {
     const keyset = keysetPage<Participant>(page, 'asc', { fullName: 'text', id: 'uuid' });
-    const where: FilterQuery<Participant>[] = [keyset.where];
+    const where: FilterQuery<Participant>[] = [];
     if (filter?.country) where.push({ country: filter.country });
     if (filter?.agency) where.push({ agency: filter.agency });
     if (filter?.checkpointId) where.push({ checkpointId: filter.checkpointId });
     if (filter?.sessionId) where.push({ enrollments: { session: filter.sessionId } });
-    const rows = await ctx.em.find(Participant, { $and: where }, { orderBy: keyset.orderBy, limit: keyset.limit + 1 });
+    const rows = await keyset.find(ctx.em, Participant, where);
     for (const row of rows) ctx.loaders.participantById.prime(row.id, row);
     return keyset.connection(rows);
   }

@@ -4,7 +4,7 @@ import { Connection, keysetPage, PageArgs } from '../shared/connection';
 import { fail, found } from '../shared/errors';
 import { Role } from '../../identity';
 import { RequireRole } from '../../authorization/subgraph/policy';
-import type { SubgraphContext } from '../shared/subgraph';
+import type { SubgraphContext } from '../shared/context';
 import { Course } from './course.entity';
 import { Enrollment } from './enrollment.entity';
 import { TrainingSessionStatus } from './enums';
@@ -47,14 +47,14 @@ export class TrainingSessionResolver {
   ) {
     const keyset = keysetPage<TrainingSession>(page, 'asc', { startsOn: 'day', id: 'uuid' });
     rules.dateRange(filter?.from, filter?.to);
-    const where: FilterQuery<TrainingSession>[] = [keyset.where];
+    const where: FilterQuery<TrainingSession>[] = [];
     if (filter?.status) where.push(statusCondition(filter.status, today()));
     if (filter?.courseId) where.push({ course: filter.courseId });
     if (filter?.operationId) where.push({ operationId: filter.operationId });
     if (filter?.hostCountry) where.push({ hostCountry: filter.hostCountry });
     if (filter?.from) where.push({ endsOn: { $gte: filter.from } });
     if (filter?.to) where.push({ startsOn: { $lte: filter.to } });
-    const rows = await ctx.em.find(TrainingSession, { $and: where }, { orderBy: keyset.orderBy, limit: keyset.limit + 1 });
+    const rows = await keyset.find(ctx.em, TrainingSession, where);
     for (const row of rows) ctx.loaders.sessionById.prime(row.id, row);
     return keyset.connection(rows);
   }

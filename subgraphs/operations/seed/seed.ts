@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Classification } from '../../../authorization/subgraph/handling';
 import { insertRows, int, mulberry32, pick, sample, seedId, weighted, type Rng, type Weighted } from '../../shared/seeding';
-import type { SubgraphTools } from '../../shared/subgraph';
+import type { SubgraphTools } from '../../shared/context';
 import { BorderType, DocumentType, HitAction, HitStatus, LossType, OperationStatus, ScreeningDatabase } from '../enums';
 import { CrimeArea } from '../../shared/crime-area';
 

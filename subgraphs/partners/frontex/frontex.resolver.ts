@@ -1,7 +1,7 @@
 import { Arg, Args, Ctx, Field, FieldResolver, ID, Int, ObjectType, Query, Resolver, Root } from 'type-graphql';
 import { Connection, keysetPage, PageArgs } from '../../shared/connection';
 import { partnerShares, type EntityReference } from '../../shared/federation';
-import type { SubgraphContext } from '../../shared/subgraph';
+import type { SubgraphContext } from '../../shared/context';
 import { AssetDeployment } from './frontex-asset-deployment.entity';
 import { RiskAnalysisProduct } from './frontex-risk-analysis.entity';
 import type { FrontexLoaders } from './frontex.loaders';
@@ -107,8 +107,8 @@ export class RiskAnalysisProductResolver {
     @Arg('operationId', () => ID, { nullable: true, description: 'Only products that inform this operation.' }) operationId?: string,
   ) {
     const keyset = keysetPage<RiskAnalysisProduct>(page, 'desc', { publishedAt: 'time', id: 'uuid' });
-    const where = [operationId ? { operationIds: { $contains: [operationId] } } : {}, keyset.where];
-    const rows = await ctx.em.find(RiskAnalysisProduct, { $and: where }, { orderBy: keyset.orderBy, limit: keyset.limit + 1 });
+    const where = [operationId ? { operationIds: { $contains: [operationId] } } : {}];
+    const rows = await keyset.find(ctx.em, RiskAnalysisProduct, where);
     return keyset.connection(rows);
   }
 

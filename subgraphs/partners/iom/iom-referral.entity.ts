@@ -4,6 +4,8 @@ import { Field, ID, ObjectType, registerEnumType } from 'type-graphql';
 import { Handling, HandlingColumn } from '../../../authorization/subgraph/handling';
 import { Policy, withPurpose } from '../../../authorization/subgraph/policy';
 import { CountryCode } from '../../shared/scalars';
+import { rolePolicy } from '../../../authorization/policies';
+import { Role } from '../../../identity/principal';
 
 /** Declared youngest first: aggregates list the bands in this order. */
 export enum ReferralAgeBand {
@@ -86,7 +88,7 @@ registerEnumType(ReferralService, {
 
 @Entity({ tableName: 'referral' })
 @Index({ properties: ['referredAt', 'id'] })
-@Policy(withPurpose('role:partner_liaison', 'clearance:confidential'), withPurpose('role:hub_admin', 'clearance:confidential'))
+@Policy(...[Role.PARTNER_LIAISON, Role.HUB_ADMIN].map((role) => withPurpose(rolePolicy(role), 'clearance:confidential')))
 @ObjectType('Referral', {
   description: 'A presumed victim of trafficking in human beings identified during a joint operation and referred to a service. Highly sensitive: confidential, released only to named organisations.',
 })

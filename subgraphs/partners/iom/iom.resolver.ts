@@ -2,7 +2,7 @@ import { Arg, Args, Ctx, Field, FieldResolver, ID, Int, ObjectType, Query, Resol
 import { Connection, keysetPage, PageArgs } from '../../shared/connection';
 import { partnerShares, type EntityReference } from '../../shared/federation';
 import { CountryCode } from '../../shared/scalars';
-import type { SubgraphContext } from '../../shared/subgraph';
+import type { SubgraphContext } from '../../shared/context';
 import { Referral, ReferralAgeBand, ReferralGender } from './iom-referral.entity';
 import { K_ANONYMITY, type Aggregates, type Group, type IomLoaders } from './iom.loaders';
 
@@ -122,8 +122,8 @@ export class ReferralResolver {
     @Arg('operationId', () => ID, { nullable: true, description: 'Only referrals made during this operation.' }) operationId?: string,
   ) {
     const keyset = keysetPage<Referral>(page, 'desc', { referredAt: 'time', id: 'uuid' });
-    const where = [operationId ? { operationId } : {}, keyset.where];
-    const rows = await ctx.em.find(Referral, { $and: where }, { orderBy: keyset.orderBy, limit: keyset.limit + 1 });
+    const where = [operationId ? { operationId } : {}];
+    const rows = await keyset.find(ctx.em, Referral, where);
     return keyset.connection(rows);
   }
 

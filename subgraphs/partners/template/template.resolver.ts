@@ -1,7 +1,7 @@
 import { Arg, Args, Ctx, Field, FieldResolver, ID, ObjectType, Query, Resolver, Root } from 'type-graphql';
 import { Connection, keysetPage, PageArgs } from '../../shared/connection';
 import { partnerShares, type EntityReference } from '../../shared/federation';
-import type { SubgraphContext } from '../../shared/subgraph';
+import type { SubgraphContext } from '../../shared/context';
 import { TemplateRecord } from './template-record.entity';
 import type { TemplateLoaders } from './template.loaders';
 
@@ -38,8 +38,8 @@ export class TemplateRecordResolver {
     @Arg('operationId', () => ID, { nullable: true, description: 'Only records about this operation.' }) operationId?: string,
   ) {
     const keyset = keysetPage<TemplateRecord>(page, 'desc', { reportedAt: 'time', id: 'uuid' });
-    const where = [operationId ? { operationId } : {}, keyset.where];
-    const rows = await ctx.em.find(TemplateRecord, { $and: where }, { orderBy: keyset.orderBy, limit: keyset.limit + 1 });
+    const where = [operationId ? { operationId } : {}];
+    const rows = await keyset.find(ctx.em, TemplateRecord, where);
     return keyset.connection(rows);
   }
 

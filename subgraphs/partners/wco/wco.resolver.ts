@@ -1,7 +1,7 @@
 import { Arg, Args, Ctx, Field, FieldResolver, Float, ID, Int, ObjectType, Query, Resolver, Root } from 'type-graphql';
 import { Connection, keysetPage, PageArgs } from '../../shared/connection';
 import { partnerShares, type EntityReference } from '../../shared/federation';
-import type { SubgraphContext } from '../../shared/subgraph';
+import type { SubgraphContext } from '../../shared/context';
 import { Seizure, SeizureCommodity, SeizureUnit } from './wco-seizure.entity';
 import type { WcoLoaders } from './wco.loaders';
 
@@ -107,8 +107,8 @@ export class SeizureResolver {
     @Arg('commodity', () => SeizureCommodity, { nullable: true, description: 'Only seizures of this commodity.' }) commodity?: SeizureCommodity,
   ) {
     const keyset = keysetPage<Seizure>(page, 'desc', { seizedAt: 'time', id: 'uuid' });
-    const where = [operationId ? { operationId } : {}, commodity ? { commodity } : {}, keyset.where];
-    const rows = await ctx.em.find(Seizure, { $and: where }, { orderBy: keyset.orderBy, limit: keyset.limit + 1 });
+    const where = [operationId ? { operationId } : {}, commodity ? { commodity } : {}];
+    const rows = await keyset.find(ctx.em, Seizure, where);
     return keyset.connection(rows);
   }
 
