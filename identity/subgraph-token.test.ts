@@ -45,6 +45,11 @@ function refusal(result: SubgraphTokenResult): string {
   return result.reason;
 }
 
+/** A token signed with the gateway's own key but written by hand, as a misuse of that key would be. */
+function signedByGateway(payload: Record<string, unknown>, typ: string): Promise<string> {
+  return new SignJWT(payload).setProtectedHeader({ alg: 'ES256', kid: key.kid, typ }).setIssuer(GATEWAY_ISSUER).setAudience('operations').setSubject('x').setIssuedAt().setExpirationTime('1m').sign(key.privateKey);
+}
+
 describe('subgraph tokens', () => {
   it('carry the principal and purpose to the subgraph they are meant for', async () => {
     const token = await signSubgraphToken(key, { audience: 'operations', principal, purpose: 'OP-SEA-7' });
@@ -97,14 +102,7 @@ describe('subgraph tokens', () => {
     expect(refusal(await verifySubgraphToken(key.publicKey, clientToken, 'operations'))).toBe(Refusal.badSignature);
 
     // Same key, but not the subgraph token type: a gateway-signed token of any other kind does not pass.
-    const otherType = await new SignJWT({ org: 'hub', rid: 'r' })
-      .setProtectedHeader({ alg: 'ES256', kid: key.kid, typ: 'JWT' })
-      .setIssuer(GATEWAY_ISSUER)
-      .setAudience('operations')
-      .setSubject('x')
-      .setIssuedAt()
-      .setExpirationTime('1m')
-      .sign(key.privateKey);
+    const otherType = await signedByGateway({ org: 'hub', rid: 'r' }, 'JWT');
     expect(refusal(await verifySubgraphToken(key.publicKey, otherType, 'operations'))).toBe(Refusal.tokenType);
   });
 
@@ -113,14 +111,7 @@ describe('subgraph tokens', () => {
     const unsigned = forgeToken({ alg: 'none', typ: 'frontera-subgraph+jwt' }, claims);
     expect(refusal(await verifySubgraphToken(key.publicKey, unsigned, 'operations'))).toBe(Refusal.algorithm);
 
-    const withNumericPurpose = await new SignJWT({ org: 'hub', purpose: 42 })
-      .setProtectedHeader({ alg: 'ES256', kid: key.kid, typ: 'frontera-subgraph+jwt' })
-      .setIssuer(GATEWAY_ISSUER)
-      .setAudience('operations')
-      .setSubject('x')
-      .setIssuedAt()
-      .setExpirationTime('1m')
-      .sign(key.privateKey);
+    const withNumericPurpose = await signedByGateway({ org: 'hub', purpose: 42 }, 'frontera-subgraph+jwt');
     expect(refusal(await verifySubgraphToken(key.publicKey, withNumericPurpose, 'operations'))).toBe(Refusal.invalidClaims);
   });
 
