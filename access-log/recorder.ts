@@ -6,7 +6,7 @@ import { auditPrincipal, emptyAccessEvent, RECEIVED_BY_GATEWAY, type AccessEvent
 import type { AuditWriter } from './writer';
 
 /** The request id a caller sent (`x-request-id`, if it is a plain token of up to 64 characters), else a new UUID. */
-function requestIdOf(req: IncomingMessage): string {
+export function requestIdOf(req: IncomingMessage): string {
   const header = req.headers['x-request-id'];
   return typeof header === 'string' && /^[\w.-]{1,64}$/.test(header) ? header : randomUUID();
 }
@@ -14,6 +14,17 @@ function requestIdOf(req: IncomingMessage): string {
 function header(req: IncomingMessage, name: string): string | null {
   const value = req.headers[name];
   return typeof value === 'string' ? value.slice(0, 200) : null;
+}
+
+/** When a request arrived: wall-clock time for the event, a monotonic reading for its duration. */
+export interface ArrivalTime {
+  readonly receivedAt: number;
+  readonly startedAt: number;
+}
+
+/** Now, as an {@link ArrivalTime}. */
+export function arrivedNow(): ArrivalTime {
+  return { receivedAt: Date.now(), startedAt: performance.now() };
 }
 
 /** What the pipeline learnt about the operation once it was parsed. */
@@ -42,13 +53,17 @@ export interface Ending {
 export class RequestRecord {
   readonly requestId: string;
   private readonly event: AccessEvent;
-  private readonly startedAt = performance.now();
+  private readonly startedAt: number;
   private committed: Promise<void> | null = null;
 
-  /** Starts the record of a request received by `receivedBy` (the gateway, or a subgraph called directly). */
-  constructor(req: IncomingMessage, receivedBy: string = RECEIVED_BY_GATEWAY) {
+  /**
+   * Starts the record of a request received by `receivedBy` (the gateway, or a subgraph called
+   * directly) at `arrival` (now, unless the record is made later for a request that arrived earlier).
+   */
+  constructor(req: IncomingMessage, receivedBy: string = RECEIVED_BY_GATEWAY, arrival: ArrivalTime = arrivedNow()) {
     this.requestId = requestIdOf(req);
-    this.event = emptyAccessEvent(this.requestId, new Date());
+    this.startedAt = arrival.startedAt;
+    this.event = emptyAccessEvent(this.requestId, new Date(arrival.receivedAt));
     this.event.receivedBy = receivedBy;
     this.event.clientName = header(req, 'apollographql-client-name');
     this.event.clientVersion = header(req, 'apollographql-client-version');

@@ -2,7 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import type { KeyLike } from 'jose';
-import { RequestRecord } from '../../access-log/recorder';
+import { arrivedNow, RequestRecord, requestIdOf, type ArrivalTime } from '../../access-log/recorder';
 import { reportRecords } from '../../access-log/records';
 import type { AuditWriter } from '../../access-log/writer';
 import { ErrorCode, genericMessage, unauthenticated } from '../../platform/errors';
@@ -33,9 +33,9 @@ export interface SubgraphServerOptions {
   maxPageSize: number;
 }
 
-/** What a subgraph knows of a request before answering it: its record and whether the gateway signed it. */
+/** What a subgraph knows of a request before answering it: when it arrived and whether the gateway signed it. */
 interface Arrival {
-  record: RequestRecord;
+  time: ArrivalTime;
   caller: Promise<SubgraphTokenResult | null>;
 }
 
@@ -63,7 +63,7 @@ export async function startSubgraph(definition: SubgraphDefinition<any>, options
           return null;
         })
         : Promise.resolve(null);
-      known = { record: new RequestRecord(req, definition.name), caller };
+      known = { time: arrivedNow(), caller };
       arrivals.set(req, known);
     }
     return known;
@@ -74,8 +74,10 @@ export async function startSubgraph(definition: SubgraphDefinition<any>, options
    * learns nothing about the log), and the failure is logged for operators.
    */
   const recordDirectCall = async (req: IncomingMessage, end: (record: RequestRecord) => Promise<void>) => {
-    const { record, caller } = arrival(req);
+    const { time, caller } = arrival(req);
     if ((await caller)?.ok) return;
+    // Made only for a refusal: a call the gateway signed needs no record of its own here.
+    const record = new RequestRecord(req, definition.name, time);
     await end(record).catch((error: unknown) => log.error({ err: error, requestId: record.requestId }, 'a refused direct call could not be recorded in the access log'));
   };
 
@@ -124,7 +126,7 @@ export async function startSubgraph(definition: SubgraphDefinition<any>, options
         purpose: caller.purpose,
         em,
         loaders: definition.createLoaders(em),
-        requestId: arrival(req).record.requestId,
+        requestId: requestIdOf(req),
         tools: options.tools,
         records: new Map(),
       };
