@@ -68,7 +68,7 @@ export async function prepareDatabase(
     }
     if (options.seed) options.log.info('demo data loaded');
     // After the audit subgraph's migrations: the audit writer (gateway and subgraphs) may insert events, nothing else.
-    if (definitions.some((d) => d.name === 'audit')) await provisionAuditWriter(server, secrets);
+    if (definitions.some((d) => d.ownsAccessLog)) await provisionAuditWriter(server, secrets);
   } finally {
     await Promise.all(opened.map(({ orm }) => orm.close()));
   }
@@ -140,7 +140,7 @@ export async function startHub(
       const port = options.ephemeralPorts ? 0 : defaultPort(definition.name, config.SUBGRAPH_PORT_BASE);
       const service = await startSubgraph(definition, {
         orm,
-        tools: definition.readsAccessLog ? subgraphTools(secrets, auditKey) : seedTools(secrets),
+        tools: definition.ownsAccessLog ? subgraphTools(secrets, auditKey) : seedTools(secrets),
         gatewayKey: security.internalKey.publicKey,
         audit: writer,
         host: config.HOST,

@@ -15,5 +15,5 @@ export default defineSubgraph({
   references: {},
   createLoaders: createAuditLoaders,
   migrations,
-  readsAccessLog: true,
+  ownsAccessLog: true,
 });

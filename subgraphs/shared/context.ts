@@ -22,7 +22,7 @@ export interface SubgraphTools {
   subjectRef(value: string): string;
   /**
    * The access log's keyed hash of a searched value, as the gateway hashes variables
-   * (access-log/event.ts). Only for a subgraph that reads the access log (`readsAccessLog`): no
+   * (access-log/event.ts). Only for a subgraph that reads the access log (`ownsAccessLog`): no
    * other subgraph holds the audit key, even as a function.
    */
   auditTerm?(value: string | number | boolean | null): string;

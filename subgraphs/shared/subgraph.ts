@@ -35,8 +35,11 @@ export interface SubgraphDefinition<Loaders = unknown> {
   references: Record<string, ReferenceResolver<Loaders>>;
   createLoaders(em: EntityManager): Loaders;
   migrations: MigrationList;
-  /** The access log's read API: gets the audit key's hash of search terms (`tools.auditTerm`). */
-  readsAccessLog?: boolean;
+  /**
+   * The access log's store and read API: its migrations create the store (the writer's role is
+   * provisioned after them), and it gets the audit key's hash of search terms (`tools.auditTerm`).
+   */
+  ownsAccessLog?: boolean;
   /** Loads the demo data set; must be idempotent. */
   seed?(em: EntityManager, tools: Pick<SubgraphTools, 'subjectRef'>): Promise<void>;
 }
