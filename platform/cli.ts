@@ -108,7 +108,6 @@ async function openHubDatabase(config: PlatformConfig, secrets: HubSecrets, log:
 
 /** What a CLI working on the hub's database gets. */
 export interface HubDatabase {
-  config: PlatformConfig;
   secrets: HubSecrets;
   server: DatabaseServer;
 }
@@ -123,7 +122,7 @@ export async function withHubDatabase<T>(config: PlatformConfig, database: strin
   const secrets = loadSecrets(config.SECRETS_DIR);
   const server = await openHubDatabase(config, secrets, log, database);
   try {
-    return await work({ config, secrets, server });
+    return await work({ secrets, server });
   } finally {
     await server.stop();
   }

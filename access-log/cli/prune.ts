@@ -12,7 +12,8 @@ async function main(argv: string[]): Promise<number> {
   const before = isoFlag(flags, 'before', problems);
   if (!before && !problems.length) problems.push('--before is required');
   if (problems.length || !before) throw new UsageError(problems);
-  return withHubDatabase(loadConfig(), flags.database, async ({ config, server }) => {
+  const config = loadConfig();
+  return withHubDatabase(config, flags.database, async ({ server }) => {
     const key = await loadAuditSigningKey(config.SECRETS_DIR);
     try {
       const result = await withClient(databaseUrl(server), (client) => pruneBefore(client, before, key, new Map([[key.kid, key.publicKey]])));

@@ -11,7 +11,8 @@ const USAGE = 'usage: npm run audit:verify [-- --database <name>]';
 async function main(argv: string[]): Promise<number> {
   const { flags, problems } = parseFlags(argv, ['database']);
   if (problems.length) throw new UsageError(problems);
-  return withHubDatabase(loadConfig(), flags.database, async ({ config, server }) => {
+  const config = loadConfig();
+  return withHubDatabase(config, flags.database, async ({ server }) => {
     const key = await loadAuditSigningKey(config.SECRETS_DIR);
     const report = await withClient(databaseUrl(server), (client) => inSnapshot(client, () => verifyAuditLog(client, new Map([[key.kid, key.publicKey]]))));
     (report.ok ? process.stdout : process.stderr).write(formatReport(report));
