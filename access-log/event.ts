@@ -1,13 +1,16 @@
 import { createHash, createHmac } from 'node:crypto';
 import type { Principal } from '../identity/principal';
 
-/** How a gateway request ended, as an auditor reads it. */
-export type AccessOutcome = 'ok' | 'partial' | 'error' | 'refused';
+/**
+ * How a gateway request ended, as an auditor reads it; `attempted` is the event a mutation
+ * commits before it runs (its outcome follows in a second event with the same request id).
+ */
+export type AccessOutcome = 'ok' | 'partial' | 'error' | 'refused' | 'attempted';
 
 /** GraphQL operation type; `null` when the request never got as far as a parsed operation. */
 export type OperationType = 'query' | 'mutation' | 'subscription';
 
-export const ACCESS_OUTCOMES: readonly AccessOutcome[] = ['ok', 'partial', 'error', 'refused'];
+export const ACCESS_OUTCOMES: readonly AccessOutcome[] = ['ok', 'partial', 'error', 'refused', 'attempted'];
 export const OPERATION_TYPES: readonly OperationType[] = ['query', 'mutation', 'subscription'];
 
 /** The caller as the audit log keeps it: who, for which organisation, in which roles. */

@@ -124,6 +124,21 @@ export class RequestRecord {
   }
 
   /**
+   * Records that a mutation is about to run, before it reaches any subgraph: the event as known
+   * now (who, purpose, operation, hashed variables) with the outcome `attempted`. The caller runs
+   * the mutation only once this resolves; {@link commit} records the outcome after, as a second
+   * event with the same request id.
+   */
+  attempt(writer: Pick<AuditWriter, 'record'>): Promise<void> {
+    if (this.committed) return Promise.reject(new Error('the request was already recorded as ended'));
+    try {
+      return writer.record({ ...this.event, outcome: 'attempted', refusalCode: null, durationMs: Math.round(performance.now() - this.startedAt) });
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  /**
    * Records the event with how the request ended. The promise rejects when the writer could not
    * commit it (the caller then answers `AUDIT_UNAVAILABLE`, or logs the failure). Only the first
    * call records; later ones return the first call's promise.

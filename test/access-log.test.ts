@@ -96,6 +96,52 @@ test('variables are kept only as keyed hashes, and an auditor finds who searched
   expect(searchEvent.variables.v).toMatch(/^[0-9a-f]{64}$/);
 });
 
+const createOperation = `mutation($code: String!) { createOperation(input: { code: $code, name: "x", startsOn: "2026-01-01", endsOn: "2026-01-02", borderTypes: [AIR], crimeAreas: [DRUGS], leadOrganisation: "hub", participatingCountries: ["FRA"], databasesEnabled: [STOLEN_LOST_TRAVEL_DOCUMENTS] }) { id } }`;
+
+test('a mutation is audited before its effect: the store failing while the writer still looks healthy stops it before any subgraph', async () => {
+  const server = await scratchDatabase('attempt');
+  const admin = <T>(work: (client: Client) => Promise<T>) => withClient(databaseUrl(server), work);
+  const role = ident(auditWriterRole(server));
+  const hub = await startTestHub({}, server);
+  const operationsWith = async (code: string) => (await admin((c) => c.query(`select count(*)::int as n from operations.operation where code = $1`, [code]))).rows[0].n;
+  const eventsOf = async (id: string) =>
+    (await admin((c) => c.query(`select seq::int as seq, chain_id, event from audit.access_event where event->>'requestId' = $1 order by chain_id, seq`, [id]))).rows;
+  try {
+    // The writer has just committed (the hub answered this), so it believes the store is healthy.
+    expect((await hub.query(`{ operations(first: 1) { edges { cursor } } }`)).status).toBe(200);
+    await admin((c) => c.query(`revoke insert on all tables in schema audit from ${role}`));
+    const refusedId = tag();
+    const refusedCode = `ATTEMPT-${Date.now()}`;
+    const refused = await hub.query(createOperation, { code: refusedCode }, { headers: { 'x-request-id': refusedId } });
+    expect(refused.status).toBe(503);
+    expect(refused.body.errors?.[0].extensions?.code).toBe('AUDIT_UNAVAILABLE');
+    expect(refused.body.data ?? null).toBeNull();
+    expect(await operationsWith(refusedCode)).toBe(0);
+    expect(await eventsOf(refusedId)).toEqual([]);
+
+    await admin((c) => c.query(`grant insert on all tables in schema audit to ${role}`));
+    const deadline = Date.now() + 10_000;
+    while (!(await fetch(hub.gatewayUrl.replace('/graphql', '/health/ready'))).ok && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+
+    const id = tag();
+    const code = `ATTEMPT-${Date.now()}`;
+    const done = await hub.query(createOperation, { code }, { headers: { 'x-request-id': id } });
+    expect(done.status).toBe(200);
+    expect(done.body.data.createOperation.id).toBeTruthy();
+    expect(await operationsWith(code)).toBe(1);
+    const events = await eventsOf(id);
+    // The attempt, committed before the subgraph ran, then the outcome, later in the same chain.
+    expect(events.map((e: any) => e.event.outcome)).toEqual(['attempted', 'ok']);
+    expect(events[0].chain_id).toBe(events[1].chain_id);
+    expect(events[0].seq).toBeLessThan(events[1].seq);
+    expect(events[0].event).toMatchObject({ operationType: 'mutation', operationName: null, principal: { organisation: 'hub' }, subgraphs: [] });
+    expect(Object.keys(events[0].event.variables)).toEqual(['code']);
+    expect(events[1].event.subgraphs).toEqual(['operations']);
+  } finally {
+    await hub.stop();
+  }
+});
+
 test('with the audit store refusing writes, no response carries data, mutations do not run, and it heals without a restart', async () => {
   // Its own database and hub: revoking the writer's grant must not fail the suites running beside it.
   const server = await scratchDatabase('outage');
@@ -129,10 +175,7 @@ test('with the audit store refusing writes, no response carries data, mutations 
     expect(directBody.errors.map((e) => e.extensions.code)).toEqual(['UNAUTHENTICATED']);
 
     const code = `NOLOG-${Date.now()}`;
-    const mutation = await hub.query(
-      `mutation($code: String!) { createOperation(input: { code: $code, name: "x", startsOn: "2026-01-01", endsOn: "2026-01-02", borderTypes: [AIR], crimeAreas: [DRUGS], leadOrganisation: "hub", participatingCountries: ["FRA"], databasesEnabled: [STOLEN_LOST_TRAVEL_DOCUMENTS] }) { id } }`,
-      { code },
-    );
+    const mutation = await hub.query(createOperation, { code });
     expect(mutation.body.errors?.[0].extensions?.code).toBe('AUDIT_UNAVAILABLE');
     const written = await admin((c) => c.query(`select count(*)::int as n from operations.operation where code = $1`, [code]));
     expect(written.rows[0].n).toBe(0);

@@ -1,4 +1,4 @@
-import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
+import { HeaderMap, type ApolloServerPlugin, type BaseContext, type GraphQLRequestContextResponseForOperation, type GraphQLRequestContextWillSendResponse } from '@apollo/server';
 import type { DocumentNode, GraphQLFormattedError } from 'graphql';
 import { auditUnavailable, ErrorCode, REFUSAL_CODES } from '../../platform/errors';
 import { documentHash } from '../event';
@@ -41,8 +41,11 @@ function endingOf(result: SingleResult | undefined, context: AuditedContext): En
  * One access event per request, committed before the response leaves: what was asked (operation,
  * document hash, keyed hashes of the variables, field coordinates), what was denied, which
  * subgraphs were called and which records came back. If the event cannot be committed the client
- * gets `AUDIT_UNAVAILABLE` and no data. While the log is failing, mutations are refused before
- * they run, so no change can happen without its event.
+ * gets `AUDIT_UNAVAILABLE` and no data.
+ *
+ * A mutation is audited before its effect: once every other plugin has admitted it, an
+ * `attempted` event is committed and only then does the gateway plan and run it; if that commit
+ * fails, the mutation never reaches a subgraph. Its outcome is a second event, as for any request.
  *
  * `beforeRecording` finishes the answer before it is judged and recorded (the access layer puts
  * its nulls and errors in), so the event describes exactly what the client receives.
@@ -51,25 +54,43 @@ export function accessLogPlugin<Context extends AuditedContext>(
   audit: AuditWriter,
   options: { beforeRecording?: (context: Context, result: SingleResult) => void } = {},
 ): ApolloServerPlugin<Context> {
+  /** What was sent and which operation it is, as soon as the operation is known (idempotent). */
+  const describe = ({ contextValue, request, operation, operationName, document, schema }: GraphQLRequestContextWillSendResponse<Context> | GraphQLRequestContextResponseForOperation<Context>) => {
+    const { record } = contextValue;
+    record.sent(request.query ? documentHash(request.query) : null, audit.hashVariables(request.variables ?? {}));
+    if (operation) {
+      // What the caller asked for, before the access layer removed anything.
+      const asked = contextValue.access?.original ?? document!;
+      record.ranOperation({ name: operationName ?? null, type: operation.operation, fieldCoordinates: fieldCoordinates(schema, asked, operationName) });
+    }
+  };
   return {
     async requestDidStart() {
       return {
-        async didResolveOperation({ operation }) {
-          if (operation?.operation === 'mutation' && !audit.healthy()) throw auditUnavailable();
+        // Called once every plugin has admitted the operation, just before execution; a response
+        // returned here replaces execution.
+        async responseForOperation(requestContext) {
+          if (requestContext.operation.operation !== 'mutation') return null;
+          describe(requestContext);
+          try {
+            await requestContext.contextValue.record.attempt(audit);
+            return null;
+          } catch {
+            const error = auditUnavailable();
+            return {
+              body: { kind: 'single', singleResult: { errors: [{ message: error.message, extensions: { code: ErrorCode.AUDIT_UNAVAILABLE } }] } },
+              http: { status: 503, headers: new HeaderMap() },
+            };
+          }
         },
-        async willSendResponse({ contextValue, response, request, operation, operationName, document, schema }) {
-          const { record } = contextValue;
+        async willSendResponse(requestContext) {
+          const { contextValue, response } = requestContext;
           const result = response.body.kind === 'single' ? (response.body.singleResult as SingleResult) : undefined;
           if (result) options.beforeRecording?.(contextValue, result);
-          record.sent(request.query ? documentHash(request.query) : null, audit.hashVariables(request.variables ?? {}));
-          if (operation) {
-            // What the caller asked for, before the access layer removed anything.
-            const asked = contextValue.access?.original ?? document!;
-            record.ranOperation({ name: operationName ?? null, type: operation.operation, fieldCoordinates: fieldCoordinates(schema, asked, operationName) });
-          }
-          record.denied(deniedPaths(contextValue.access?.denied ?? []));
+          describe(requestContext);
+          contextValue.record.denied(deniedPaths(contextValue.access?.denied ?? []));
           try {
-            await record.commit(audit, endingOf(result, contextValue));
+            await contextValue.record.commit(audit, endingOf(result, contextValue));
           } catch {
             const error = auditUnavailable();
             if (response.body.kind === 'single') response.body.singleResult = { errors: [{ message: error.message, extensions: { code: ErrorCode.AUDIT_UNAVAILABLE } }] };

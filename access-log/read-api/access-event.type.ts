@@ -7,6 +7,7 @@ export enum AccessOutcome {
   PARTIAL = 'partial',
   ERROR = 'error',
   REFUSED = 'refused',
+  ATTEMPTED = 'attempted',
 }
 registerEnumType(AccessOutcome, {
   name: 'AccessOutcome',
@@ -16,6 +17,7 @@ registerEnumType(AccessOutcome, {
     PARTIAL: { description: 'Answered, with some fields null and an error for each (denied or failed).' },
     ERROR: { description: 'Failed: no data.' },
     REFUSED: { description: 'Refused before execution (authentication, limits, authorization in reject mode, audit unavailable).' },
+    ATTEMPTED: { description: 'A mutation about to run, committed before it reached any subgraph; the event with its outcome follows under the same request id. An attempt with no outcome event means the outcome could not be recorded: the change may or may not have been made.' },
   },
 });
 
