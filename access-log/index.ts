@@ -6,3 +6,4 @@ export { loadAuditSigningKey, AUDIT_SIGNING_KEY_FILE, type AuditSigner, type Aud
 export { createAuditWriter, AuditUnavailableError, type AuditWriter, type AuditWriterOptions, type AuditWriterStats } from './writer';
 export { provisionAuditWriter, auditWriterLogin, auditWriterRole, AUDIT_SCHEMA, type AuditWriterLogin } from './store';
 export { verifyChains, type VerifyReport, type ChainProblem, type ProblemKind } from './verify';
+export { openWitness, readWitness, witnessDir, witnessFile, type WitnessWriter } from './witness';

@@ -2,7 +2,7 @@ import type { ClientBase } from 'pg';
 import { ident } from '../platform/database';
 import type { ChainedEvent } from './chain';
 import type { AccessEvent } from './event';
-import type { SignedAnchor, SignedHead } from './signing';
+import type { SealReason, SignedAnchor, SignedHead } from './signing';
 import { AUDIT_SCHEMA } from './store';
 
 // Reading the stored log back (verify, export, retention run as the admin; the gateway never reads).
@@ -52,13 +52,41 @@ export async function chainEvents(client: ClientBase, chainId: string, pageSize 
   }
 }
 
+interface HeadRecord {
+  chain_id: string;
+  seq: string;
+  hash: string;
+  signed_at: Date;
+  writer: string | null;
+  previous: SignedHead['previous'] | null;
+  sealed: SealReason | null;
+  kid: string;
+  signature: string;
+}
+
+/** A stored head as signed: registry columns only where the writer set them. */
+function toSignedHead(r: HeadRecord): SignedHead {
+  return {
+    chainId: r.chain_id,
+    seq: Number(r.seq),
+    hash: r.hash,
+    signedAt: r.signed_at.toISOString(),
+    ...(r.writer !== null ? { writer: r.writer } : {}),
+    // An opening stores `previous` as null for a writer's first chain; other heads have no such claim.
+    ...(r.writer !== null ? { previous: r.previous } : {}),
+    ...(r.sealed !== null ? { sealed: r.sealed } : {}),
+    kid: r.kid,
+    signature: r.signature,
+  };
+}
+
 /** Signed heads, of one chain or of all. */
 export async function chainHeads(client: ClientBase, chainId?: string): Promise<SignedHead[]> {
-  const { rows } = await client.query<{ chain_id: string; seq: string; hash: string; signed_at: Date; kid: string; signature: string }>(
-    `select h.chain_id, h.seq::text as seq, h.hash, h.signed_at, h.kid, h.signature from ${schema}.chain_head h ${chainId ? 'where h.chain_id = $1' : ''} order by h.signed_at, h.seq`,
+  const { rows } = await client.query<HeadRecord>(
+    `select h.chain_id, h.seq::text as seq, h.hash, h.signed_at, h.writer, h.previous, h.sealed, h.kid, h.signature from ${schema}.chain_head h ${chainId ? 'where h.chain_id = $1' : ''} order by h.signed_at, h.seq`,
     chainId ? [chainId] : [],
   );
-  return rows.map((r) => ({ chainId: r.chain_id, seq: Number(r.seq), hash: r.hash, signedAt: r.signed_at.toISOString(), kid: r.kid, signature: r.signature }));
+  return rows.map(toSignedHead);
 }
 
 /** Retention anchors, of one chain or of all. */

@@ -17,15 +17,40 @@ export function loadAuditSigningKey(secretsDir: string): Promise<SigningKeyPair>
   return loadOrCreateSigningKey(path.join(secretsDir, AUDIT_SIGNING_KEY_FILE));
 }
 
-/** A signed statement that chain `chainId` had, at `seq`, an event with hash `hash`. */
-export interface SignedHead {
+/** A place in a chain: its event at `seq` has hash `hash` (seq 0: the genesis hash). */
+export interface ChainPosition {
   chainId: string;
   seq: number;
   hash: string;
+}
+
+/**
+ * Why a chain was closed for good: `closed` by its writer on a clean stop, `recovered` by the
+ * writer's next start after a crash (at the last event the store holds), `abandoned` after a
+ * failed write (at the last event known committed; the writer continues on a new chain).
+ */
+export type SealReason = 'closed' | 'recovered' | 'abandoned';
+export const SEAL_REASONS: readonly SealReason[] = ['closed', 'recovered', 'abandoned'];
+
+/**
+ * A signed statement that chain `chainId` had, at `seq`, an event with hash `hash`. The head at
+ * seq 0 opens the chain: it names the writer and the position where that writer's previous chain
+ * ended, so deleting a whole chain breaks the link from the next one. A sealed head ends it.
+ */
+export interface SignedHead extends ChainPosition {
   /** ISO 8601 time of signing. */
   signedAt: string;
+  /** Opening only: the writer (`AUDIT_WRITER_ID`). Absent on chains opened before writers had ids. */
+  writer?: string;
+  /** Opening only: where the writer's previous chain ended; `null` for its first chain. */
+  previous?: ChainPosition | null;
+  /** Present on the head that ends the chain. */
+  sealed?: SealReason;
   kid: string;
-  /** Compact JWS (ES256) over the canonical JSON of `{chainId, hash, seq, signedAt}`. */
+  /**
+   * Compact JWS (ES256) over the canonical JSON of `{chainId, hash, seq, signedAt}` and, when
+   * present, `previous`, `sealed` and `writer`.
+   */
   signature: string;
 }
 
@@ -48,6 +73,20 @@ const HEAD_TYPE = 'frontera-audit-head+jws';
 const ANCHOR_TYPE = 'frontera-audit-anchor+jws';
 
 type HeadClaims = Omit<SignedHead, 'kid' | 'signature'>;
+
+/** The signed claims of a head: the optional ones only when present, so older heads verify as signed. */
+function headClaims(head: HeadClaims): HeadClaims {
+  const { chainId, seq, hash, signedAt, writer, previous, sealed } = head;
+  return {
+    chainId,
+    seq,
+    hash,
+    signedAt,
+    ...(writer !== undefined ? { writer } : {}),
+    ...(previous !== undefined ? { previous: previous && { chainId: previous.chainId, seq: previous.seq, hash: previous.hash } } : {}),
+    ...(sealed !== undefined ? { sealed } : {}),
+  };
+}
 type AnchorClaims = Omit<SignedAnchor, 'kid' | 'signature'>;
 
 async function sign(signer: AuditSigner, typ: string, claims: object): Promise<string> {
@@ -56,8 +95,8 @@ async function sign(signer: AuditSigner, typ: string, claims: object): Promise<s
 
 /** Signs a chain head. */
 export async function signHead(signer: AuditSigner, claims: HeadClaims): Promise<SignedHead> {
-  const { chainId, seq, hash, signedAt } = claims;
-  return { chainId, seq, hash, signedAt, kid: signer.kid, signature: await sign(signer, HEAD_TYPE, { chainId, seq, hash, signedAt }) };
+  const signed = headClaims(claims);
+  return { ...signed, kid: signer.kid, signature: await sign(signer, HEAD_TYPE, signed) };
 }
 
 /** Signs a retention anchor. */
@@ -89,7 +128,7 @@ async function verifySignature(keys: AuditPublicKeys, typ: string, signature: st
 
 /** Whether a stored head carries a valid signature over its own columns. */
 export function verifyHeadSignature(keys: AuditPublicKeys, head: SignedHead): Promise<boolean> {
-  return verifySignature(keys, HEAD_TYPE, head.signature, { chainId: head.chainId, seq: head.seq, hash: head.hash, signedAt: head.signedAt });
+  return verifySignature(keys, HEAD_TYPE, head.signature, headClaims(head));
 }
 
 /** Whether a stored anchor carries a valid signature over its own columns. */

@@ -27,7 +27,7 @@ export function auditWriterLogin(server: DatabaseServer, secrets: HubSecrets): A
 /**
  * Creates (or updates) the gateway's audit writer role and grants it exactly what group commit
  * needs: USAGE on the audit schema, INSERT on the events and chain heads, EXECUTE on the
- * function that opens monthly partitions. No SELECT, UPDATE, DELETE or TRUNCATE: the gateway can
+ * function that opens monthly partitions and on `writer_tail` (where its own last chain ended). No SELECT, UPDATE, DELETE or TRUNCATE: the gateway can
  * add to the log and never read or change it. Also opens this month's and next month's partitions.
  *
  * Runs as the admin after the audit subgraph's migrations (`prepareDatabase`); idempotent.
@@ -38,11 +38,12 @@ export async function provisionAuditWriter(server: DatabaseServer, secrets: HubS
   const schema = ident(AUDIT_SCHEMA);
   await withClient(databaseUrl(server), (client) =>
     withProvisioningLock(client, async () => {
-      const migrated = await client.query(`select to_regclass($1) as events, to_regprocedure($2) as ensure`, [
+      const migrated = await client.query(`select to_regclass($1) as events, to_regprocedure($2) as ensure, to_regprocedure($3) as tail`, [
         `${AUDIT_SCHEMA}.access_event`,
         `${AUDIT_SCHEMA}.ensure_event_partitions(timestamptz)`,
+        `${AUDIT_SCHEMA}.writer_tail(text)`,
       ]);
-      if (!migrated.rows[0].events || !migrated.rows[0].ensure) {
+      if (!migrated.rows[0].events || !migrated.rows[0].ensure || !migrated.rows[0].tail) {
         throw new Error(`the audit store is not migrated (no ${AUDIT_SCHEMA}.access_event): run prepareDatabase before provisionAuditWriter`);
       }
       // noinherit: the writer holds exactly the grants below, even if someone grants it a role.
@@ -51,7 +52,7 @@ export async function provisionAuditWriter(server: DatabaseServer, secrets: HubS
       await client.query(`revoke all on all functions in schema ${schema} from ${role}`);
       await client.query(`grant usage on schema ${schema} to ${role}`);
       await client.query(`grant insert on ${schema}.access_event, ${schema}.chain_head to ${role}`);
-      await client.query(`grant execute on function ${schema}.ensure_event_partitions(timestamptz) to ${role}`);
+      await client.query(`grant execute on function ${schema}.ensure_event_partitions(timestamptz), ${schema}.writer_tail(text) to ${role}`);
       await client.query(`select ${schema}.ensure_event_partitions(now())`);
     }),
   );

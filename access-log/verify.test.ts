@@ -1,8 +1,8 @@
 import { generateKeyPair, type KeyLike } from 'jose';
 import { extendChain, GENESIS_HASH, linkHash, newChain, type ChainedEvent } from './chain';
 import { emptyAccessEvent, normaliseEvent } from './event';
-import { signAnchor, signHead, type AuditSigner, type SignedHead } from './signing';
-import { verifyChains } from './verify';
+import { signAnchor, signHead, type AuditSigner, type SealReason, type SignedHead } from './signing';
+import { verifyChains as verifyStored, type VerifyOptions } from './verify';
 
 let signer: AuditSigner;
 let publicKey: KeyLike;
@@ -39,6 +39,18 @@ async function genesis(rows: ChainedEvent[]): Promise<SignedHead> {
   return signHead(signer, { chainId: rows[0].chainId, seq: 0, hash: GENESIS_HASH, signedAt: '2026-11-28T09:00:00.000Z' });
 }
 
+/** Every chain opened as a writer opens it (a signed head at seq 0), unless the test gives its own opening. */
+async function openings(rows: readonly ChainedEvent[], heads: readonly SignedHead[]): Promise<SignedHead[]> {
+  const opened = new Set(heads.filter((h) => h.seq === 0).map((h) => h.chainId));
+  const chains = [...new Set(rows.map((r) => r.chainId))].filter((id) => !opened.has(id));
+  return Promise.all(chains.map((chainId) => signHead(signer, { chainId, seq: 0, hash: GENESIS_HASH, signedAt: '2026-11-28T09:00:00.000Z', writer: 'test', previous: null })));
+}
+
+/** Verifies `rows` as stored by a writer: with the opening of each chain beside the given heads. */
+async function verifyChains(rows: readonly ChainedEvent[], heads: readonly SignedHead[], anchors: Parameters<typeof verifyStored>[2], keys: KeyLike, options?: VerifyOptions) {
+  return verifyStored(rows, [...(await openings(rows, heads)), ...heads], anchors, keys, options);
+}
+
 /** Recomputes every hash from `from` on, as an attacker who knows the scheme (but not the key) would. */
 function rehash(rows: ChainedEvent[], from: number): ChainedEvent[] {
   const out = rows.map((r) => ({ ...r }));
@@ -70,7 +82,8 @@ describe('verifyChains', () => {
     const heads = [await genesis(a), await headAt(a, 6), await headAt(a, 10), await headAt(b, 4)];
     const report = await verifyChains([...b, ...a].reverse(), heads, [], publicKey);
     expect(report.problems).toEqual([]);
-    expect(report).toMatchObject({ ok: true, chains: 2, events: 14, signedHeads: 4, anchors: 0 });
+    // Four heads, and the opening of chain b.
+    expect(report).toMatchObject({ ok: true, chains: 2, events: 14, signedHeads: 5, anchors: 0 });
     expect(report.lastSignedHead).toMatchObject({ chainId: a[0].chainId, seq: 10 });
   });
 
@@ -133,7 +146,7 @@ describe('verifyChains', () => {
     const rows = chainOf(6);
     const report = await verifyChains(rows, [await headAt(rows, 6, otherSigner)], [], publicKey);
     expect(report.problems).toEqual([expect.objectContaining({ kind: 'forged', seq: 6, requestId: 'req-6' })]);
-    expect(report.signedHeads).toBe(0);
+    expect(report.signedHeads).toBe(1); // the chain's opening only
   });
 
   test('a genuine signature copied onto another head is forged', async () => {
@@ -166,5 +179,75 @@ describe('verifyChains', () => {
     const b = chainOf(5).map((r) => (r.seq === 2 ? { ...r, event: { ...r.event, durationMs: 9999 } } : r));
     const report = await verifyChains([...a, ...b], [], [], publicKey);
     expect(report.problems).toEqual([expect.objectContaining({ chainId: b[0].chainId, seq: 2, kind: 'altered' })]);
+  });
+});
+
+describe('the chain registry and the witness', () => {
+  const open = (chainId: string, previous: SignedHead['previous'] = null, writer = 'gw-1') =>
+    signHead(signer, { chainId, seq: 0, hash: GENESIS_HASH, signedAt: '2026-11-28T09:00:00.000Z', writer, previous });
+  const sealAt = (rows: ChainedEvent[], seq: number, sealed: SealReason) => signHead(signer, { chainId: rows[0].chainId, seq, hash: rows[seq - 1].hash, signedAt: '2026-11-28T11:00:00.000Z', sealed });
+  const position = (rows: ChainedEvent[], seq: number) => ({ chainId: rows[0].chainId, seq, hash: rows[seq - 1].hash });
+
+  /** Writer gw-1's first chain (6 events, head at 3, crashed and sealed at restart) and its second (4 events, closed). */
+  async function twoChains() {
+    const first = chainOf(6);
+    const second = chainOf(4);
+    const heads = [await open(first[0].chainId), await headAt(first, 3), await sealAt(first, 6, 'recovered'), await open(second[0].chainId, position(first, 6)), await sealAt(second, 4, 'closed')];
+    return { first, second, heads };
+  }
+
+  test('linked chains verify, and a crashed chain is reported with its unsigned window', async () => {
+    const { first, second, heads } = await twoChains();
+    const report = await verifyStored([...first, ...second], heads, [], publicKey);
+    expect(report.problems).toEqual([]);
+    expect(report.crashed).toEqual([{ chainId: first[0].chainId, writer: 'gw-1', lastSeq: 6, signedSeq: 3 }]);
+    expect(report.open).toEqual([]);
+  });
+
+  test('a chain whose opening was deleted is reported', async () => {
+    const rows = chainOf(3);
+    const [problem] = (await verifyStored(rows, [await headAt(rows, 3)], [], publicKey)).problems;
+    expect(problem).toMatchObject({ kind: 'missing', seq: 0 });
+    expect(problem.message).toMatch(/no signed opening/);
+  });
+
+  test('deleting a whole chain with its heads breaks the link from the next chain of its writer', async () => {
+    const { first, second, heads } = await twoChains();
+    const report = await verifyStored(second, heads.filter((h) => h.chainId !== first[0].chainId), [], publicKey);
+    expect(report.problems).toEqual([expect.objectContaining({ kind: 'missing', chainId: first[0].chainId, seq: 6 })]);
+    expect(report.problems[0].message).toMatch(/missing entirely/);
+  });
+
+  test("deleting a crashed chain's tail with its seal is caught by the next chain's link", async () => {
+    const { first, second, heads } = await twoChains();
+    const kept = heads.filter((h) => !(h.chainId === first[0].chainId && h.sealed));
+    const report = await verifyStored([...first.slice(0, 4), ...second], kept, [], publicKey);
+    expect(report.problems).toEqual([expect.objectContaining({ kind: 'missing', chainId: first[0].chainId, seq: 6 })]);
+  });
+
+  test('events after a seal are reported', async () => {
+    const rows = chainOf(6);
+    const heads = [await open(rows[0].chainId), await sealAt(rows, 4, 'closed')];
+    const [problem] = (await verifyStored(rows, heads, [], publicKey)).problems;
+    expect(problem).toMatchObject({ kind: 'forged', seq: 5, requestId: 'req-5' });
+  });
+
+  test('the newest chain truncated with its heads passes without the witness and fails with it', async () => {
+    const rows = chainOf(10);
+    const heads = [await open(rows[0].chainId), await headAt(rows, 6), await headAt(rows, 10)];
+    // The owner of the database deletes events 7-10 and the head that names seq 10.
+    const truncated = rows.slice(0, 6);
+    const stored = heads.slice(0, 2);
+    expect((await verifyStored(truncated, stored, [], publicKey)).ok).toBe(true);
+    const report = await verifyStored(truncated, stored, [], publicKey, { witness: heads });
+    expect(report.problems.map((p) => [p.kind, p.seq])).toEqual([
+      ['missing', 10],
+      ['missing', 10],
+    ]);
+    expect(report.problems.map((p) => p.message).join('\n')).toMatch(/in the witness but no longer in the store/);
+    // A chain deleted whole, heads and all, is found from the witness too.
+    const gone = await verifyStored([], [], [], publicKey, { witness: heads });
+    expect(gone.ok).toBe(false);
+    expect(gone.problems[0]).toMatchObject({ kind: 'missing', chainId: rows[0].chainId });
   });
 });

@@ -3,7 +3,8 @@ import type { Logger } from '../platform/logger';
 import { ident } from '../platform/database';
 import { extendChain, GENESIS_HASH, newChain, type ChainedEvent, type ChainHead } from './chain';
 import { hashVariables, normaliseEvent, type AccessEvent } from './event';
-import { signHead, type AuditSigner, type SignedHead } from './signing';
+import { signHead, type AuditSigner, type ChainPosition, type SealReason, type SignedHead } from './signing';
+import type { WitnessWriter } from './witness';
 import { AUDIT_SCHEMA } from './store';
 import { ErrorCode } from '../platform/errors';
 
@@ -23,12 +24,16 @@ export interface AuditWriterOptions {
   auditKey: Buffer | string;
   /** Signs chain heads (see `loadAuditSigningKey`). */
   signer: AuditSigner;
+  /** This writer's name in the chain registry (`AUDIT_WRITER_ID`): stable across restarts, unique per process. */
+  writer: string;
+  /** Where every stored head is mirrored, outside the database (`AUDIT_WITNESS_DIR`); none if absent. */
+  witness?: WitnessWriter;
   log: Logger;
   /** Most events one transaction inserts (default 500); more wait for the next one. */
   maxBatch?: number;
   /** Sign the chain head at least every this many events (default 1000)... */
   signEvery?: number;
-  /** ...and at least this often while events arrive, in ms (default 10 000). */
+  /** ...and at least this often while events arrive, in ms (default 1000). */
   signIntervalMs?: number;
   /** Server-side limit of one write, in ms (default 5000): a stuck store fails requests instead of hanging them. */
   statementTimeoutMs?: number;
@@ -51,6 +56,8 @@ export interface AuditWriterStats {
   seq: number;
   /** Chains this writer has started (a new one after each failed write). */
   chainsStarted: number;
+  /** Where the chain this writer found unsealed at start ended (it sealed it as `recovered`), if any. */
+  recovered: ChainPosition | null;
 }
 
 export interface AuditWriter {
@@ -65,7 +72,7 @@ export interface AuditWriter {
   /** False from a failed write until the next successful one (the writer retries by itself meanwhile). */
   healthy(): boolean;
   stats(): AuditWriterStats;
-  /** Commits what is queued, signs the final head and closes the connection; later `record` calls reject. */
+  /** Commits what is queued, seals the chain (`closed`) and closes the connection; later `record` calls reject. */
   close(): Promise<void>;
 }
 
@@ -83,9 +90,9 @@ function insertStatement(schema: string): string {
   select chain_id, seq, prev_hash, hash, recorded_at, event
     from jsonb_to_recordset($1::jsonb) as r(chain_id uuid, seq bigint, prev_hash text, hash text, recorded_at timestamptz, event jsonb)
 )
-insert into ${s}.chain_head (chain_id, seq, hash, signed_at, kid, signature)
-select chain_id, seq, hash, signed_at, kid, signature
-  from jsonb_to_recordset($2::jsonb) as h(chain_id uuid, seq bigint, hash text, signed_at timestamptz, kid text, signature text)`;
+insert into ${s}.chain_head (chain_id, seq, hash, signed_at, writer, previous, sealed, kid, signature)
+select chain_id, seq, hash, signed_at, writer, previous, sealed, kid, signature
+  from jsonb_to_recordset($2::jsonb) as h(chain_id uuid, seq bigint, hash text, signed_at timestamptz, writer text, previous jsonb, sealed text, kid text, signature text)`;
 }
 
 function monthOf(iso: string): string {
@@ -100,11 +107,15 @@ function monthOf(iso: string): string {
  * next batch starts at once. So under load each commit carries many events, and an idle writer
  * commits a lone event without waiting.
  *
- * Each writer start opens a new chain (a fresh UUID; the writer never reads the log). When a write
- * fails, its callers reject, the writer turns unhealthy and continues on a NEW chain: the failed
- * batch may or may not have been committed (a lost connection hides which), and a new chain keeps
- * every chain gap-free either way. The next successful write also stores a signed head sealing
- * the old chain at its last event known committed. The pg pool reconnects by itself; while
+ * Each writer start opens a new chain (a fresh UUID; the writer never reads events). Its opening
+ * head names the writer and where the writer's previous chain ended (`writer_tail`); a previous
+ * chain left unsealed by a crash is sealed first, as `recovered`, at the last event the store
+ * holds. Heads are signed every `signEvery` events or `signIntervalMs` and mirrored to the witness.
+ * When a write fails, its callers reject, the writer turns unhealthy and continues on a NEW chain:
+ * the failed batch may or may not have been committed (a lost connection hides which), and a new
+ * chain keeps every chain gap-free either way. The next successful write also stores a head
+ * sealing the old chain (`abandoned`) at its last event known committed. On close the chain is
+ * sealed `closed`. The pg pool reconnects by itself; while
  * unhealthy the writer retries every `retryIntervalMs` with a real insert (the new chain's genesis
  * head), so health comes back without traffic and without a restart.
  *
@@ -115,7 +126,7 @@ export async function createAuditWriter(options: AuditWriterOptions): Promise<Au
   const log = options.log.child({ component: 'audit-writer' });
   const maxBatch = options.maxBatch ?? 500;
   const signEvery = options.signEvery ?? 1000;
-  const signIntervalMs = options.signIntervalMs ?? 10_000;
+  const signIntervalMs = options.signIntervalMs ?? 1_000;
   const retryIntervalMs = options.retryIntervalMs ?? 1000;
   const statementTimeout = options.statementTimeoutMs ?? 5000;
   const maxQueue = options.maxQueue ?? 10_000;
@@ -137,6 +148,7 @@ export async function createAuditWriter(options: AuditWriterOptions): Promise<Au
   // An idle connection killed by the server (restart, pg_terminate_backend) is dropped and replaced on next use.
   pool.on('error', (error) => log.warn({ err: error }, 'audit store connection lost'));
   const sql = insertStatement(AUDIT_SCHEMA);
+  const writerTail = `select chain_id, seq::text as seq, hash, sealed from ${ident(AUDIT_SCHEMA)}.writer_tail($1)`;
   const ensurePartitions = `select ${ident(AUDIT_SCHEMA)}.ensure_event_partitions($1::timestamptz)`;
 
   let queue: Pending[] = [];
@@ -151,9 +163,30 @@ export async function createAuditWriter(options: AuditWriterOptions): Promise<Au
   let ensuredMonth: string | null = null;
   /** Signed heads of earlier chains not yet stored. */
   let seals: SignedHead[] = [];
+  /** Where this writer's previous chain ended, for the opening of the current one; read at start. */
+  let previous: ChainPosition | null = null;
+  let previousKnown = false;
+  let recovered: ChainPosition | null = null;
+  let sealedOnClose = false;
   const stats = { events: 0, transactions: 0, failedTransactions: 0, largestBatch: 0, chainsStarted: 1 };
+  const seal = (at: ChainPosition, sealed: SealReason) => signHead(options.signer, { ...at, signedAt: new Date().toISOString(), sealed });
 
-  const headRow = (h: SignedHead) => ({ chain_id: h.chainId, seq: h.seq, hash: h.hash, signed_at: h.signedAt, kid: h.kid, signature: h.signature });
+  /** Once, before the first opening: where this writer's latest chain ended, sealing it if a crash left it open. */
+  async function readPrevious(): Promise<void> {
+    const { rows } = await pool.query<{ chain_id: string; seq: string; hash: string; sealed: boolean }>(writerTail, [options.writer]);
+    const tail = rows[0];
+    if (tail) {
+      previous = { chainId: tail.chain_id, seq: Number(tail.seq), hash: tail.hash };
+      if (!tail.sealed) {
+        seals = [...seals, await seal(previous, 'recovered')];
+        recovered = previous;
+        log.warn({ chainId: previous.chainId, seq: previous.seq }, 'the previous chain of this writer was not sealed (the process stopped without closing the log): sealing it where the store ends');
+      }
+    }
+    previousKnown = true;
+  }
+
+  const headRow = (h: SignedHead) => ({ chain_id: h.chainId, seq: h.seq, hash: h.hash, signed_at: h.signedAt, writer: h.writer ?? null, previous: h.previous ?? null, sealed: h.sealed ?? null, kid: h.kid, signature: h.signature });
   const eventRow = (l: ChainedEvent) => ({ chain_id: l.chainId, seq: l.seq, prev_hash: l.prevHash, hash: l.hash, recorded_at: l.recordedAt, event: l.event });
 
   /** One transaction: the batch's events, plus whatever heads are due. */
@@ -163,10 +196,13 @@ export async function createAuditWriter(options: AuditWriterOptions): Promise<Au
     const recordedAt = new Date(now).toISOString();
     const { links, head: next } = extendChain(head, batch.map((p) => p.event), recordedAt);
     const heads: SignedHead[] = [...seals];
-    if (!genesisWritten) heads.push(await signHead(options.signer, { chainId: head.chainId, seq: 0, hash: GENESIS_HASH, signedAt: recordedAt }));
     const due = next.seq - signedSeq >= signEvery || (next.seq > signedSeq && (forceHead || now - lastSignedAt >= signIntervalMs));
-    if (due) heads.push(await signHead(options.signer, { chainId: next.chainId, seq: next.seq, hash: next.hash, signedAt: recordedAt }));
     try {
+      if (!previousKnown) await readPrevious();
+      heads.push(...seals.slice(heads.length));
+      if (!genesisWritten) heads.push(await signHead(options.signer, { chainId: head.chainId, seq: 0, hash: GENESIS_HASH, signedAt: recordedAt, writer: options.writer, previous }));
+      if (closing && queue.length === 0) heads.push(await signHead(options.signer, { ...next, signedAt: recordedAt, sealed: 'closed' }));
+      else if (due) heads.push(await signHead(options.signer, { ...next, signedAt: recordedAt }));
       if (ensuredMonth !== monthOf(recordedAt)) {
         // The default partition takes any month without its own, so a failure here only costs tidiness.
         await pool.query(ensurePartitions, [recordedAt]).catch((error: unknown) => {
@@ -180,8 +216,11 @@ export async function createAuditWriter(options: AuditWriterOptions): Promise<Au
       ensuredMonth = null;
       if (isHealthy) log.error({ err: error, events: batch.length, chainId: head.chainId }, 'audit store write failed: requests fail closed until it is back');
       isHealthy = false;
-      // Seal the chain at its last event known committed, and continue on a new one.
-      if (head.seq > signedSeq) seals = [...seals, await signHead(options.signer, { chainId: head.chainId, seq: head.seq, hash: head.hash, signedAt: new Date().toISOString() })];
+      // Seal the chain at its last event known committed, and continue on a new one that links to it.
+      if (genesisWritten) {
+        seals = [...seals, await seal(head, 'abandoned')];
+        previous = { chainId: head.chainId, seq: head.seq, hash: head.hash };
+      }
       head = newChain();
       genesisWritten = false;
       signedSeq = 0;
@@ -194,7 +233,9 @@ export async function createAuditWriter(options: AuditWriterOptions): Promise<Au
     head = next;
     genesisWritten = true;
     seals = [];
-    if (due) {
+    if (options.witness) options.witness.append(heads).catch((error: unknown) => log.error({ err: error }, 'could not mirror signed heads to the witness'));
+    if (closing && heads.some((h) => h.sealed === 'closed')) sealedOnClose = true;
+    if (due || closing) {
       signedSeq = next.seq;
       lastSignedAt = now;
     }
@@ -260,7 +301,7 @@ export async function createAuditWriter(options: AuditWriterOptions): Promise<Au
     },
     hashVariables: (variables) => hashVariables(variables, options.auditKey),
     healthy: () => isHealthy,
-    stats: () => ({ ...stats, chainId: head.chainId, seq: head.seq }),
+    stats: () => ({ ...stats, chainId: head.chainId, seq: head.seq, recovered }),
     async close() {
       if (closing) return;
       closing = true;
@@ -269,11 +310,14 @@ export async function createAuditWriter(options: AuditWriterOptions): Promise<Au
         pump();
         await inFlight;
       }
-      if (isHealthy && (head.seq > signedSeq || seals.length)) {
+      // The last write of a clean stop carries the seal; a writer that cannot write leaves the
+      // chain open, and its next start seals it as `recovered`.
+      if (isHealthy && !sealedOnClose) {
         pump(true);
         await inFlight;
       }
       await pool.end();
+      await options.witness?.close();
     },
   };
 }

@@ -1,7 +1,8 @@
 import { z } from 'zod';
+import { auditSettings } from '../access-log/settings';
 import { gatewaySettings } from '../gateway/settings';
 import { identitySettings } from '../identity/settings';
-import { checkPlatformSettings, flag, platformSettings, port, readConfig } from '../platform/config';
+import { checkPlatformSettings, flag, limit, platformSettings, port, readConfig } from '../platform/config';
 
 export { ConfigError } from '../platform/config';
 
@@ -37,10 +38,15 @@ const hubSettings = {
     .transform((value) => value.split(',').map((s) => s.trim()).filter(Boolean)),
   /** Load the demo data set at start-up (idempotent). */
   SEED: flag(true),
+  /**
+   * On SIGTERM/SIGINT, how long in-flight requests may take to finish, in ms, before they are cut
+   * (and recorded as cut); above SUBGRAPH_TIMEOUT_MS so a slow subgraph call can still answer.
+   */
+  DRAIN_TIMEOUT_MS: limit(0, 600_000, 15_000),
 };
 
 const schema = z
-  .object({ ...platformSettings, ...identitySettings, ...gatewaySettings, ...hubSettings })
+  .object({ ...platformSettings, ...identitySettings, ...auditSettings, ...gatewaySettings, ...hubSettings })
   .superRefine(checkPlatformSettings);
 
 /** The hub's whole configuration (see the README's table). */

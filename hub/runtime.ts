@@ -1,10 +1,11 @@
+import { hostname } from 'node:os';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { catalog, defaultPort, remotePartners } from './catalog';
 import { openOrm } from '../subgraphs/shared/orm';
 import { startSubgraph } from '../subgraphs/shared/server';
 import type { SubgraphTools } from '../subgraphs/shared/context';
 import type { SubgraphDefinition } from '../subgraphs/shared/subgraph';
-import { auditWriterLogin, createAuditWriter, hashTerm, loadAuditKey, loadAuditSigningKey, provisionAuditWriter, type AuditWriter } from '../access-log';
+import { auditWriterLogin, createAuditWriter, hashTerm, loadAuditKey, loadAuditSigningKey, openWitness, provisionAuditWriter, witnessDir, type AuditWriter } from '../access-log';
 import { createGatewayServer } from '../gateway/server';
 import type { Config } from './config';
 import { databaseUrl, provisionDatabase, schemaGrant, type DatabaseServer } from '../platform/database';
@@ -74,6 +75,14 @@ export async function prepareDatabase(
   }
 }
 
+/**
+ * This process's name as an audit writer: `AUDIT_WRITER_ID`, else the host, the services it runs
+ * and its gateway port, which stay the same across restarts of the same process slot.
+ */
+export function auditWriterId(config: Config): string {
+  return config.AUDIT_WRITER_ID ?? `${hostname()}-${config.HUB_SERVICES.join('+')}-${config.GATEWAY_PORT}`.replace(/[^\w.-]/g, '_').slice(0, 100);
+}
+
 /** Whether this process runs `service` (`HUB_SERVICES`: `all` or a list of names). */
 export function runsHere(config: Config, service: string): boolean {
   return config.HUB_SERVICES.includes('all') || config.HUB_SERVICES.includes(service);
@@ -128,10 +137,15 @@ export async function startHub(
   try {
     if (!runsHere(config, 'gateway') && local.length === 0) return { gatewayUrl: null, subgraphs: new Map(), stop };
     // The gateway logs every request it receives; each subgraph logs the direct calls it refuses.
+    const writerId = auditWriterId(config);
     const writer = await createAuditWriter({
       connectionString: auditWriterLogin(server, secrets).connectionString,
       auditKey,
       signer: await loadAuditSigningKey(config.SECRETS_DIR),
+      writer: writerId,
+      witness: config.AUDIT_WITNESS_DIR === 'off' ? undefined : await openWitness(witnessDir(config.AUDIT_WITNESS_DIR, server), writerId),
+      signIntervalMs: config.AUDIT_HEAD_INTERVAL_MS,
+      signEvery: config.AUDIT_HEAD_EVERY,
       log,
     });
     audit = writer;

@@ -70,7 +70,7 @@ function admin<T>(work: (client: Client) => Promise<T>): Promise<T> {
 }
 
 async function startWriter(overrides: Partial<Parameters<typeof createAuditWriter>[0]> = {}): Promise<AuditWriter> {
-  const writer = await createAuditWriter({ connectionString: login.connectionString, auditKey, signer, log, retryIntervalMs: 100, signEvery: 100, ...overrides });
+  const writer = await createAuditWriter({ connectionString: login.connectionString, auditKey, signer, log, writer: `test-${randomUUID()}`, retryIntervalMs: 100, signEvery: 100, ...overrides });
   writers.push(writer);
   return writer;
 }
@@ -234,7 +234,8 @@ describe('tampering is named by audit:verify', () => {
         [path.join(repoRoot, 'node_modules', 'tsx', 'dist', 'cli.mjs'), path.join(repoRoot, 'access-log', 'cli', 'verify.ts'), '--database', server.database],
         {
           cwd: repoRoot,
-          env: { ...process.env, EMBEDDED_PG_PORT: String(config.EMBEDDED_PG_PORT), EMBEDDED_PG_DIR: config.EMBEDDED_PG_DIR, SECRETS_DIR: config.SECRETS_DIR, DATABASE_URL: config.DATABASE_URL ?? '' },
+          // These writers keep no witness (the witness has its own tests).
+          env: { ...process.env, EMBEDDED_PG_PORT: String(config.EMBEDDED_PG_PORT), EMBEDDED_PG_DIR: config.EMBEDDED_PG_DIR, SECRETS_DIR: config.SECRETS_DIR, DATABASE_URL: config.DATABASE_URL ?? '', AUDIT_WITNESS_DIR: 'off' },
         },
         (error, stdout, stderr) => resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
       );
@@ -379,7 +380,7 @@ describe('audit store outage: fail closed, recover without restart', () => {
 
   test('an unreachable store refuses to start the writer', async () => {
     const wrongPort = login.connectionString.replace(`:${server.port}/`, ':1/');
-    await expect(createAuditWriter({ connectionString: wrongPort, auditKey, signer, log })).rejects.toBeInstanceOf(AuditUnavailableError);
+    await expect(createAuditWriter({ connectionString: wrongPort, auditKey, signer, log, writer: 'unreachable' })).rejects.toBeInstanceOf(AuditUnavailableError);
   });
 });
 

@@ -16,6 +16,7 @@ export function testConfig(overrides: Record<string, string> = {}) {
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     EMBEDDED_PG_DIR: path.join(repoRoot, '.frontera', 'pgdata-test'),
     EMBEDDED_PG_PORT: '54339',
+    AUDIT_WITNESS_DIR: path.join(repoRoot, '.frontera', 'audit-witness-test'),
     ...process.env,
     SEED: 'true',
     ...overrides,

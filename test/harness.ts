@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import 'reflect-metadata';
 import { Classification, loadOrCreateLocalIssuer, mintToken, Role } from '../identity';
 import type { DatabaseServer } from '../platform/database';
@@ -59,7 +60,8 @@ export interface TestHub {
 
 /** Starts every subgraph and the gateway on free ports, against the test database (or `database`). */
 export async function startTestHub(overrides: Record<string, string> = {}, database: DatabaseServer = testDatabase()): Promise<TestHub> {
-  const config = testConfig(overrides);
+  // Each test hub is a writer of its own: hubs of parallel test files must not seal each other's chains.
+  const config = testConfig({ AUDIT_WRITER_ID: `test-${randomUUID()}`, ...overrides });
   const hub = await startHub(config, database, loadSecrets(config.SECRETS_DIR), createLogger(config.LOG_LEVEL), { ephemeralPorts: true });
   const gatewayUrl = hub.gatewayUrl!;
   const issuer = await loadOrCreateLocalIssuer(config.SECRETS_DIR);

@@ -23,11 +23,23 @@ export class ChainHeadRow {
   @Property({ type: 'timestamptz' })
   signedAt!: Date;
 
+  /** Opening (seq 0) only: the writer that opened the chain. */
+  @Property({ type: 'text', nullable: true })
+  writer?: string;
+
+  /** Opening only: `{chainId, seq, hash}` where the writer's previous chain ended. */
+  @Property({ type: 'json', nullable: true })
+  previous?: { chainId: string; seq: number; hash: string };
+
+  /** Why the chain ended here (`closed`, `recovered`, `abandoned`), on its sealing head. */
+  @Property({ type: 'text', nullable: true })
+  sealed?: string;
+
   /** Key id (JWK thumbprint) of the hub's audit signing key. */
   @Property({ type: 'text' })
   kid!: string;
 
-  /** Compact JWS (ES256) over `{chainId, hash, seq, signedAt}`. */
+  /** Compact JWS (ES256) over `{chainId, hash, seq, signedAt}` and the registry columns when set. */
   @Property({ type: 'text' })
   signature!: string;
 }
