@@ -1,7 +1,7 @@
 import type { AuditWriter } from '../access-log/writer';
 import { signSubgraphToken, type HubInternalKey } from '../identity/subgraph-token';
 import type { Principal } from '../identity/principal';
-import { sendJson, type Route } from '../platform/http';
+import { READINESS_PATH, sendJson, type Route } from '../platform/http';
 
 /** The gateway's own identity for readiness probes: no role, no clearance, sees nothing. */
 const PROBE_PRINCIPAL: Principal = {
@@ -44,7 +44,7 @@ async function subgraphsReady(urls: Record<string, string>, internalKey: HubInte
 export function healthRoutes(subgraphUrls: Record<string, string>, internalKey: HubInternalKey, audit: Pick<AuditWriter, 'healthy'>): Record<string, Route> {
   return {
     '/health/live': (_req, res) => sendJson(res, 200, { status: 'live' }),
-    '/health/ready': async (_req, res) => {
+    [READINESS_PATH]: async (_req, res) => {
       const failures = await subgraphsReady(subgraphUrls, internalKey);
       if (!audit.healthy()) failures['access log'] = 'cannot commit events';
       const ready = Object.keys(failures).length === 0;

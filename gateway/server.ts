@@ -18,7 +18,7 @@ import type { HubSecurity } from '../identity/trust';
 import { identifyCaller } from '../identity/verifier';
 import { repoRoot } from '../platform/config';
 import type { GatewayConfig } from './settings';
-import { auditUnavailable, unauthenticated } from '../platform/errors';
+import { auditUnavailable, ErrorCode, unauthenticated } from '../platform/errors';
 import { serveGraphQL, type HttpService } from '../platform/http';
 import type { Logger } from '../platform/logger';
 import { healthRoutes } from './health';
@@ -142,6 +142,14 @@ export async function createGatewayServer(
     onErrorAnswer: async (req, { status, code }) => {
       const record = records.get(req) ?? new RequestRecord(req);
       if (!record.closed) await logged(record.answered(options.audit, status, code));
+    },
+    // A request still running when the drain deadline passed: its event says it was cut (if it
+    // ends after all, its own ending comes too late to change what was recorded).
+    onCut: async (req) => {
+      const record = records.get(req) ?? new RequestRecord(req);
+      if (record.closed) return;
+      log.warn({ requestId: record.requestId }, 'request cut by shutdown');
+      await record.commit(options.audit, { outcome: 'error', code: ErrorCode.REQUEST_CUT_BY_SHUTDOWN }).catch((error: unknown) => log.error({ err: error, requestId: record.requestId }, 'could not record a request cut by shutdown'));
     },
     routes: healthRoutes(options.subgraphUrls, internalKey, options.audit),
   });

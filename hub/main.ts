@@ -25,12 +25,24 @@ async function main(): Promise<void> {
   let database: DatabaseServer | null = null;
   let hub: Awaited<ReturnType<typeof startHub>> | null = null;
   let stopping = false;
+  const force = new AbortController();
   const shutdown = async (signal: string, code = 0) => {
-    if (stopping) return;
+    if (stopping) {
+      // A second signal: stop waiting for in-flight requests (they are recorded as cut).
+      if (!force.signal.aborted) log.warn({ signal }, 'second signal: cutting in-flight requests now');
+      force.abort();
+      return;
+    }
     stopping = true;
-    log.info({ signal }, 'shutting down');
-    await hub?.stop().catch((error: unknown) => log.error({ err: error }, 'stopping services failed'));
+    log.info({ signal, drainMs: config.DRAIN_TIMEOUT_MS }, 'shutting down: draining in-flight requests');
+    // Past the drain and a margin for closing the log, nothing is worth hanging for.
+    setTimeout(() => {
+      log.error('shutdown did not finish in time: exiting');
+      process.exit(1);
+    }, config.DRAIN_TIMEOUT_MS + 15_000).unref();
+    await hub?.stop({ force: force.signal }).catch((error: unknown) => log.error({ err: error }, 'stopping services failed'));
     await database?.stop().catch((error: unknown) => log.error({ err: error }, 'stopping PostgreSQL failed'));
+    log.info('stopped');
     process.exit(code);
   };
   process.on('SIGINT', () => void shutdown('SIGINT'));

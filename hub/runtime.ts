@@ -21,10 +21,22 @@ interface RunningSubgraph {
   service: HttpService;
 }
 
+export interface StopOptions {
+  /** How long in-flight requests may take to finish (default DRAIN_TIMEOUT_MS). */
+  deadlineMs?: number;
+  /** Aborted (a second signal): stop waiting and cut what is still running. */
+  force?: AbortSignal;
+}
+
 export interface RunningHub {
   gatewayUrl: string | null;
   subgraphs: Map<string, { url: string; orm: MikroORM }>;
-  stop(): Promise<void>;
+  /**
+   * Drains, then stops: the gateway first (readiness 503 at once, no new requests, in-flight ones
+   * finish or are cut and recorded as cut at the deadline), then the subgraphs, and last the
+   * access log, whose final write seals the chain.
+   */
+  stop(options?: StopOptions): Promise<void>;
 }
 
 /** The keyed helpers demo data needs: the hash that stands for a screened document number (a Check never stores the number). */
@@ -124,9 +136,16 @@ export async function startHub(
   const running: RunningSubgraph[] = [];
   let gateway: HttpService | null = null;
   let audit: AuditWriter | null = null;
-  const stop = async () => {
-    await gateway?.close();
+  const stop = async ({ deadlineMs = config.DRAIN_TIMEOUT_MS, force }: StopOptions = {}) => {
+    const deadline = Date.now() + deadlineMs;
+    if (gateway) {
+      const cut = await gateway.drain(deadlineMs, force);
+      if (cut.length) log.warn({ cut: cut.length }, 'drain deadline passed or forced: requests still running were cut and recorded as cut');
+      await gateway.close();
+    }
+    // The subgraphs' callers were the gateway's requests: what is left of the deadline is theirs.
     await Promise.all(running.map(async ({ service, orm }) => {
+      await service.drain(Math.max(0, deadline - Date.now()), force);
       await service.close();
       await orm.close();
     }));

@@ -47,6 +47,10 @@ const CODES = {
   UNSUPPORTED_MEDIA_TYPE: { kind: 'transport', status: 415 },
   /** Only in the access log: the body never fully arrived (Node answered 408 itself). */
   REQUEST_INCOMPLETE: { kind: 'transport' },
+  /** The service is draining before it stops: new requests go to another replica. */
+  SHUTTING_DOWN: { kind: 'transport', status: 503 },
+  /** Only in the access log: the request was still running when the drain deadline (or a second signal) stopped the service. */
+  REQUEST_CUT_BY_SHUTDOWN: { kind: 'internal', genericMessage: 'The service stopped before the request finished; retry' },
   FORBIDDEN: { kind: 'answer' },
   NOT_FOUND: { kind: 'answer' },
   CONFLICT: { kind: 'answer' },

@@ -3,6 +3,9 @@ import type { AddressInfo } from 'node:net';
 import { HeaderMap, type ApolloServer, type BaseContext, type HTTPGraphQLRequest } from '@apollo/server';
 import { ErrorCode, statusOf } from './errors';
 
+/** The readiness probe's path: answered 503 by the service itself while it drains. */
+export const READINESS_PATH = '/health/ready';
+
 /** A handler for a plain HTTP route next to `/graphql` (health checks). */
 export type Route = (req: IncomingMessage, res: ServerResponse) => void | Promise<void>;
 
@@ -34,11 +37,23 @@ export interface HttpServiceOptions<Context extends BaseContext> {
    * can be logged. Throwing works as for `onRefused`.
    */
   onErrorAnswer?(req: IncomingMessage, answer: { status: number; code: string }): Promise<void>;
+  /** Called for each request still running when a drain ends at its deadline or is forced, before `drain` resolves. */
+  onCut?(req: IncomingMessage): Promise<void>;
 }
 
 export interface HttpService {
   url: string;
   port: number;
+  /**
+   * Stops taking requests and waits for those in flight: readiness (`/health/ready`) answers 503
+   * at once (the socket stays open so that load balancers read it), a new request gets 503
+   * `SHUTTING_DOWN` with `retry-after` (and is logged through `onRefused`), idle connections close
+   * and every response closes its connection. Resolves
+   * when nothing is in flight, or at `deadlineMs` or when `force` aborts, with the requests still
+   * running then, once `onCut` has seen each (their connections close with {@link close}).
+   */
+  drain(deadlineMs: number, force?: AbortSignal): Promise<IncomingMessage[]>;
+  /** Stops Apollo Server and closes every connection (those of requests still running too). */
   close(): Promise<void>;
 }
 
@@ -106,12 +121,25 @@ export async function serveGraphQL<Context extends BaseContext>(
     },
   );
   server.keepAliveTimeout = 65_000;
+  let draining = false;
+  const inFlight = new Set<IncomingMessage>();
+  /** Wakes `drain` each time a request ends. */
+  let requestEnded: () => void = () => undefined;
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://local');
+    if (draining) {
+      res.setHeader('connection', 'close');
+      if (url.pathname === READINESS_PATH) return sendJson(res, 503, { status: 'draining' });
+    }
     const route = options.routes?.[url.pathname];
     if (route && req.method === 'GET') return route(req, res);
     if (url.pathname !== '/graphql') return sendError(res, 404, ErrorCode.NOT_FOUND, `No route ${url.pathname}: GraphQL is served at /graphql`);
+    inFlight.add(req);
+    res.once('close', () => {
+      inFlight.delete(req);
+      requestEnded();
+    });
 
     /** Runs a logging hook; if it fails, its error is the answer and `false` is returned. */
     const logged = async (hook: () => Promise<void> | undefined): Promise<boolean> => {
@@ -132,6 +160,10 @@ export async function serveGraphQL<Context extends BaseContext>(
     // The body is read (within the limit) before any other refusal, so none leaves an unbounded
     // body for Node to drain.
     let raw: string;
+    if (draining) {
+      await readBody(req, options.maxBodyBytes).catch(() => undefined);
+      return refuse(ErrorCode.SHUTTING_DOWN, 'This service is shutting down: retry, another instance will answer', { 'retry-after': '1' });
+    }
     try {
       raw = await readBody(req, options.maxBodyBytes);
     } catch (error) {
@@ -171,6 +203,8 @@ export async function serveGraphQL<Context extends BaseContext>(
       if (!(await logged(() => options.onErrorAnswer?.(req, { status, code: firstErrorCode(string) ?? (status >= 500 ? ErrorCode.INTERNAL_SERVER_ERROR : ErrorCode.BAD_REQUEST) })))) return;
     }
     for (const [key, value] of response.headers) res.setHeader(key, value);
+    // A request that was running when the drain began: its connection closes after this answer.
+    if (draining) res.setHeader('connection', 'close');
     res.statusCode = status;
     if (response.body.kind === 'complete') {
       res.end(response.body.string);
@@ -185,18 +219,41 @@ export async function serveGraphQL<Context extends BaseContext>(
     server.listen(options.port, options.host, () => resolve());
   });
   const port = (server.address() as AddressInfo).port;
-  return {
+  const closed = new Promise<void>((resolve) => server.once('close', () => resolve()));
+  const service: HttpService = {
     url: `http://${options.host === '0.0.0.0' ? 'localhost' : options.host}:${port}/graphql`,
     port,
+    async drain(deadlineMs, force) {
+      if (!draining) {
+        draining = true;
+        // Idle keep-alive connections close now, busy ones after their response.
+        server.closeIdleConnections();
+      }
+      const deadline = Date.now() + deadlineMs;
+      while (inFlight.size && Date.now() < deadline && !force?.aborted) {
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, Math.min(250, Math.max(0, deadline - Date.now())));
+          force?.addEventListener('abort', () => resolve(), { once: true });
+          requestEnded = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
+      }
+      requestEnded = () => undefined;
+      const cut = [...inFlight];
+      await Promise.all(cut.map((req) => options.onCut?.(req)));
+      return cut;
+    },
     async close() {
+      if (!draining) await service.drain(0);
+      server.close();
       await apollo.stop();
-      server.closeIdleConnections();
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        setTimeout(() => server.closeAllConnections(), 2_000).unref();
-      });
+      server.closeAllConnections();
+      await closed;
     },
   };
+  return service;
 }
 
 /** Sends a small JSON document (health endpoints). */
