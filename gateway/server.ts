@@ -4,7 +4,6 @@ import type { IncomingMessage } from 'node:http';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
-import { ApolloGateway } from '@apollo/gateway';
 import { Supergraph } from '@apollo/federation-internals';
 import type { GraphQLSchema } from 'graphql';
 import { accessLogPlugin } from '../access-log/gateway/plugin';
@@ -21,6 +20,7 @@ import type { GatewayConfig } from './settings';
 import { auditUnavailable, unauthenticated } from '../platform/errors';
 import { serveGraphQL, type HttpService } from '../platform/http';
 import type { Logger } from '../platform/logger';
+import { createApolloGateway } from './apollo-gateway';
 import { healthRoutes } from './health';
 import { introspectionPlugin } from './introspection';
 import { documentLimits, limitsFromConfig, operationLimitsPlugin } from './limits';
@@ -86,7 +86,7 @@ export async function createGatewayServer(
   const records = new WeakMap<IncomingMessage, RequestRecord>();
   /** A refusal must be logged like any request; if it cannot be, the caller learns that instead. */
   const logged = (committing: Promise<void>) => committing.catch(() => Promise.reject(auditUnavailable()));
-  const gateway = new ApolloGateway({
+  const gateway = createApolloGateway({
     // @apollo/gateway refuses `for: SECURITY` features it does not enforce; this gateway enforces them.
     supergraphSdl: stripSecurityLinks(supergraphSdl),
     logger: log,
