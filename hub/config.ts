@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { gatewaySettings } from '../gateway/settings';
-import { identitySettings } from '../identity/settings';
+import { checkIdentitySettings, identitySettings, resolveIdentitySettings } from '../identity/settings';
 import { checkPlatformSettings, flag, platformSettings, port, readConfig } from '../platform/config';
 
 export { ConfigError } from '../platform/config';
@@ -41,7 +41,11 @@ const hubSettings = {
 
 const schema = z
   .object({ ...platformSettings, ...identitySettings, ...gatewaySettings, ...hubSettings })
-  .superRefine(checkPlatformSettings);
+  .superRefine((config, ctx) => {
+    checkPlatformSettings(config, ctx);
+    checkIdentitySettings(config, ctx);
+  })
+  .transform(resolveIdentitySettings);
 
 /** The hub's whole configuration (see the README's table). */
 export type Config = z.infer<typeof schema>;
