@@ -22,6 +22,7 @@ import { serveGraphQL, type HttpService } from '../platform/http';
 import type { Logger } from '../platform/logger';
 import { createApolloGateway } from './apollo-gateway';
 import { healthRoutes } from './health';
+import { jsonRequestErrorStatusPlugin, operationResolutionPlugin } from './request-errors';
 import { introspectionPlugin } from './introspection';
 import { documentLimits, limitsFromConfig, operationLimitsPlugin } from './limits';
 import { formatGatewayError } from './masking';
@@ -110,6 +111,9 @@ export async function createGatewayServer(
     parseOptions: documents.parseOptions,
     validationRules: documents.validationRules,
     plugins: [
+      // First: when no operation can be selected, its refusal is the one sent (see the plugin).
+      operationResolutionPlugin<GatewayContext>(),
+      jsonRequestErrorStatusPlugin<GatewayContext>(),
       production ? ApolloServerPluginLandingPageDisabled() : ApolloServerPluginLandingPageLocalDefault({ embed: true }),
       ...(trusted ? [trustedDocumentsPlugin<GatewayContext>()] : []),
       ...(documents.plugins as ApolloServerPlugin<GatewayContext>[]),
