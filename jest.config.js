@@ -7,6 +7,10 @@
  * A test that needs the database goes in test/ (or is a partner's test under subgraphs/partners/).
  * `npm test` runs both; `npm run test:unit` (jest --selectProjects unit) runs the unit project only.
  */
+// No test may let @apollo/gateway call home (gateway/apollo-gateway.ts sets it for the hub; the
+// unit tests that build an ApolloGateway directly rely on this). Workers inherit it.
+process.env.APOLLO_TELEMETRY_DISABLED = 'true';
+
 const swc = {
   jsc: {
     parser: { syntax: 'typescript', decorators: true },

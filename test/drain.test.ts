@@ -85,7 +85,7 @@ test('SIGTERM drains: readiness 503 at once, new requests refused and logged, in
     const lateId = `late-${randomUUID()}`;
     const late = await hub.query(`{ operations(first: 1) { edges { cursor } } }`, {}, { headers: { 'x-request-id': lateId } });
     expect(late.status).toBe(503);
-    expect(late.body.errors[0].extensions.code).toBe('SHUTTING_DOWN');
+    expect(late.body.errors?.[0].extensions?.code).toBe('SHUTTING_DOWN');
 
     const answers = await Promise.all(inFlight);
     await stopping;

@@ -9,6 +9,7 @@ import { buildSchema, getIntrospectionQuery, getOperationAST, parse } from 'grap
 import type { Client } from 'pg';
 import { limitsFromConfig, operationCost } from '../gateway/limits';
 import { ConfigError, loadConfig } from '../hub/config';
+import { LOCAL_ISSUER_PRODUCTION_ACK } from '../identity/settings';
 import { repoRoot } from '../platform/config';
 import { databaseUrl, withClient } from '../platform/database';
 import { testConfig, testDatabase } from './database';
@@ -255,7 +256,14 @@ describe('production', () => {
   let t: TestHub;
   beforeAll(async () => {
     // frontex's URL points at a closed port, to see what a failing subgraph lets through.
-    t = await startTestHub({ NODE_ENV: 'production', INTROSPECTION_ROLES: 'HUB_ADMIN', SUBGRAPH_URLS: 'frontex=http://127.0.0.1:9/graphql' });
+    // The harness mints its tokens with the demo issuer, which production trusts only when told twice.
+    t = await startTestHub({
+      NODE_ENV: 'production',
+      LOCAL_ISSUER: 'true',
+      LOCAL_ISSUER_IN_PRODUCTION: LOCAL_ISSUER_PRODUCTION_ACK,
+      INTROSPECTION_ROLES: 'HUB_ADMIN',
+      SUBGRAPH_URLS: 'frontex=http://127.0.0.1:9/graphql',
+    });
   });
   afterAll(async () => {
     await t?.stop();
