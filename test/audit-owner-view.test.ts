@@ -162,6 +162,25 @@ describe.each(Object.keys(TABLE))('AccessEvent.%s', (field) => {
   });
 });
 
+test('a data owner\'s cursors carry no chain position, and page through its events', async () => {
+  // A second event that returned the owner's records, so it has two pages.
+  await t.ok(`{ wcoSeizures(first: 1) { edges { node { id } } } }`, {}, { as: reader });
+  const page = `query($after: String) { accessEvents(first: 1, after: $after) { edges { cursor node { time } } pageInfo { hasNextPage endCursor } } }`;
+  const first = (await t.ok(page, {}, { as: callers.wcoLiaison })).accessEvents;
+  expect(first.pageInfo.hasNextPage).toBe(true);
+  const second = (await t.ok(page, { after: first.pageInfo.endCursor }, { as: callers.wcoLiaison })).accessEvents;
+  expect(second.edges).toHaveLength(1);
+  expect(Date.parse(second.edges[0].node.time)).toBeLessThanOrEqual(Date.parse(first.edges[0].node.time));
+  expect(second.edges[0].cursor).not.toBe(first.edges[0].cursor);
+  const decoded = Buffer.from(first.pageInfo.endCursor, 'base64url').toString('utf8');
+  expect(decoded).not.toContain(stored.row.chain_id);
+  expect(decoded).not.toMatch(/[0-9a-f]{8}-[0-9a-f]{4}-/);
+  // An auditor's cursor is not accepted in place of an owner's: it is refused, not misread.
+  const auditorCursor = (await t.ok(page, {}, { as: callers.auditor })).accessEvents.pageInfo.endCursor;
+  const refused = await t.query(page, { after: auditorCursor }, { as: callers.wcoLiaison });
+  expect(refused.body.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+});
+
 describe('no filter answers a data owner\'s question about what it may not see', () => {
   const events = `query($filter: AccessEventFilter) { accessEvents(filter: $filter, first: 10) { totalCount } }`;
   const around = () => {

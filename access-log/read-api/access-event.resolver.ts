@@ -109,10 +109,14 @@ function fullNode(row: EventRow): AccessEventNode {
 
 /** One page of events newest first, with `totalCount` counted only when asked for. */
 async function eventPage(ctx: AuditContext, scope: Exclude<AuditScope, { kind: 'none' }>, page: PageArgs, conditions: Condition[]): Promise<AccessEventConnection> {
-  // The reader writes its own SQL: it takes the decoded key, not the MikroORM filter.
-  const keyset = keysetPage<EventRow>(page, 'desc', { occurred_at: 'time', chain_id: 'uuid', seq: 'integer' });
+  // The reader writes its own SQL: it takes the decoded key, not the MikroORM filter. A data
+  // owner's cursors carry no chain position, which its view withholds.
+  const owner = scope.kind === 'organisation';
+  const keyset = owner
+    ? keysetPage<EventRow>(page, 'desc', { occurred_at: 'time', hash: 'text' })
+    : keysetPage<EventRow>(page, 'desc', { occurred_at: 'time', chain_id: 'uuid', seq: 'integer' });
   const all = [...scopeConditions(scope), ...conditions];
-  const rows = await ctx.loaders.events.page(all, keyset.limit, keyset.after);
+  const rows = await ctx.loaders.events.page(all, keyset.limit, keyset.after, owner ? 'hash' : 'chain');
   const connection = keyset.connection(rows);
   const reader = ctx.loaders.events;
   return {
