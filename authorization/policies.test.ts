@@ -1,5 +1,5 @@
 import { Classification, Role, type Principal } from '../identity';
-import { decidePolicy, parsePurpose, POLICIES, rolePolicy, unknownPolicies } from './policies';
+import { decidePolicy, parsePurpose, POLICIES, purposeCode, rolePolicy, unknownPolicies } from './policies';
 
 const principal = (overrides: Partial<Principal> = {}): Principal => ({
   subject: 'someone',
@@ -82,5 +82,25 @@ describe('parsePurpose', () => {
 
   test('a repeated header is malformed', () => {
     expect(parsePurpose(['ANCHOR-III', 'other'])).toBeNull();
+  });
+});
+
+describe('purposeCode', () => {
+  test.each([
+    ['ANCHOR-III hit follow-up', 'ANCHOR-III'],
+    ['ANCHOR-III', 'ANCHOR-III'],
+    ['TRIGGER-SALVO-II case 42: J. Doe', 'TRIGGER-SALVO-II'],
+    ['case 42', null],
+    ['ANCHOR-III: follow-up', null],
+    ['anchor-iii follow-up', null],
+    ['AB follow-up', null],
+    ['test suite', null],
+    [null, null],
+  ])('%j → %j', (purpose, expected) => {
+    expect(purposeCode(purpose)).toBe(expected);
+  });
+
+  test('never returns more than the first word', () => {
+    expect(purposeCode('SUNBIRD-IV JOHN-SMITH')).toBe('SUNBIRD-IV');
   });
 });

@@ -42,6 +42,20 @@ export function parsePurpose(header: string | string[] | undefined): string | nu
   return typeof header === 'string' && PURPOSE.test(header) ? header : null;
 }
 
+// An operation code as the operations subgraph accepts one (`SUNBIRD-V`): 3 to 40 upper-case letters, digits or dashes.
+const PURPOSE_CODE = /^[A-Z][A-Z0-9-]{2,39}$/;
+
+/**
+ * The purpose's category: its first word when that is written as an operation code (`ANCHOR-III`
+ * of `ANCHOR-III hit follow-up`), else `null`. A data owner reading the access log sees this and
+ * not the rest, which is the caller's free text (a case number, a name) and stays for auditors.
+ */
+export function purposeCode(purpose: string | null): string | null {
+  if (purpose === null) return null;
+  const first = purpose.split(' ', 1)[0];
+  return PURPOSE_CODE.test(first) ? first : null;
+}
+
 /** Decides a named policy for one request; an unknown name is denied. */
 export function decidePolicy(name: string, input: PolicyInput): boolean {
   return POLICIES[name]?.(input) ?? false;

@@ -42,10 +42,10 @@ export enum AccessOperationType {
 }
 registerEnumType(AccessOperationType, { name: 'AccessOperationType', description: 'GraphQL operation type of a request.' });
 
-@ObjectType({ description: 'The caller of a request, as verified by the gateway.' })
+@ObjectType({ description: 'The caller of a request, as verified by the gateway. A data owner sees its organisation and roles, not who it was.' })
 export class AccessPrincipal {
-  @Field({ description: 'Who the token was issued to, unique within the organisation.' })
-  subject!: string;
+  @Field(() => String, { nullable: true, description: 'Who the token was issued to, unique within the organisation; null for a data owner (withheld: the person is for auditors to follow up).' })
+  subject!: string | null;
 
   @Field({ description: 'Code of the organisation the caller acted for, such as `ncb-fra`.' })
   organisation!: string;
@@ -103,11 +103,11 @@ export class AuditChainPosition {
 }
 
 @ObjectType('AccessEvent', {
-  description: 'One request: who asked what, for which purpose, what was denied and which records came back. Every request the gateway receives has one; so does every call made to a subgraph directly (bypassing the gateway), which the subgraph refuses.',
+  description: 'One request: who asked what, for which purpose, what was denied and which records came back. Every request the gateway receives has one; so does every call made to a subgraph directly (bypassing the gateway), which the subgraph refuses. An auditor sees every field; a data owner (PARTNER_LIAISON) only which organisation read which of its records, when and for which purpose code: every other field is withheld (null, or an empty list).',
 })
 export class AccessEventNode {
-  @Field({ description: 'The request id (`x-request-id` in every subgraph log); for a direct call, the one the caller sent, or a new one.' })
-  requestId!: string;
+  @Field(() => String, { nullable: true, description: 'The request id (`x-request-id` in every subgraph log); for a direct call, the one the caller sent, or a new one. Withheld from data owners.' })
+  requestId!: string | null;
 
   @Field(() => Date, { description: 'When the request was received.' })
   time!: Date;
@@ -118,50 +118,53 @@ export class AccessEventNode {
   @Field(() => AccessPrincipal, { nullable: true, description: 'The verified caller; null for an anonymous request or a refused token.' })
   principal!: AccessPrincipal | null;
 
-  @Field(() => String, { nullable: true, description: 'Client application, from the `apollographql-client-name` header.' })
+  @Field(() => String, { nullable: true, description: 'Client application, from the `apollographql-client-name` header. Withheld from data owners.' })
   clientName!: string | null;
 
-  @Field(() => String, { nullable: true, description: 'Client version, from the `apollographql-client-version` header.' })
+  @Field(() => String, { nullable: true, description: 'Client version, from the `apollographql-client-version` header. Withheld from data owners.' })
   clientVersion!: string | null;
 
-  @Field(() => String, { nullable: true, description: 'Purpose the caller declared (`x-purpose`), such as an operation code.' })
+  @Field(() => String, { nullable: true, description: 'Purpose the caller declared (`x-purpose`), in full. Withheld from data owners, who see `purposeCode`.' })
   purpose!: string | null;
 
-  @Field(() => String, { nullable: true, description: 'Operation name.' })
+  @Field(() => String, { nullable: true, description: 'The purpose\'s category: its first word when that is written as an operation code (`ANCHOR-III` of `ANCHOR-III hit follow-up`); null when it is not, or no purpose was declared.' })
+  purposeCode!: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Operation name. Withheld from data owners.' })
   operationName!: string | null;
 
-  @Field(() => AccessOperationType, { nullable: true, description: 'Operation type; null when the request was refused before parsing.' })
+  @Field(() => AccessOperationType, { nullable: true, description: 'Operation type (whether the records were read or changed); null when the request was refused before parsing.' })
   operationType!: AccessOperationType | null;
 
-  @Field(() => String, { nullable: true, description: 'SHA-256 (hex) of the GraphQL document as received.' })
+  @Field(() => String, { nullable: true, description: 'SHA-256 (hex) of the GraphQL document as received. Withheld from data owners.' })
   documentHash!: string | null;
 
-  @Field(() => [AccessVariable], { description: 'Variables as keyed hashes, by path (empty for a partner liaison).' })
+  @Field(() => [AccessVariable], { description: 'Variables as keyed hashes, by path. Empty for data owners.' })
   variables!: AccessVariable[];
 
-  @Field(() => [String], { description: 'Schema coordinates of the fields the operation selected, such as `Query.operations`.' })
+  @Field(() => [String], { description: 'Schema coordinates of the fields the operation selected, such as `Query.operations`. Empty for data owners.' })
   fieldCoordinates!: string[];
 
-  @Field(() => [AccessDenial], { description: 'Selections the access layer denied.' })
+  @Field(() => [AccessDenial], { description: 'Selections the access layer denied. Empty for data owners.' })
   denied!: AccessDenial[];
 
-  @Field(() => [String], { description: 'Subgraphs the gateway called; for a direct call, the subgraph that refused it.' })
+  @Field(() => [String], { description: 'Subgraphs the gateway called; for a direct call, the subgraph that refused it. Empty for data owners.' })
   subgraphs!: string[];
 
-  @Field(() => [AccessedRecord], { description: 'Records returned (for a partner liaison: only its organisation\'s).' })
+  @Field(() => [AccessedRecord], { description: 'Records returned; for a data owner only its own.' })
   records!: AccessedRecord[];
 
-  @Field(() => AccessOutcome, { description: 'How the request ended.' })
-  outcome!: AccessOutcome;
+  @Field(() => AccessOutcome, { nullable: true, description: 'How the request ended. Withheld from data owners.' })
+  outcome!: AccessOutcome | null;
 
-  @Field(() => String, { nullable: true, description: 'Error code of a refused or failed request, such as `UNAUTHENTICATED`.' })
+  @Field(() => String, { nullable: true, description: 'Error code of a refused or failed request, such as `UNAUTHENTICATED`. Withheld from data owners.' })
   refusalCode!: string | null;
 
-  @Field(() => Float, { description: 'Time from receipt to response, in milliseconds.' })
-  durationMs!: number;
+  @Field(() => Float, { nullable: true, description: 'Time from receipt to response, in milliseconds. Withheld from data owners.' })
+  durationMs!: number | null;
 
-  @Field(() => AuditChainPosition, { description: 'Place of the event in the tamper-evident log.' })
-  chain!: AuditChainPosition;
+  @Field(() => AuditChainPosition, { nullable: true, description: 'Place of the event in the tamper-evident log. Withheld from data owners.' })
+  chain!: AuditChainPosition | null;
 }
 
 @ObjectType({ description: 'One access event in a page, with its cursor.' })

@@ -10,12 +10,14 @@ export class AccessedRecordInput {
   id!: string;
 }
 
-@InputType({ description: 'Which access events to list; all given conditions must hold.' })
+@InputType({
+  description: 'Which access events to list; all given conditions must hold. A data owner may filter only on what it sees: `organisation`, `from`, `to`, `entity` (its own records), `purposeCode` and `receivedBy`; any other condition is refused with FORBIDDEN.',
+})
 export class AccessEventFilter {
   @Field({ nullable: true, description: 'Only requests by callers of this organisation (code, such as `ncb-fra`).' })
   organisation?: string;
 
-  @Field({ nullable: true, description: 'Only requests by this subject.' })
+  @Field({ nullable: true, description: 'Only requests by this subject. Auditors only.' })
   subject?: string;
 
   @Field(() => Date, { nullable: true, description: 'Only requests received at or after this time.' })
@@ -24,23 +26,26 @@ export class AccessEventFilter {
   @Field(() => Date, { nullable: true, description: 'Only requests received before this time.' })
   to?: Date;
 
-  @Field({ nullable: true, description: 'Only operations with this name.' })
+  @Field({ nullable: true, description: 'Only operations with this name. Auditors only.' })
   operationName?: string;
 
-  @Field({ nullable: true, description: 'Only requests that selected this field, as a schema coordinate such as `Operation.results`.' })
+  @Field({ nullable: true, description: 'Only requests that selected this field, as a schema coordinate such as `Operation.results`. Auditors only.' })
   fieldCoordinate?: string;
 
-  @Field(() => AccessedRecordInput, { nullable: true, description: 'Only requests that returned this record.' })
+  @Field(() => AccessedRecordInput, { nullable: true, description: 'Only requests that returned this record; for a data owner, only its own records match.' })
   entity?: AccessedRecordInput;
 
-  @Field(() => AccessDecision, { nullable: true, description: 'Only requests where something was (DENIED) or nothing was (ALLOWED) refused.' })
+  @Field(() => AccessDecision, { nullable: true, description: 'Only requests where something was (DENIED) or nothing was (ALLOWED) refused. Auditors only.' })
   decision?: AccessDecision;
 
-  @Field(() => AccessOutcome, { nullable: true, description: 'Only requests that ended this way.' })
+  @Field(() => AccessOutcome, { nullable: true, description: 'Only requests that ended this way. Auditors only.' })
   outcome?: AccessOutcome;
 
-  @Field({ nullable: true, description: 'Only requests that declared this purpose.' })
+  @Field({ nullable: true, description: 'Only requests that declared this purpose, in full. Auditors only.' })
   purpose?: string;
+
+  @Field({ nullable: true, description: 'Only requests whose purpose starts with this operation code (see `AccessEvent.purposeCode`), such as `ANCHOR-III`.' })
+  purposeCode?: string;
 
   @Field({ nullable: true, description: 'Only requests received there: `gateway`, or a subgraph name for the direct calls it refused.' })
   receivedBy?: string;

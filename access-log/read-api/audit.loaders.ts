@@ -21,6 +21,17 @@ export interface EventRow {
 
 const TABLE = `${ident(AUDIT_SCHEMA)}.access_event`;
 
+/** The two orders of a page of events, newest first, each with a unique key for its cursors. */
+export type EventOrder = 'chain' | 'hash';
+const ORDERS: Record<EventOrder, { orderBy: string; after: string }> = {
+  // Ordered by the table's columns: the text `seq` of the select list would sort 10 before 9.
+  chain: {
+    orderBy: `${TABLE}.occurred_at desc, ${TABLE}.chain_id desc, ${TABLE}.seq desc`,
+    after: '(occurred_at, chain_id, seq) < (?::timestamptz, ?::uuid, ?::bigint)',
+  },
+  hash: { orderBy: `${TABLE}.occurred_at desc, ${TABLE}.hash desc`, after: '(occurred_at, hash) < (?::timestamptz, ?)' },
+};
+
 /**
  * Reads access events for one request. Conditions are bound as parameters through knex (not
  * MikroORM's `execute`, which inlines values and would read a `?` inside one as a placeholder).
@@ -35,14 +46,16 @@ export class AccessEventReader {
 
   /**
    * One keyset page, newest first: `limit + 1` rows so the caller knows whether more follow.
-   * `after` is the cursor's (occurred_at, chain_id, seq), as `keysetPage` decodes it.
+   * `after` is the cursor's key as `keysetPage` decodes it: (occurred_at, chain_id, seq) for the
+   * `chain` order, (occurred_at, hash) for `hash`, which a data owner's cursors use because the
+   * chain position is withheld from it (a sequence number would tell how busy the hub was).
    */
-  async page(conditions: Condition[], limit: number, after: unknown[] | null): Promise<EventRow[]> {
-    const all = after ? [...conditions, { sql: '(occurred_at, chain_id, seq) < (?::timestamptz, ?::uuid, ?::bigint)', bindings: after }] : conditions;
+  async page(conditions: Condition[], limit: number, after: unknown[] | null, order: EventOrder = 'chain'): Promise<EventRow[]> {
+    const key = ORDERS[order];
+    const all = after ? [...conditions, { sql: key.after, bindings: after }] : conditions;
     const where = all.length ? `where ${all.map((c) => `(${c.sql})`).join(' and ')}` : '';
-    // Ordered by the table's columns: the text `seq` of the select list would sort 10 before 9.
     const rows = await this.query<EventRow>(
-      `select chain_id, seq::text as seq, hash, recorded_at, occurred_at, event from ${TABLE} ${where} order by ${TABLE}.occurred_at desc, ${TABLE}.chain_id desc, ${TABLE}.seq desc limit ?`,
+      `select chain_id, seq::text as seq, hash, recorded_at, occurred_at, event from ${TABLE} ${where} order by ${key.orderBy} limit ?`,
       [...all.flatMap((c) => c.bindings), limit + 1],
     );
     // The ORM's driver hands timestamps over as text.

@@ -1,3 +1,4 @@
+import type { EntityName } from '@mikro-orm/core';
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import type { AuthChecker } from 'type-graphql';
 import { Classification, clearanceAtLeast, type Principal } from '../../identity/principal';
@@ -40,6 +41,25 @@ export function installReleasability(orm: MikroORM): void {
 /** Scopes a request's EntityManager to its caller (see `installReleasability`). */
 export function scopeToCaller(em: EntityManager, principal: Principal): void {
   em.setFilterParams(RELEASED, { organisation: principal.organisation, classifications: clearedFor(principal) });
+}
+
+/** SQL text with `?` placeholders, and their values in order. */
+export interface SqlFragment {
+  sql: string;
+  params: unknown[];
+}
+
+/**
+ * `select id from <entity's table> where <released to the caller>`: the rows of a handled entity
+ * that `em`'s caller may see, for raw-SQL aggregates to count through (`... and x.participant_id
+ * in (<this>)`). The ORM builds it from the very filter every row query reads through, so a count
+ * can never include a row that the lists hide; without a caller it matches nothing. No query runs.
+ */
+export async function releasedIds(em: EntityManager, entity: EntityName<object>): Promise<SqlFragment> {
+  const qb = em.createQueryBuilder(entity, 'released').select('id');
+  await qb.applyFilters();
+  const { sql, bindings } = qb.getKnexQuery().toSQL();
+  return { sql, params: [...bindings] };
 }
 
 /**

@@ -7,6 +7,10 @@ import { Operation } from './operation.entity';
 import { OperationResults } from './results.type';
 
 // One statement for the results of a whole batch of operations; every figure is counted in SQL.
+// A public aggregate, declared so: every caller gets the same figures. Checks and hits carry no
+// handling (nothing for the release filter to apply to); these are the operation's headline
+// totals, broken down by database only, never by person, document, country or checkpoint; the
+// hits themselves, and the records they matched, stay behind their roles and releasability.
 const RESULTS_SQL = `
 select ids.id as operation_id,
        (select count(*) from "check" c where c.operation_id = ids.id)::int as checks,

@@ -10,7 +10,7 @@ export class DatabaseHits {
   hits!: number;
 }
 
-@ObjectType({ description: 'Aggregate results of an operation, counted from its checks and hits.' })
+@ObjectType({ description: 'Aggregate results of an operation, counted from its checks and hits: public headline figures, the same for every caller (the hits themselves are not).' })
 export class OperationResults {
   @Field(() => Int, { description: 'Screenings performed.' })
   checks!: number;

@@ -63,17 +63,20 @@ export function groupBy<T>(keys: readonly string[], rows: T[], keysOf: (row: T) 
 
 /**
  * A loader whose batch is one SQL statement returning rows keyed by `key` (aggregates over entity
- * ids). The statement's single `?` is bound to the batch's keys as a JSON array, e.g.
- * `from json_array_elements_text(?::json) as ids(id)`. A key that is not a UUID gets `toValue(undefined)`.
+ * ids). The statement's first `?` is bound to the batch's keys as a JSON array, e.g.
+ * `from json_array_elements_text(?::json) as ids(id)`. A statement that depends on the caller (see
+ * `releasedIds`) is given as a function returning its text and the values of its other `?`s, in
+ * order after the keys. A key that is not a UUID gets `toValue(undefined)`.
  */
 export function loaderBySql<Row extends Record<string, unknown>, Value>(
   em: EntityManager,
-  sql: string,
+  sql: string | (() => Promise<{ sql: string; params: unknown[] }>),
   key: keyof Row & string,
   toValue: (row: Row | undefined) => Value,
 ): DataLoader<string, Value> {
   return loaderByUuid(async (keys) => {
-    const rows: Row[] = await em.getConnection().execute(sql, [JSON.stringify(keys)]);
+    const statement = typeof sql === 'string' ? { sql, params: [] } : await sql();
+    const rows: Row[] = await em.getConnection().execute(statement.sql, [JSON.stringify(keys), ...statement.params]);
     return new Map(rows.map((row) => [String(row[key]), toValue(row)]));
   }, () => toValue(undefined));
 }

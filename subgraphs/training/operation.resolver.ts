@@ -15,7 +15,7 @@ export class OperationTrainingResolver {
   }
 
   @FieldResolver(() => Int, {
-    description: 'Officers trained for this operation: distinct participants certified in any of its training sessions (an officer certified twice counts once).',
+    description: 'Officers trained for this operation: distinct participants certified in any of its training sessions (an officer certified twice counts once), of those you may see.',
   })
   async officersTrained(@Root() operation: OperationRef, @Ctx() ctx: Context): Promise<number> {
     return ctx.loaders.officersTrainedByOperation.load(operation.id);

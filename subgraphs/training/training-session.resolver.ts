@@ -69,22 +69,22 @@ export class TrainingSessionResolver {
     return session.operationId ? { id: session.operationId } : null;
   }
 
-  @FieldResolver(() => Int, { description: 'Participants enrolled.' })
+  @FieldResolver(() => Int, { description: 'Participants enrolled that you may see (their agencies released them to you): the length of `enrollments`.' })
   async enrolled(@Root() session: TrainingSession, @Ctx() ctx: Context): Promise<number> {
     return (await ctx.loaders.countsBySession.load(session.id)).enrolled;
   }
 
-  @FieldResolver(() => Int, { description: 'Participants certified (passed the assessment and received a certificate).' })
+  @FieldResolver(() => Int, { description: 'Participants certified (passed the assessment and received a certificate), of those you may see.' })
   async certified(@Root() session: TrainingSession, @Ctx() ctx: Context): Promise<number> {
     return (await ctx.loaders.countsBySession.load(session.id)).certified;
   }
 
-  @FieldResolver(() => [Enrollment], { description: 'Enrolments in this session, in the order they were made (at most the capacity, 500).' })
+  @FieldResolver(() => [Enrollment], { description: 'Enrolments in this session of participants you may see, in the order they were made (at most the capacity, 500).' })
   enrollments(@Root() session: TrainingSession, @Ctx() ctx: Context): Promise<Enrollment[]> {
     return ctx.loaders.enrollmentsBySession.load(session.id);
   }
 
-  @FieldResolver(() => [CheckpointRef], { description: 'Checkpoints staffed by the officers enrolled in this session (each once).' })
+  @FieldResolver(() => [CheckpointRef], { description: 'Checkpoints staffed by the officers enrolled in this session that you may see (each once).' })
   async checkpointsStaffed(@Root() session: TrainingSession, @Ctx() ctx: Context): Promise<CheckpointRef[]> {
     return (await ctx.loaders.checkpointsBySession.load(session.id)).map((id) => ({ id }));
   }
