@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { gatewaySettings } from '../gateway/settings';
+import { checkGatewaySettings, gatewaySettings } from '../gateway/settings';
 import { identitySettings } from '../identity/settings';
 import { checkPlatformSettings, flag, platformSettings, port, readConfig } from '../platform/config';
 
@@ -41,7 +41,10 @@ const hubSettings = {
 
 const schema = z
   .object({ ...platformSettings, ...identitySettings, ...gatewaySettings, ...hubSettings })
-  .superRefine(checkPlatformSettings);
+  .superRefine((config, ctx) => {
+    checkPlatformSettings(config, ctx);
+    checkGatewaySettings(config, ctx);
+  });
 
 /** The hub's whole configuration (see the README's table). */
 export type Config = z.infer<typeof schema>;
