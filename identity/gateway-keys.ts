@@ -28,8 +28,8 @@ export interface GatewayKeyRing {
   accepted(kid: string): HubInternalKey | undefined;
   /**
    * Re-reads the keys (from the secrets folder, for a ring loaded from there), at most once per
-   * second whatever the number of callers: a verifier calls it on an unknown kid, so a subgraph
-   * accepts a new key as soon as the gateway signs with it.
+   * second whatever the number of callers (a caller may wait up to a second): a verifier calls it
+   * on an unknown kid, so a subgraph accepts a new key as soon as the gateway signs with it.
    */
   refresh(): Promise<void>;
 }
@@ -78,11 +78,16 @@ export async function loadGatewayKeyRing(dir: string, options: { checkEveryMs?: 
     previous = nextPrevious;
     stamp = now;
   };
+  // At most one read per second: a caller arriving sooner waits for the next one instead of being
+  // skipped, so a new kid is accepted at most a second late, and a flood of unknown kids costs one read a second.
   const refresh = (): Promise<void> => {
     if (inFlight) return inFlight;
-    if (Date.now() - lastRefresh < 1_000) return Promise.resolve();
-    lastRefresh = Date.now();
-    inFlight = reload()
+    const wait = Math.max(0, lastRefresh + 1_000 - Date.now());
+    inFlight = new Promise<void>((resolve) => setTimeout(resolve, wait))
+      .then(() => {
+        lastRefresh = Date.now();
+        return reload();
+      })
       // A half-done rotation or an unreadable file keeps the keys already loaded; the next check retries.
       .catch(() => undefined)
       .finally(() => {

@@ -116,6 +116,9 @@ export async function verifySubgraphToken(keys: VerificationKeys, token: string,
       token,
       async (header) => {
         if (!isRing(keys)) return keys;
+        // Checked before the key look-up (jose checks typ only after the signature): a client's
+        // token, whose kid the ring never knows, must not make the subgraph re-read its keys.
+        if (header.typ !== TOKEN_TYPE) throw new errors.JWTClaimValidationFailed('unexpected "typ" JWT header value', {}, 'typ', 'check_failed');
         const key = await acceptedKey(keys, header.kid);
         // Mapped to Refusal.unknownKey: a retired key past its overlap, or one the gateway never had.
         if (!key) throw new errors.JWKSNoMatchingKey();
