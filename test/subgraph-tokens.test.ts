@@ -20,7 +20,7 @@ import {
 } from '../identity';
 import { createAuditWriter, auditWriterLogin, loadAuditKey, loadAuditSigningKey, type AuditWriter } from '../access-log';
 import { startHub, seedTools, type RunningHub } from '../hub/runtime';
-import { databaseUrl, schemaGrant } from '../platform/database';
+import { databaseUrl, schemaGrant, withClient } from '../platform/database';
 import type { HttpService } from '../platform/http';
 import { createLogger } from '../platform/logger';
 import { loadSecrets } from '../platform/secrets';
@@ -128,6 +128,15 @@ describe('a sniffed subgraph call', () => {
     const exact = await replay(call);
     expect(exact.status).toBe(401);
     expect(exact.body.errors?.[0].message).toMatch(/already used/);
+
+    // Each replay refused is in the access log, recorded by the subgraph (beside the gateway's own event for the request id).
+    const { rows } = await withClient(databaseUrl(testDatabase()), (c) =>
+      c.query(`select event from audit.access_event where request_id = $1 and event->>'receivedBy' = 'operations'`, [call.headers['x-request-id']]));
+    expect(rows.map((r) => [r.event.outcome, r.event.refusalCode])).toEqual([
+      ['refused', 'UNAUTHENTICATED'],
+      ['refused', 'UNAUTHENTICATED'],
+      ['refused', 'UNAUTHENTICATED'],
+    ]);
   });
 
   test('carries a token that expires no later than the client token', async () => {
