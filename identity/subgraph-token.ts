@@ -32,9 +32,10 @@ const CLOCK_TOLERANCE_SECONDS = 5;
 const MAX_TOKEN_AGE_SECONDS = 300;
 
 /**
- * One subgraph call's identity: who asks, to whom and for what purpose. The request id is not part
- * of it (it travels in `x-request-id`), so one token serves every call of that caller, with that
- * purpose, to that subgraph while it lives.
+ * One subgraph call's identity: who asks, to whom and for what purpose. The request id and body
+ * are not part of it, so one token serves every call of that caller, with that purpose, to that
+ * subgraph while it lives; what ties the token to one call is the call proof sent beside it
+ * ({@link proveSubgraphCall}), which a subgraph requires.
  */
 export interface SubgraphTokenRequest {
   /** Name of the subgraph called; the token is valid there and nowhere else. */
