@@ -90,6 +90,7 @@ describe('mutual TLS', () => {
   afterAll(() => t?.stop());
 
   test('the gateway presents its client certificate and the answer is whole', async () => {
+    for (const [name, { url }] of t.hub.subgraphs) expect({ name, url }).toEqual({ name, url: expect.stringMatching(/^https:\/\//) });
     const data = await t.ok(QUERY);
     expect(data.operation.code).toBe('ANCHOR-III');
     expect(data.operation.wco).not.toBeNull();
