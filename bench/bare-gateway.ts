@@ -1,9 +1,10 @@
 import { ApolloServer } from '@apollo/server';
 import { startStandaloneServer } from '@apollo/server/standalone';
-import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
+import { randomUUID } from 'node:crypto';
+import { RemoteGraphQLDataSource } from '@apollo/gateway';
 import { stripSecurityLinks } from '../authorization/gateway';
 import { createApolloGateway } from '../gateway/apollo-gateway';
-import { signSubgraphToken, type HubInternalKey, type Principal } from '../identity';
+import { gatewayCallHeaders, signSubgraphToken, type HubInternalKey, type Principal } from '../identity';
 
 /** Subgraph tokens live at most 300 s (subgraph-token.ts); re-signing every minute keeps a margin for any run length. */
 const RESIGN_EVERY_MS = 60_000;
@@ -18,18 +19,20 @@ export interface BareGateway {
 /**
  * The only deviation from @apollo/gateway's defaults: the subgraphs answer only calls the hub
  * signed, so each call carries one pre-signed token per subgraph, replaced by a timer (never in
- * the request path).
+ * the request path), and the per-call proof binding it to the body, added around the default
+ * fetcher because only the fetcher sees the body's final bytes (the hub pays the same).
  */
 class StaticTokenDataSource extends RemoteGraphQLDataSource {
   constructor(
     private readonly token: () => string,
     url: string,
+    key: HubInternalKey,
+    audience: string,
   ) {
     super({ url });
-  }
-
-  override willSendRequest({ request }: GraphQLDataSourceProcessOptions): void {
-    request.http?.headers.set('authorization', `Bearer ${this.token()}`);
+    const fetcher = this.fetcher;
+    this.fetcher = ((target: string, init: { headers?: Record<string, string>; body?: string }) =>
+      fetcher(target, { ...init, headers: { ...init.headers, ...gatewayCallHeaders(key, audience, this.token(), init.body ?? '', randomUUID()) } } as never)) as typeof fetcher;
   }
 }
 
@@ -69,7 +72,7 @@ export async function startBareGateway(options: {
     buildService: ({ name, url }) => {
       const target = options.subgraphUrls[name] ?? url;
       if (!target) throw new Error(`bare gateway: no URL for subgraph ${name}`);
-      return new StaticTokenDataSource(() => tokens.get(name)!, target);
+      return new StaticTokenDataSource(() => tokens.get(name)!, target, options.internalKey, name);
     },
   });
   const server = new ApolloServer({ gateway });

@@ -12,6 +12,8 @@ export interface Workload {
 export interface Target {
   url: string;
   headers: Record<string, string>;
+  /** Headers that depend on the body, added per request (a direct subgraph call's proof). */
+  signFor?: (body: string) => Record<string, string>;
 }
 
 /** Counters read around a run, from the stack and the audit store. */
@@ -62,9 +64,19 @@ export async function measure(target: Target, workload: Workload, options: { sec
     duration: options.seconds,
     timeout: 10,
     headers: { 'content-type': 'application/json', ...target.headers },
-    ...(workload.nextBody
-      ? { requests: [{ method: 'POST', setupRequest: (request) => ({ ...request, body: workload.nextBody!() }) }] }
-      : { body: workload.body }),
+    ...(target.signFor
+      ? {
+        requests: [{
+          method: 'POST',
+          setupRequest: (request) => {
+            const body = workload.nextBody?.() ?? workload.body ?? '';
+            return { ...request, body, headers: { ...request.headers, ...target.signFor!(body) } };
+          },
+        }],
+      }
+      : workload.nextBody
+        ? { requests: [{ method: 'POST', setupRequest: (request) => ({ ...request, body: workload.nextBody!() }) }] }
+        : { body: workload.body }),
     verifyBody: (body) => {
       if (!body.includes('"errors"')) return true;
       sample ??= body.slice(0, 600);

@@ -8,7 +8,7 @@ import { databaseUrl, externalDatabase, startEmbeddedDatabase, type DatabaseServ
 import { createLogger } from '../platform/logger';
 import { prepareDatabase } from '../hub/runtime';
 import { loadSecrets } from '../platform/secrets';
-import { loadOrCreateHubInternalKey, loadOrCreateLocalIssuer, mintToken, signSubgraphToken } from '../identity';
+import { gatewayCallHeaders, loadOrCreateHubInternalKey, loadOrCreateLocalIssuer, mintToken, signSubgraphToken } from '../identity';
 import { AUDIT_SCHEMA } from '../access-log';
 import { BENCH_DATABASE, loadBenchConfig } from './bench-config';
 import { cpuMeter } from './cpu';
@@ -118,13 +118,17 @@ async function main(): Promise<void> {
 
     const bareAdmin = await running.startBare('admin');
     const bareOfficer = await running.startBare('officer', site.organisation);
-    // The subgraph itself, with a token signed as the gateway would (fresh for each run: they live 300 s at most).
-    const directAs = (caller: typeof HUB_ADMIN) => async (): Promise<Target> => ({
-      url: subgraphProcess.subgraphUrls.operations,
-      headers: {
-        authorization: `Bearer ${await signSubgraphToken(internalKey, { audience: 'operations', principal: principalOf(caller), purpose: BENCH_PURPOSE, ttlSeconds: 300 })}`,
-      },
-    });
+    // The subgraph itself, called as the gateway would: a token (fresh for each run: they live 300 s
+    // at most) and, per request, the proof binding it to the request id and body.
+    let directCalls = 0;
+    const directAs = (caller: typeof HUB_ADMIN) => async (): Promise<Target> => {
+      const token = await signSubgraphToken(internalKey, { audience: 'operations', principal: principalOf(caller), purpose: BENCH_PURPOSE, ttlSeconds: 300 });
+      return {
+        url: subgraphProcess.subgraphUrls.operations,
+        headers: {},
+        signFor: (body) => gatewayCallHeaders(internalKey, 'operations', token, body, `bench-direct-${(directCalls += 1)}`),
+      };
+    };
     const direct = directAs(HUB_ADMIN);
 
 
@@ -136,10 +140,10 @@ async function main(): Promise<void> {
       if (JSON.stringify(viaHub) !== JSON.stringify(viaBare)) throw new Error(`hub and bare gateway answer ${query.slice(0, 40)}… differently`);
     }
     const directTarget = await direct();
-    const viaDirect = await dataOf(directTarget.url, ONE_SUBGRAPH_QUERY, undefined, directTarget.headers);
+    const viaDirect = await dataOf(directTarget.url, ONE_SUBGRAPH_QUERY, undefined, directTarget.signFor!);
     if (JSON.stringify(viaDirect) !== JSON.stringify(await dataOf(bareAdmin, ONE_SUBGRAPH_QUERY, undefined, {}))) throw new Error('the subgraph answers scenario 1 differently from the gateways');
     const directOfficer = await directAs(borderOfficer(site.organisation))();
-    for (const [url, headers] of [[running.gatewayUrl, officerHeaders], [bareOfficer, {}], [directOfficer.url, directOfficer.headers]] as const) {
+    for (const [url, headers] of [[running.gatewayUrl, officerHeaders], [bareOfficer, {}], [directOfficer.url, directOfficer.signFor!]] as const) {
       const body = await graphql(url, SCREEN_MUTATION, (JSON.parse(screenBody(site, 0)) as { variables: Record<string, unknown> }).variables, headers);
       if (body.errors?.length) throw new Error(`screenDocument fails at ${url}: ${JSON.stringify(body.errors)}`);
     }

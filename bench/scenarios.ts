@@ -37,14 +37,18 @@ interface GraphQLBody<Data> {
 }
 
 /** A GraphQL client for set-up and sanity checks (not for measuring). */
-export type Client = <Data>(url: string, query: string, variables?: Record<string, unknown>, headers?: Record<string, string>) => Promise<GraphQLBody<Data>>;
+export type Client = <Data>(url: string, query: string, variables?: Record<string, unknown>, headers?: Headers) => Promise<GraphQLBody<Data>>;
+
+/** Request headers, or a function of the body for those that sign it (a direct subgraph call). */
+export type Headers = Record<string, string> | ((body: string) => Record<string, string>);
 
 /** POSTs one GraphQL request; throws on HTTP failure with the body, so set-up fails loudly. */
 export const graphql: Client = async (url, query, variables, headers) => {
+  const body = JSON.stringify({ query, variables });
   const response = await fetch(url, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', ...headers },
-    body: JSON.stringify({ query, variables }),
+    headers: { 'content-type': 'application/json', ...(typeof headers === 'function' ? headers(body) : headers) },
+    body,
     signal: AbortSignal.timeout(30_000),
   });
   const text = await response.text();
@@ -53,7 +57,7 @@ export const graphql: Client = async (url, query, variables, headers) => {
 };
 
 /** Runs `query` and returns its data, throwing with the errors when there are any. */
-export async function dataOf<Data>(url: string, query: string, variables: Record<string, unknown> | undefined, headers: Record<string, string>): Promise<Data> {
+export async function dataOf<Data>(url: string, query: string, variables: Record<string, unknown> | undefined, headers: Headers): Promise<Data> {
   const body = await graphql<Data>(url, query, variables, headers);
   if (body.errors?.length || !body.data) throw new Error(`${query.slice(0, 60)}… failed: ${JSON.stringify(body.errors ?? body)}`);
   return body.data;

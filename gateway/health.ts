@@ -1,5 +1,7 @@
 import type { AuditWriter } from '../access-log/writer';
-import { signSubgraphToken, type HubInternalKey } from '../identity/subgraph-token';
+import { randomUUID } from 'node:crypto';
+import type { Fetcher } from '@apollo/utils.fetcher';
+import { signSubgraphToken, type GatewayKeyRing } from '../identity/subgraph-token';
 import type { Principal } from '../identity/principal';
 import { READINESS_PATH, sendJson, type Route } from '../platform/http';
 
@@ -14,16 +16,22 @@ const PROBE_PRINCIPAL: Principal = {
   expiresAt: new Date(8.64e15),
 };
 
+/** How the probe reaches subgraphs: the gateway's own keys and fetchers (TLS, call proofs), so it tests what requests use. */
+export interface ProbeTools {
+  keys: GatewayKeyRing;
+  fetcherFor(subgraph: string): Fetcher;
+}
+
 /** Answers whether every subgraph accepts the gateway's identity and a trivial query within a second. */
-async function subgraphsReady(urls: Record<string, string>, internalKey: HubInternalKey): Promise<Record<string, string>> {
+async function subgraphsReady(urls: Record<string, string>, tools: ProbeTools): Promise<Record<string, string>> {
   const failures: Record<string, string> = {};
   await Promise.all(
     Object.entries(urls).map(async ([name, url]) => {
       try {
-        const token = await signSubgraphToken(internalKey, { audience: name, principal: PROBE_PRINCIPAL });
-        const response = await fetch(url, {
+        const token = await signSubgraphToken(tools.keys.signing(), { audience: name, principal: PROBE_PRINCIPAL });
+        const response = await tools.fetcherFor(name)(url, {
           method: 'POST',
-          headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, 'x-request-id': `probe-${randomUUID()}` },
           body: '{"query":"{ __typename }"}',
           signal: AbortSignal.timeout(1_000),
         });
@@ -41,11 +49,11 @@ async function subgraphsReady(urls: Record<string, string>, internalKey: HubInte
  * `/health/live` (the process answers) and `/health/ready` (every subgraph answers the gateway
  * and the access log can commit: only then may traffic come here).
  */
-export function healthRoutes(subgraphUrls: Record<string, string>, internalKey: HubInternalKey, audit: Pick<AuditWriter, 'healthy'>): Record<string, Route> {
+export function healthRoutes(subgraphUrls: Record<string, string>, probe: ProbeTools, audit: Pick<AuditWriter, 'healthy'>): Record<string, Route> {
   return {
     '/health/live': (_req, res) => sendJson(res, 200, { status: 'live' }),
     [READINESS_PATH]: async (_req, res) => {
-      const failures = await subgraphsReady(subgraphUrls, internalKey);
+      const failures = await subgraphsReady(subgraphUrls, probe);
       if (!audit.healthy()) failures['access log'] = 'cannot commit events';
       const ready = Object.keys(failures).length === 0;
       sendJson(res, ready ? 200 : 503, ready ? { status: 'ready' } : { status: 'not-ready', subgraphs: failures });

@@ -26,7 +26,7 @@ import { jsonRequestErrorStatusPlugin, operationResolutionPlugin } from './reque
 import { introspectionPlugin } from './introspection';
 import { documentLimits, limitsFromConfig, operationLimitsPlugin } from './limits';
 import { formatGatewayError } from './masking';
-import { SubgraphDataSource, subgraphFetchers, type SubgraphCallContext } from './subgraph-fetch';
+import { SubgraphDataSource, subgraphFetchers, type SubgraphCallContext, type SubgraphTlsOptions } from './subgraph-fetch';
 import { loadTrustedDocuments, requestedDocumentHash, trustedDocumentsPlugin, type TrustedDocumentContext } from './trusted-documents';
 
 /** Per-request state of the gateway. */
@@ -65,6 +65,25 @@ function requestLog(log: Logger): ApolloServerPlugin<GatewayContext> {
 }
 
 /**
+ * The gateway's TLS material for subgraph calls, read once. With a CA configured, every subgraph
+ * must be reached over https: a token and its proof are never sent in clear to a subgraph the
+ * operator meant to protect.
+ */
+function subgraphTls(config: GatewayConfig, urls: Record<string, string>): SubgraphTlsOptions | undefined {
+  if (!config.GATEWAY_TLS_CA_FILE && !config.GATEWAY_TLS_CERT_FILE) return undefined;
+  if (config.GATEWAY_TLS_CA_FILE) {
+    const plain = Object.entries(urls).filter(([, url]) => !url.startsWith('https://'));
+    if (plain.length) {
+      throw new Error(`GATEWAY_TLS_CA_FILE is set, so every subgraph must be reached over https; not: ${plain.map(([name, url]) => `${name}=${url}`).join(', ')} (serve them with SUBGRAPH_TLS_CERT_FILE or set SUBGRAPH_URLS)`);
+    }
+  }
+  return {
+    ...(config.GATEWAY_TLS_CA_FILE ? { ca: readFileSync(config.GATEWAY_TLS_CA_FILE) } : {}),
+    ...(config.GATEWAY_TLS_CERT_FILE && config.GATEWAY_TLS_KEY_FILE ? { cert: readFileSync(config.GATEWAY_TLS_CERT_FILE), key: readFileSync(config.GATEWAY_TLS_KEY_FILE) } : {}),
+  };
+}
+
+/**
  * The Frontera gateway: `@apollo/gateway` planning against the committed supergraph (no runtime
  * introspection of subgraphs), served with health endpoints.
  */
@@ -75,10 +94,11 @@ export async function createGatewayServer(
   const log = options.log.child({ service: 'gateway' });
   const production = config.NODE_ENV === 'production';
   const supergraphSdl = options.supergraphSdl ?? readFileSync(SUPERGRAPH_PATH, 'utf8');
-  const { verifier, internalKey } = options.security;
+  const { verifier, gatewayKeys } = options.security;
   const rules = loadAccessRules(supergraphSdl);
-  const mintSubgraphToken = subgraphTokenMinter(internalKey);
-  const fetcherFor = subgraphFetchers(config.SUBGRAPH_TIMEOUT_MS);
+  const mintSubgraphToken = subgraphTokenMinter(gatewayKeys);
+  const tls = subgraphTls(config, options.subgraphUrls);
+  const fetcherFor = subgraphFetchers({ timeoutMs: config.SUBGRAPH_TIMEOUT_MS, keys: gatewayKeys, tls });
   const limits = limitsFromConfig(config);
   const documents = documentLimits(limits, { blockFieldSuggestions: production });
   const trusted = config.TRUSTED_DOCUMENTS === 'enforce' ? loadTrustedDocuments(config.TRUSTED_DOCUMENTS_DIR, { schema: apiSchemaOf(supergraphSdl), limits }) : null;
@@ -155,6 +175,6 @@ export async function createGatewayServer(
       log.warn({ requestId: record.requestId }, 'request cut by shutdown');
       await record.commit(options.audit, { outcome: 'error', code: ErrorCode.REQUEST_CUT_BY_SHUTDOWN }).catch((error: unknown) => log.error({ err: error, requestId: record.requestId }, 'could not record a request cut by shutdown'));
     },
-    routes: healthRoutes(options.subgraphUrls, internalKey, options.audit),
+    routes: healthRoutes(options.subgraphUrls, { keys: gatewayKeys, fetcherFor }, options.audit),
   });
 }

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { Role } from '../identity/principal';
-import { limit, repoRoot, type PlatformConfig } from '../platform/config';
+import { limit, readableFile, repoRoot, type PlatformConfig } from '../platform/config';
 
 /** The gateway's settings: access-control mode, operation limits, trusted documents, introspection, subgraph calls. */
 export const gatewaySettings = {
@@ -46,7 +46,25 @@ export const gatewaySettings = {
       }
       return roles;
     }),
+  /**
+   * PEM CA certificate(s) the subgraphs' server certificates must chain to. Set, the gateway calls
+   * subgraphs only over https (an http:// subgraph URL stops start-up) and trusts this CA alone
+   * for them.
+   */
+  GATEWAY_TLS_CA_FILE: readableFile,
+  /** PEM client certificate the gateway presents to subgraphs (mutual TLS); with GATEWAY_TLS_KEY_FILE. */
+  GATEWAY_TLS_CERT_FILE: readableFile,
+  /** PEM private key of GATEWAY_TLS_CERT_FILE. */
+  GATEWAY_TLS_KEY_FILE: readableFile,
 };
+
+/** Checks between gateway settings, for the one `superRefine` of the whole configuration. */
+export function checkGatewaySettings(config: GatewaySettings, ctx: z.RefinementCtx): void {
+  if (Boolean(config.GATEWAY_TLS_CERT_FILE) !== Boolean(config.GATEWAY_TLS_KEY_FILE)) {
+    const missing = config.GATEWAY_TLS_CERT_FILE ? 'GATEWAY_TLS_KEY_FILE' : 'GATEWAY_TLS_CERT_FILE';
+    ctx.addIssue({ code: 'custom', path: [missing], message: 'must be set too: the gateway presents a client certificate and its key together' });
+  }
+}
 
 export type GatewaySettings = z.infer<z.ZodObject<typeof gatewaySettings>>;
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { auditSettings } from '../access-log/settings';
-import { gatewaySettings } from '../gateway/settings';
+import { checkGatewaySettings, gatewaySettings } from '../gateway/settings';
 import { checkIdentitySettings, identitySettings, resolveIdentitySettings } from '../identity/settings';
 import { checkPlatformSettings, flag, limit, platformSettings, port, readConfig } from '../platform/config';
 
@@ -50,6 +50,7 @@ const schema = z
   .superRefine((config, ctx) => {
     checkPlatformSettings(config, ctx);
     checkIdentitySettings(config, ctx);
+    checkGatewaySettings(config, ctx);
   })
   .transform(resolveIdentitySettings);
 

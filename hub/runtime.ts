@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { catalog, defaultPort, remotePartners } from './catalog';
@@ -9,7 +10,7 @@ import { auditWriterLogin, createAuditWriter, hashTerm, loadAuditKey, loadAuditS
 import { createGatewayServer } from '../gateway/server';
 import type { Config } from './config';
 import { databaseUrl, provisionDatabase, schemaGrant, type DatabaseServer } from '../platform/database';
-import type { HttpService } from '../platform/http';
+import type { HttpService, TlsServerOptions } from '../platform/http';
 import type { Logger } from '../platform/logger';
 import { keyedHash, type HubSecrets } from '../platform/secrets';
 import { loadSecurity } from '../identity/trust';
@@ -113,10 +114,20 @@ export function subgraphUrls(config: Config, ports: Map<string, number>): Record
   const urls: Record<string, string> = {};
   for (const definition of catalog) {
     const port = ports.get(definition.name) ?? defaultPort(definition.name, config.SUBGRAPH_PORT_BASE);
-    urls[definition.name] = `http://${config.PUBLIC_HOST}:${port}/graphql`;
+    urls[definition.name] = `${config.SUBGRAPH_TLS_CERT_FILE ? 'https' : 'http'}://${config.PUBLIC_HOST}:${port}/graphql`;
   }
   for (const partner of remotePartners) urls[partner.code] = partner.url;
   return { ...urls, ...config.SUBGRAPH_URLS };
+}
+
+/** The TLS material the subgraphs this process runs serve with, read once; `undefined`: plain HTTP. */
+function subgraphServerTls(config: Config): TlsServerOptions | undefined {
+  if (!config.SUBGRAPH_TLS_CERT_FILE || !config.SUBGRAPH_TLS_KEY_FILE) return undefined;
+  return {
+    cert: readFileSync(config.SUBGRAPH_TLS_CERT_FILE),
+    key: readFileSync(config.SUBGRAPH_TLS_KEY_FILE),
+    ...(config.SUBGRAPH_TLS_CLIENT_CA_FILE ? { clientCa: readFileSync(config.SUBGRAPH_TLS_CLIENT_CA_FILE) } : {}),
+  };
 }
 
 /**
@@ -153,6 +164,7 @@ export async function startHub(
     await audit?.close();
   };
   const auditKey = loadAuditKey(config.SECRETS_DIR);
+  const tls = subgraphServerTls(config);
   try {
     if (!runsHere(config, 'gateway') && local.length === 0) return { gatewayUrl: null, subgraphs: new Map(), stop };
     // The gateway logs every request it receives; each subgraph logs the direct calls it refuses.
@@ -174,7 +186,8 @@ export async function startHub(
       const service = await startSubgraph(definition, {
         orm,
         tools: definition.ownsAccessLog ? subgraphTools(secrets, auditKey) : seedTools(secrets),
-        gatewayKey: security.internalKey.publicKey,
+        gatewayKeys: security.gatewayKeys,
+        tls,
         audit: writer,
         host: config.HOST,
         port,

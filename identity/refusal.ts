@@ -24,6 +24,11 @@ export const Refusal = {
   organisationMismatch: 'token organisation is not one its issuer is trusted for',
   countryMismatch: "token country is not its national central bureau's country",
   keysUnavailable: "issuer's keys could not be retrieved",
+  noCallProof: 'call carries no proof binding it to its request (x-frontera-call and x-request-id)',
+  callProofMalformed: 'call proof (x-frontera-call) is malformed',
+  callProofMismatch: "call proof does not match this request: its request id, body or token differ from what the gateway signed",
+  callProofStale: "call proof is older than its 30 s lifetime, or from the future",
+  callReplayed: 'call proof was already used: a call is accepted once',
 } as const;
 
 /** One of the {@link Refusal} messages. */

@@ -5,6 +5,11 @@ import { loadOrCreateLocalIssuer, mintToken } from './local-issuer';
 import { Classification, Role, type Principal } from './principal';
 import { Refusal } from './refusal';
 import {
+  bodyDigest,
+  CALL_PROOF_LIFETIME_MS,
+  proveSubgraphCall,
+  staticKeyRing,
+  subgraphCallVerifier,
   GATEWAY_ISSUER,
   HUB_INTERNAL_KEY_FILE,
   loadOrCreateHubInternalKey,
@@ -169,5 +174,65 @@ describe('loadOrCreateHubInternalKey', () => {
     const localIssuer = await loadOrCreateLocalIssuer(dir);
     expect(localIssuer.publicJwk.kid).not.toBe(key.kid);
     expect(readdirSync(dir).sort()).toEqual([HUB_INTERNAL_KEY_FILE, 'local-issuer.json']);
+  });
+});
+
+describe('expiry', () => {
+  it("is capped at the client token's", async () => {
+    const soon = { ...principal, expiresAt: new Date((nowSeconds() + 20) * 1000) };
+    const claims = payloadOf(await signSubgraphToken(key, { audience: 'operations', principal: soon }));
+    expect(claims.exp).toBe(Math.floor(soon.expiresAt.getTime() / 1000));
+    await expect(signSubgraphToken(key, { audience: 'operations', principal: { ...principal, expiresAt: new Date(Date.now() - 1000) } })).rejects.toThrow(/expired/);
+  });
+
+  it('makes the minter renew a capped token before it expires, not 45 s after signing', async () => {
+    jest.useFakeTimers({ doNotFake: ['nextTick', 'setImmediate', 'queueMicrotask'] });
+    const soon = { ...principal, expiresAt: new Date(Date.now() + 30_000) };
+    const mint = subgraphTokenMinter(key);
+    const first = await mint('client-soon', { audience: 'operations', principal: soon });
+    jest.advanceTimersByTime(14_000);
+    expect(await mint('client-soon', { audience: 'operations', principal: soon })).toBe(first);
+    jest.advanceTimersByTime(2_000);
+    expect(await mint('client-soon', { audience: 'operations', principal: soon })).not.toBe(first);
+  });
+});
+
+describe('call proofs', () => {
+  const body = '{"query":"{ operations(first: 1) { edges { node { code } } } }"}';
+  const signed = async (audience = 'operations') => {
+    const token = await signSubgraphToken(key, { audience, principal });
+    return { token, requestId: 'req-1', proof: proveSubgraphCall(key, audience, { token, requestId: 'req-1', bodyDigest: bodyDigest(body) }) };
+  };
+
+  it('accept the call they were made for, once', async () => {
+    const verify = subgraphCallVerifier(staticKeyRing(key), 'operations');
+    const call = await signed();
+    const result = await verify({ ...call, bodyDigest: bodyDigest(body) });
+    expect(result).toMatchObject({ ok: true, kid: key.kid });
+    expect(refusal(await verify({ ...call, bodyDigest: bodyDigest(body) }))).toBe(Refusal.callReplayed);
+  });
+
+  it('refuse another body, request id, token, subgraph, or none at all', async () => {
+    const verify = subgraphCallVerifier(staticKeyRing(key), 'operations');
+    const call = await signed();
+    expect(refusal(await verify({ ...call, bodyDigest: bodyDigest(body.replace('1', '5')) }))).toBe(Refusal.callProofMismatch);
+    expect(refusal(await verify({ ...call, requestId: 'req-2', bodyDigest: bodyDigest(body) }))).toBe(Refusal.callProofMismatch);
+    const other = await signed();
+    expect(refusal(await verify({ ...call, token: other.token, bodyDigest: bodyDigest(body) }))).toBe(Refusal.callProofMismatch);
+    expect(refusal(await verify({ ...call, proof: undefined, bodyDigest: bodyDigest(body) }))).toBe(Refusal.noCallProof);
+    expect(refusal(await verify({ ...call, proof: `${call.proof}x`, bodyDigest: bodyDigest(body) }))).toBe(Refusal.callProofMalformed);
+    // A proof made for training, sent with a token for operations, is not a proof at operations.
+    const forTraining = proveSubgraphCall(key, 'training', { token: call.token, requestId: 'req-1', bodyDigest: bodyDigest(body) });
+    expect(refusal(await verify({ ...call, proof: forTraining, bodyDigest: bodyDigest(body) }))).toBe(Refusal.callProofMismatch);
+    // None of the refusals used the nonce up: the real call still passes.
+    expect((await verify({ ...call, bodyDigest: bodyDigest(body) })).ok).toBe(true);
+  });
+
+  it('refuse a proof older than its lifetime', async () => {
+    const verify = subgraphCallVerifier(staticKeyRing(key), 'operations');
+    const call = await signed();
+    jest.useFakeTimers({ doNotFake: ['nextTick', 'setImmediate', 'queueMicrotask'] });
+    jest.setSystemTime(Date.now() + CALL_PROOF_LIFETIME_MS + 6_000);
+    expect(refusal(await verify({ ...call, bodyDigest: bodyDigest(body) }))).toBe(Refusal.callProofStale);
   });
 });

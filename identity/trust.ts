@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
 import {
   createVerifier,
-  loadOrCreateHubInternalKey,
+  loadGatewayKeyRing,
   loadOrCreateLocalIssuer,
   rememberAccepted,
   localIssuerTrust,
-  type HubInternalKey,
+  type GatewayKeyRing,
   type TokenVerifier,
   type TrustedIssuer,
 } from '.';
@@ -17,8 +17,11 @@ import type { IdentitySettings } from './settings';
 export interface HubSecurity {
   /** Verifies client bearer tokens against the organisations' trusted issuers. */
   verifier: TokenVerifier;
-  /** Signs the gateway's per-subgraph identity tokens; subgraphs verify with its public half. */
-  internalKey: HubInternalKey;
+  /**
+   * The gateway's internal keys, by kid: the current one signs subgraph tokens and call proofs;
+   * subgraphs accept it and, during a rotation's overlap, the previous one (`npm run key:rotate`).
+   */
+  gatewayKeys: GatewayKeyRing;
 }
 
 /**
@@ -45,5 +48,5 @@ export async function loadSecurity(config: IdentitySettings & Pick<PlatformConfi
     );
   }
   const verifier = createVerifier(issuers);
-  return { verifier: { verify: rememberAccepted((token) => verifier.verify(token)) }, internalKey: await loadOrCreateHubInternalKey(config.SECRETS_DIR) };
+  return { verifier: { verify: rememberAccepted((token) => verifier.verify(token)) }, gatewayKeys: await loadGatewayKeyRing(config.SECRETS_DIR) };
 }

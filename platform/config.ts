@@ -1,3 +1,4 @@
+import { accessSync, constants } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 
@@ -14,6 +15,22 @@ export const flag = (fallback: boolean) =>
     .enum(['true', 'false'])
     .default(fallback ? 'true' : 'false')
     .transform((v) => v === 'true');
+
+/** A file this process can read (a PEM certificate or key); unset or empty means none. */
+export const readableFile = z.preprocess(
+  (v) => (v === '' ? undefined : v),
+  z
+    .string()
+    .refine((file) => {
+      try {
+        accessSync(file, constants.R_OK);
+        return true;
+      } catch {
+        return false;
+      }
+    }, 'must name a file this process can read (a PEM file; see README, "Between the gateway and subgraphs")')
+    .optional(),
+);
 
 /**
  * The platform's settings: where to listen, which database, where secrets live, logs, and the
@@ -62,6 +79,16 @@ export const platformSettings = {
    * ms; a slower client gets 408 and its connection closed (slow-header and slow-body attacks).
    */
   REQUEST_TIMEOUT_MS: limit(1_000, 600_000, 30_000),
+  /** PEM certificate (chain) a subgraph serves HTTPS with; with SUBGRAPH_TLS_KEY_FILE. Unset: plain HTTP. */
+  SUBGRAPH_TLS_CERT_FILE: readableFile,
+  /** PEM private key of SUBGRAPH_TLS_CERT_FILE. */
+  SUBGRAPH_TLS_KEY_FILE: readableFile,
+  /**
+   * PEM CA certificate(s) a caller's client certificate must chain to: set, a subgraph requires
+   * mutual TLS and refuses, in the handshake, any client without such a certificate (remote
+   * partner subgraphs). Needs SUBGRAPH_TLS_CERT_FILE.
+   */
+  SUBGRAPH_TLS_CLIENT_CA_FILE: readableFile,
 };
 
 export type PlatformConfig = z.infer<z.ZodObject<typeof platformSettings>>;
@@ -71,6 +98,13 @@ export function checkPlatformSettings(config: PlatformConfig, ctx: z.RefinementC
   // The gateway forwards what it accepted: a subgraph must accept at least as much.
   if (config.SUBGRAPH_MAX_BODY_BYTES < config.MAX_BODY_BYTES) {
     ctx.addIssue({ code: 'custom', path: ['SUBGRAPH_MAX_BODY_BYTES'], message: `must be at least MAX_BODY_BYTES (${config.MAX_BODY_BYTES}): subgraph calls carry what the gateway accepted` });
+  }
+  if (Boolean(config.SUBGRAPH_TLS_CERT_FILE) !== Boolean(config.SUBGRAPH_TLS_KEY_FILE)) {
+    const missing = config.SUBGRAPH_TLS_CERT_FILE ? 'SUBGRAPH_TLS_KEY_FILE' : 'SUBGRAPH_TLS_CERT_FILE';
+    ctx.addIssue({ code: 'custom', path: [missing], message: 'must be set too: a subgraph serves HTTPS with a certificate and its key together' });
+  }
+  if (config.SUBGRAPH_TLS_CLIENT_CA_FILE && !config.SUBGRAPH_TLS_CERT_FILE) {
+    ctx.addIssue({ code: 'custom', path: ['SUBGRAPH_TLS_CLIENT_CA_FILE'], message: 'needs SUBGRAPH_TLS_CERT_FILE and SUBGRAPH_TLS_KEY_FILE: mutual TLS is TLS first' });
   }
 }
 

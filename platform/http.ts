@@ -1,4 +1,6 @@
+import { createHash } from 'node:crypto';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { HeaderMap, type ApolloServer, type BaseContext, type HTTPGraphQLRequest } from '@apollo/server';
 import { ErrorCode, statusOf } from './errors';
@@ -23,6 +25,10 @@ export interface HttpServiceOptions<Context extends BaseContext> {
    */
   context(req: IncomingMessage, request: HTTPGraphQLRequest): Promise<Context>;
   routes?: Record<string, Route>;
+  /** Serve HTTPS with this certificate instead of plain HTTP; with `clientCa`, require client certificates (mutual TLS). */
+  tls?: TlsServerOptions;
+  /** Keep the SHA-256 of each raw request body for {@link receivedBodyDigest} (subgraphs check it against the gateway's proof). */
+  digestBody?: boolean;
   /**
    * Called before a request is refused at the HTTP level (413, 405, 415, malformed JSON, a batch),
    * and after one whose body never fully arrived (`REQUEST_INCOMPLETE`), so the
@@ -39,6 +45,24 @@ export interface HttpServiceOptions<Context extends BaseContext> {
   onErrorAnswer?(req: IncomingMessage, answer: { status: number; code: string }): Promise<void>;
   /** Called for each request still running when a drain ends at its deadline or is forced, before `drain` resolves. */
   onCut?(req: IncomingMessage): Promise<void>;
+}
+
+/** PEM contents of a server's TLS material. */
+export interface TlsServerOptions {
+  cert: string | Buffer;
+  key: string | Buffer;
+  /**
+   * CA(s) that client certificates must chain to. When set, a client without a valid certificate
+   * is refused during the handshake, before any HTTP is read.
+   */
+  clientCa?: string | Buffer;
+}
+
+const bodyDigests = new WeakMap<IncomingMessage, Buffer>();
+
+/** SHA-256 of the body `req` arrived with, as read (for a server with `digestBody`); `undefined` before it was read. */
+export function receivedBodyDigest(req: IncomingMessage): Buffer | undefined {
+  return bodyDigests.get(req);
 }
 
 export interface HttpService {
@@ -78,7 +102,7 @@ function firstErrorCode(body: string): string | null {
   }
 }
 
-function readBody(req: IncomingMessage, limit: number): Promise<string> {
+function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const declared = Number(req.headers['content-length'] ?? 0);
     if (declared > limit) return reject(new BodyTooLarge());
@@ -93,7 +117,7 @@ function readBody(req: IncomingMessage, limit: number): Promise<string> {
       }
       chunks.push(chunk);
     });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('end', () => resolve(Buffer.concat(chunks)));
     req.on('error', reject);
   });
 }
@@ -109,17 +133,28 @@ export async function serveGraphQL<Context extends BaseContext>(
   options: HttpServiceOptions<Context>,
 ): Promise<HttpService> {
   await apollo.start();
-  const server = http.createServer(
-    // Node checks the two timeouts below only this often (30 s by default), so a slow client
-    // could otherwise hold its connection that much longer than the bound.
-    { requestTimeout: options.requestTimeoutMs, headersTimeout: options.requestTimeoutMs, connectionsCheckingInterval: Math.min(1_000, options.requestTimeoutMs) },
-    (req, res) => {
-      handle(req, res).catch((error: unknown) => {
-        if (!res.headersSent) sendError(res, 500, ErrorCode.INTERNAL_SERVER_ERROR, 'Unexpected error');
-        else res.destroy(error as Error);
-      });
-    },
-  );
+  // Node checks the two timeouts below only this often (30 s by default), so a slow client
+  // could otherwise hold its connection that much longer than the bound.
+  const timeouts = { requestTimeout: options.requestTimeoutMs, headersTimeout: options.requestTimeoutMs, connectionsCheckingInterval: Math.min(1_000, options.requestTimeoutMs) };
+  const listener = (req: IncomingMessage, res: ServerResponse) => {
+    handle(req, res).catch((error: unknown) => {
+      if (!res.headersSent) sendError(res, 500, ErrorCode.INTERNAL_SERVER_ERROR, 'Unexpected error');
+      else res.destroy(error as Error);
+    });
+  };
+  const { tls } = options;
+  const server = tls
+    ? https.createServer(
+      {
+        ...timeouts,
+        cert: tls.cert,
+        key: tls.key,
+        minVersion: 'TLSv1.2',
+        ...(tls.clientCa ? { ca: tls.clientCa, requestCert: true, rejectUnauthorized: true } : {}),
+      },
+      listener,
+    )
+    : http.createServer(timeouts, listener);
   server.keepAliveTimeout = 65_000;
   let draining = false;
   const inFlight = new Set<IncomingMessage>();
@@ -165,7 +200,9 @@ export async function serveGraphQL<Context extends BaseContext>(
       return refuse(ErrorCode.SHUTTING_DOWN, 'This service is shutting down: retry, another instance will answer', { 'retry-after': '1' });
     }
     try {
-      raw = await readBody(req, options.maxBodyBytes);
+      const bytes = await readBody(req, options.maxBodyBytes);
+      if (options.digestBody) bodyDigests.set(req, createHash('sha256').update(bytes).digest());
+      raw = bytes.toString('utf8');
     } catch (error) {
       if (error instanceof BodyTooLarge) return refuse(ErrorCode.PAYLOAD_TOO_LARGE, `Request body is larger than ${options.maxBodyBytes} bytes`);
       // Cut off by REQUEST_TIMEOUT_MS (Node has answered 408 and closed the connection) or
@@ -221,7 +258,7 @@ export async function serveGraphQL<Context extends BaseContext>(
   const port = (server.address() as AddressInfo).port;
   const closed = new Promise<void>((resolve) => server.once('close', () => resolve()));
   const service: HttpService = {
-    url: `http://${options.host === '0.0.0.0' ? 'localhost' : options.host}:${port}/graphql`,
+    url: `${tls ? 'https' : 'http'}://${options.host === '0.0.0.0' ? 'localhost' : options.host}:${port}/graphql`,
     port,
     async drain(deadlineMs, force) {
       if (!draining) {
@@ -230,16 +267,18 @@ export async function serveGraphQL<Context extends BaseContext>(
         server.closeIdleConnections();
       }
       const deadline = Date.now() + deadlineMs;
+      const wake = () => requestEnded();
+      force?.addEventListener('abort', wake, { once: true });
       while (inFlight.size && Date.now() < deadline && !force?.aborted) {
         await new Promise<void>((resolve) => {
           const timer = setTimeout(resolve, Math.min(250, Math.max(0, deadline - Date.now())));
-          force?.addEventListener('abort', () => resolve(), { once: true });
           requestEnded = () => {
             clearTimeout(timer);
             resolve();
           };
         });
       }
+      force?.removeEventListener('abort', wake);
       requestEnded = () => undefined;
       const cut = [...inFlight];
       await Promise.all(cut.map((req) => options.onCut?.(req)));

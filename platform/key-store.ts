@@ -15,6 +15,8 @@ export interface SigningKeyPair {
   readonly publicJwk: Readonly<JWK>;
   readonly privateKey: KeyLike;
   readonly publicKey: KeyLike;
+  /** For a retired key kept for an overlap: the moment after which tokens signed with it are refused. */
+  readonly notAfter?: Date;
 }
 
 const storedKeySchema = z.object({
@@ -27,6 +29,8 @@ const storedKeySchema = z.object({
     d: z.string().min(1),
     kid: z.string().min(1),
   }),
+  /** Set on a key that has been rotated out: accepted for verification until then, never used to sign. */
+  notAfter: z.iso.datetime().optional(),
 });
 type StoredKey = z.infer<typeof storedKeySchema>;
 
@@ -37,6 +41,50 @@ type StoredKey = z.infer<typeof storedKeySchema>;
 export async function loadOrCreateSigningKey(file: string): Promise<SigningKeyPair> {
   const stored = (await readStoredKey(file)) ?? (await createStoredKey(file));
   return importStoredKey(stored);
+}
+
+/** Reads the key pair stored in `file`, or `undefined` when there is none (never generates one). */
+export async function loadSigningKey(file: string): Promise<SigningKeyPair | undefined> {
+  const stored = await readStoredKey(file);
+  return stored && importStoredKey(stored);
+}
+
+/**
+ * Rotates the key in `file`: the key in use moves to `previousFile` with `notAfter` = now +
+ * `overlapMs` (verifiers keep accepting it until then), and a new key takes its place. A previous
+ * key still in its overlap is refused: rotating twice within one overlap would cut off tokens
+ * signed a moment ago. Returns the kids of both.
+ */
+export async function rotateSigningKey(file: string, previousFile: string, overlapMs: number, now = new Date()): Promise<{ previous: string; current: string }> {
+  const current = await readStoredKey(file);
+  if (!current) throw new Error(`${file} does not exist: there is no key to rotate (it is generated at first start)`);
+  const earlier = await readStoredKey(previousFile);
+  if (earlier?.notAfter && new Date(earlier.notAfter) > now) {
+    throw new Error(`the previous key ${earlier.privateJwk.kid} is still accepted until ${earlier.notAfter}: rotate again after that`);
+  }
+  const retired: StoredKey = { ...current, notAfter: new Date(now.getTime() + overlapMs).toISOString() };
+  await writeAtomically(previousFile, retired);
+  const next = await newStoredKey();
+  await writeAtomically(file, next);
+  return { previous: current.privateJwk.kid, current: next.privateJwk.kid };
+}
+
+/** Replaces `file` in one step (rename), so a reader sees the old content or the new, never a part. */
+async function writeAtomically(file: string, stored: StoredKey): Promise<void> {
+  const temporary = `${file}.${randomUUID()}.tmp`;
+  await fs.writeFile(temporary, JSON.stringify(stored, null, 2), { mode: 0o600, flag: 'wx' });
+  try {
+    await fs.rename(temporary, file);
+  } finally {
+    await fs.rm(temporary, { force: true });
+  }
+}
+
+async function newStoredKey(): Promise<StoredKey> {
+  const { privateKey } = await generateKeyPair(SIGNING_ALGORITHM, { extractable: true });
+  const jwk = await exportJWK(privateKey);
+  const kid = await calculateJwkThumbprint(jwk);
+  return storedKeySchema.parse({ alg: SIGNING_ALGORITHM, privateJwk: { ...jwk, kid } });
 }
 
 async function readStoredKey(file: string): Promise<StoredKey | undefined> {
@@ -62,10 +110,7 @@ async function readStoredKey(file: string): Promise<StoredKey | undefined> {
 }
 
 async function createStoredKey(file: string): Promise<StoredKey> {
-  const { privateKey } = await generateKeyPair(SIGNING_ALGORITHM, { extractable: true });
-  const jwk = await exportJWK(privateKey);
-  const kid = await calculateJwkThumbprint(jwk);
-  const stored = storedKeySchema.parse({ alg: SIGNING_ALGORITHM, privateJwk: { ...jwk, kid } });
+  const stored = await newStoredKey();
 
   await fs.mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
   // Written in full under a temporary name, then linked into place: `link` fails if the file exists,
@@ -85,10 +130,10 @@ async function createStoredKey(file: string): Promise<StoredKey> {
   }
 }
 
-async function importStoredKey({ alg, privateJwk }: StoredKey): Promise<SigningKeyPair> {
+async function importStoredKey({ alg, privateJwk, notAfter }: StoredKey): Promise<SigningKeyPair> {
   const { kty, crv, x, y, kid } = privateJwk;
   const publicJwk: JWK = Object.freeze({ kty, crv, x, y, kid, alg, use: 'sig' });
   const [privateKey, publicKey] = await Promise.all([importJWK(privateJwk, alg), importJWK(publicJwk, alg)]);
   // importJWK only returns bytes for symmetric (`oct`) keys, which the schema above excludes.
-  return { kid, publicJwk, privateKey: privateKey as KeyLike, publicKey: publicKey as KeyLike };
+  return { kid, publicJwk, privateKey: privateKey as KeyLike, publicKey: publicKey as KeyLike, ...(notAfter ? { notAfter: new Date(notAfter) } : {}) };
 }

@@ -1,4 +1,5 @@
-import { Classification, Role, signSubgraphToken } from '../identity';
+import { randomUUID } from 'node:crypto';
+import { Classification, gatewayCallHeaders, Role, signSubgraphToken } from '../identity';
 import { loadSecurity } from '../identity/trust';
 import { startTestHub, callers, useTestHub, type Caller } from './harness';
 import { testConfig } from './database';
@@ -172,6 +173,13 @@ describe('no way around the gateway', () => {
   const operationsUrl = () => t.hub.subgraphs.get('operations')!.url;
   const post = (url: string, query: string, headers: Record<string, string> = {}, variables?: unknown) =>
     fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ query, variables }) });
+  /** A call as the gateway makes it to `audience` at `url`: the token, the request id and the proof for this body. */
+  const signedPost = async (url: string, audience: string, token: string, query: string, variables?: unknown) => {
+    const security = await loadSecurity(testConfig());
+    const body = JSON.stringify({ query, variables });
+    const headers = gatewayCallHeaders(security.gatewayKeys.signing(), audience, token, body, `access-${randomUUID()}`);
+    return fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
+  };
 
   test('a subgraph refuses a call without the gateway\'s token, with a client token, or with a token for another subgraph', async () => {
     const query = '{ operations(first: 1) { edges { node { code } } } }';
@@ -179,10 +187,15 @@ describe('no way around the gateway', () => {
     expect((await post(operationsUrl(), query, { authorization: `Bearer ${await t.token(callers.hubAdmin)}` })).status).toBe(401);
     const security = await loadSecurity(testConfig());
     const principal = { subject: 'x', organisation: 'hub', country: null, roles: [Role.HUB_ADMIN], scopes: [], clearance: Classification.CONFIDENTIAL, expiresAt: new Date(Date.now() + 60_000) };
-    const forTraining = await signSubgraphToken(security.internalKey, { audience: 'training', principal });
+    const forTraining = await signSubgraphToken(security.gatewayKeys.signing(), { audience: 'training', principal });
     expect((await post(operationsUrl(), query, { authorization: `Bearer ${forTraining}` })).status).toBe(401);
-    const forOperations = await signSubgraphToken(security.internalKey, { audience: 'operations', principal });
-    expect((await post(operationsUrl(), query, { authorization: `Bearer ${forOperations}` })).status).toBe(200);
+    // Even with the proof the gateway would make for it at training, the audience is wrong here.
+    expect((await signedPost(operationsUrl(), 'training', forTraining, query)).status).toBe(401);
+    expect((await signedPost(operationsUrl(), 'operations', forTraining, query)).status).toBe(401);
+    const forOperations = await signSubgraphToken(security.gatewayKeys.signing(), { audience: 'operations', principal });
+    // The right token without its per-call proof is refused too: a token alone is no longer a pass.
+    expect((await post(operationsUrl(), query, { authorization: `Bearer ${forOperations}` })).status).toBe(401);
+    expect((await signedPost(operationsUrl(), 'operations', forOperations, query)).status).toBe(200);
   });
 
   test('`_entities` resolves only records released to the caller', async () => {
@@ -193,11 +206,12 @@ describe('no way around the gateway', () => {
     expect(tha).toBeDefined();
     const asBureau = async (organisation: string) => {
       const principal = { subject: 'x', organisation, country: organisation.slice(4).toUpperCase(), roles: [Role.NCB_ANALYST], scopes: [], clearance: Classification.RESTRICTED, expiresAt: new Date(Date.now() + 60_000) };
-      const token = await signSubgraphToken(security.internalKey, { audience: 'training', principal, purpose: 'test' });
-      const response = await post(
+      const token = await signSubgraphToken(security.gatewayKeys.signing(), { audience: 'training', principal, purpose: 'test' });
+      const response = await signedPost(
         t.hub.subgraphs.get('training')!.url,
+        'training',
+        token,
         'query($r: [_Any!]!) { _entities(representations: $r) { ... on Participant { id agency } } }',
-        { authorization: `Bearer ${token}` },
         { r: [{ __typename: 'Participant', id: tha.id }] },
       );
       return ((await response.json()) as any).data._entities;

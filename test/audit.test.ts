@@ -29,7 +29,7 @@ import { pruneBefore } from '../access-log/retention';
 import { signHead } from '../access-log/signing';
 import { formatReport, verifyAuditLog } from '../access-log/verify';
 import { chainEvents, inSnapshot } from '../access-log/log';
-import { Classification, loadOrCreateHubInternalKey, Role, signSubgraphToken, type HubInternalKey, type Principal } from '../identity';
+import { Classification, gatewayCallHeaders, loadOrCreateHubInternalKey, Role, signSubgraphToken, staticKeyRing, type HubInternalKey, type Principal } from '../identity';
 import { repoRoot } from '../platform/config';
 import { databaseUrl, schemaGrant, withClient, type DatabaseServer } from '../platform/database';
 import type { HttpService } from '../platform/http';
@@ -531,7 +531,7 @@ describe('the audit subgraph', () => {
     subgraph = await startSubgraph(audit, {
       orm,
       tools: subgraphTools(secrets, auditKey),
-      gatewayKey: internalKey.publicKey,
+      gatewayKeys: staticKeyRing(internalKey),
       audit: writer,
       host: '127.0.0.1',
       port: 0,
@@ -552,10 +552,11 @@ describe('the audit subgraph', () => {
   /** Queries the audit subgraph over HTTP as the gateway would, signing the caller into the call. */
   async function ask(as: Principal, query: string, variables: Record<string, unknown> = {}) {
     const token = await signSubgraphToken(internalKey, { audience: 'audit', principal: as, purpose: 'audit test' });
+    const body = JSON.stringify({ query, variables });
     const response = await fetch(subgraph.url, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-      body: JSON.stringify({ query, variables }),
+      headers: { 'content-type': 'application/json', ...gatewayCallHeaders(internalKey, 'audit', token, body, `audit-${randomUUID()}`) },
+      body,
     });
     return (await response.json()) as { data?: any; errors?: { message: string; extensions?: { code?: string } }[] };
   }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { exportSPKI, generateKeyPair, importJWK, SignJWT, type KeyLike } from 'jose';
 import type { Client } from 'pg';
-import { loadOrCreateHubInternalKey, loadOrCreateLocalIssuer, Role, signSubgraphToken, type HubInternalKey, type LocalIssuer, type Principal } from '../identity';
+import { gatewayCallHeaders, loadOrCreateHubInternalKey, loadOrCreateLocalIssuer, Role, signSubgraphToken, type HubInternalKey, type LocalIssuer, type Principal } from '../identity';
 import { forgeHs256, forgeToken, nowSeconds, tamperPayload } from '../identity/identity.fixture';
 import { hashTerm, loadAuditKey, TRUNCATED_VARIABLES_KEY } from '../access-log';
 import { databaseUrl, withClient } from '../platform/database';
@@ -55,8 +55,8 @@ interface RawResponse {
 }
 
 /** Sends anything at all to a URL (the gateway by default), tagged with a fresh request id. */
-async function send(init: { method?: string; headers?: Record<string, string>; body?: string | Uint8Array; url?: string; search?: string; as?: keyof typeof callers | null }): Promise<RawResponse & { requestId: string }> {
-  const requestId = `hostile-${randomUUID()}`;
+async function send(init: { method?: string; headers?: Record<string, string>; body?: string | Uint8Array; url?: string; search?: string; as?: keyof typeof callers | null; requestId?: string }): Promise<RawResponse & { requestId: string }> {
+  const requestId = init.requestId ?? `hostile-${randomUUID()}`;
   const caller = init.as === undefined ? callers.hubAdmin : init.as === null ? null : callers[init.as];
   const response = await fetch(`${init.url ?? t.gatewayUrl}${init.search ?? ''}`, {
     method: init.method ?? 'POST',
@@ -463,7 +463,11 @@ describe('no way around the gateway', () => {
 
   test('a refusal of a call the gateway signed is left to the gateway\'s event: the subgraph logs nothing', async () => {
     for (const { name, url } of subgraphs()) {
-      const response = await send({ url, as: null, headers: { 'content-type': 'application/json', authorization: `Bearer ${await gatewayToken(name)}` }, body: '{"query": ' });
+      // Signed as the gateway signs a call: the token, and the proof binding it to this request id and body.
+      const body = '{"query": ';
+      const requestId = `hostile-${randomUUID()}`;
+      const signed = gatewayCallHeaders(gatewayKey, name, await gatewayToken(name), body, requestId);
+      const response = await send({ url, as: null, requestId, headers: { 'content-type': 'application/json', ...signed }, body });
       expect({ name, status: response.status }).toEqual({ name, status: 400 });
       expect(await eventsOf(response.requestId)).toEqual([]);
     }

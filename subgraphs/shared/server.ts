@@ -1,14 +1,13 @@
 import type { IncomingMessage } from 'node:http';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
-import type { KeyLike } from 'jose';
 import { arrivedNow, RequestRecord, requestIdOf, type ArrivalTime } from '../../access-log/recorder';
 import { reportRecords } from '../../access-log/records';
 import type { AuditWriter } from '../../access-log/writer';
 import { ErrorCode, genericMessage, unauthenticated } from '../../platform/errors';
-import { parseBearer, subgraphTokenVerifier, type SubgraphTokenResult } from '../../identity';
+import { Refusal, CALL_PROOF_HEADER, parseBearer, subgraphCallVerifier, type GatewayKeyRing, type SubgraphTokenResult } from '../../identity';
 import type { MikroORM } from '@mikro-orm/postgresql';
-import { serveGraphQL, type HttpService } from '../../platform/http';
+import { receivedBodyDigest, serveGraphQL, type HttpService, type TlsServerOptions } from '../../platform/http';
 import type { Logger } from '../../platform/logger';
 import { scopeToCaller } from '../../authorization/subgraph/releasability';
 import type { SubgraphContext, SubgraphTools } from './context';
@@ -16,8 +15,13 @@ import { buildFederatedSchema, type SubgraphDefinition } from './subgraph';
 
 export interface SubgraphServerOptions {
   orm: MikroORM;
-  /** Public half of the gateway's signing key: only calls signed by the gateway for this subgraph are served. */
-  gatewayKey: KeyLike;
+  /**
+   * The gateway's keys (current and, during a rotation, previous): only calls the gateway signed
+   * for this subgraph, each with a proof bound to its request id and body, are served.
+   */
+  gatewayKeys: GatewayKeyRing;
+  /** Serve HTTPS (and with `clientCa`, require the gateway's client certificate) instead of plain HTTP. */
+  tls?: TlsServerOptions;
   /** Records every call this subgraph refuses that did not come from the gateway (the gateway logs its own). */
   audit: AuditWriter;
   tools: SubgraphTools;
@@ -32,6 +36,9 @@ export interface SubgraphServerOptions {
   /** Largest `first` a connection accepts (`MAX_PAGE_SIZE`). */
   maxPageSize: number;
 }
+
+/** Refusals of a valid token's call proof, named in the 401 (the token's own refusals are not). */
+const PROOF_REFUSALS: ReadonlySet<string> = new Set([Refusal.noCallProof, Refusal.callProofMalformed, Refusal.callProofMismatch, Refusal.callProofStale, Refusal.callReplayed]);
 
 /** What a subgraph knows of a request before answering it: when it arrived and whether the gateway signed it. */
 interface Arrival {
@@ -50,15 +57,26 @@ interface Arrival {
 export async function startSubgraph(definition: SubgraphDefinition<any>, options: SubgraphServerOptions): Promise<HttpService> {
   const schema = await buildFederatedSchema(definition, { maxPageSize: options.maxPageSize });
   const log = options.log.child({ subgraph: definition.name });
-  const verifyGatewayToken = subgraphTokenVerifier(options.gatewayKey, definition.name);
+  const verifyGatewayCall = subgraphCallVerifier(options.gatewayKeys, definition.name);
   const arrivals = new WeakMap<IncomingMessage, Arrival>();
-  /** The token check, done once per request whichever hook asks first. */
+  /**
+   * The check of the gateway's token and of the call's proof (request id and body digest), done
+   * once per request whichever hook asks first; every hook runs after the body was read.
+   */
   const arrival = (req: IncomingMessage): Arrival => {
     let known = arrivals.get(req);
     if (!known) {
       const bearer = parseBearer(req.headers.authorization);
-      const caller = typeof bearer === 'string'
-        ? verifyGatewayToken(bearer).catch((error: unknown) => {
+      const digest = receivedBodyDigest(req);
+      const proof = req.headers[CALL_PROOF_HEADER];
+      const requestId = req.headers['x-request-id'];
+      const caller = typeof bearer === 'string' && digest
+        ? verifyGatewayCall({
+          token: bearer,
+          proof: typeof proof === 'string' ? proof : undefined,
+          requestId: typeof requestId === 'string' ? requestId : undefined,
+          bodyDigest: digest,
+        }).catch((error: unknown) => {
           log.error({ err: error }, 'subgraph token check failed: the call is refused');
           return null;
         })
@@ -113,12 +131,19 @@ export async function startSubgraph(definition: SubgraphDefinition<any>, options
     port: options.port,
     maxBodyBytes: options.maxBodyBytes,
     requestTimeoutMs: options.requestTimeoutMs,
+    tls: options.tls,
+    digestBody: true,
     async context(req) {
       const caller = await arrival(req).caller;
-      // Refused here, recorded by onErrorAnswer before the 401 leaves.
+      // Refused here, recorded by onErrorAnswer before the 401 leaves. A good token with a bad
+      // proof says why: it is a replay or a tampered call, which an operator wants named.
       if (!caller?.ok) {
-        throw unauthenticated('this subgraph only answers calls the Frontera gateway signed for it', '');
+        const proofRefusal = caller && PROOF_REFUSALS.has(caller.reason) ? `: ${caller.reason}` : '';
+        throw unauthenticated(`this subgraph only answers calls the Frontera gateway signed for it${proofRefusal}`, '');
       }
+      const requestId = requestIdOf(req);
+      // Never the token: who, for whom, signed with which key, so a call can be traced to its request.
+      log.info({ requestId, subject: caller.principal.subject, organisation: caller.principal.organisation, audience: definition.name, kid: caller.kid }, 'gateway call');
       const em = options.orm.em.fork();
       scopeToCaller(em, caller.principal);
       return {
@@ -126,7 +151,7 @@ export async function startSubgraph(definition: SubgraphDefinition<any>, options
         purpose: caller.purpose,
         em,
         loaders: definition.createLoaders(em),
-        requestId: requestIdOf(req),
+        requestId,
         tools: options.tools,
         records: new Map(),
       };
