@@ -153,6 +153,7 @@ export async function startHub(
       const cut = await gateway.drain(deadlineMs, force);
       if (cut.length) log.warn({ cut: cut.length }, 'drain deadline passed or forced: requests still running were cut and recorded as cut');
       await gateway.close();
+      log.info('gateway stopped');
     }
     // The subgraphs' callers were the gateway's requests: what is left of the deadline is theirs.
     await Promise.all(running.map(async ({ service, orm }) => {
@@ -160,8 +161,10 @@ export async function startHub(
       await service.close();
       await orm.close();
     }));
+    if (running.length) log.info({ subgraphs: running.length }, 'subgraphs stopped');
     // Last: the gateway and the subgraphs record events until they are closed.
     await audit?.close();
+    if (audit) log.info({ chainId: audit.stats().chainId, seq: audit.stats().seq }, 'access log closed: chain sealed');
   };
   const auditKey = loadAuditKey(config.SECRETS_DIR);
   const tls = subgraphServerTls(config);

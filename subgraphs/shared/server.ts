@@ -100,6 +100,9 @@ export async function startSubgraph(definition: SubgraphDefinition<any>, options
   };
 
   const apollo = new ApolloServer<SubgraphContext>({
+    // The hub drains and stops its services itself (hub/runtime.ts): Apollo's own SIGTERM handler
+    // would stop this server at once and re-raise the signal.
+    stopOnTerminationSignals: false,
     schema,
     // The gateway is this server's only client; it needs the service SDL, nobody needs a playground.
     introspection: true,
