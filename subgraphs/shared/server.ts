@@ -8,7 +8,7 @@ import type { AuditWriter } from '../../access-log/writer';
 import { ErrorCode, genericMessage, unauthenticated } from '../../platform/errors';
 import { parseBearer, subgraphTokenVerifier, type SubgraphTokenResult } from '../../identity';
 import type { MikroORM } from '@mikro-orm/postgresql';
-import { serveGraphQL, type HttpService } from '../../platform/http';
+import { sendJson, serveGraphQL, type HttpService, type Route } from '../../platform/http';
 import type { Logger } from '../../platform/logger';
 import { scopeToCaller } from '../../authorization/subgraph/releasability';
 import type { SubgraphContext, SubgraphTools } from './context';
@@ -31,6 +31,35 @@ export interface SubgraphServerOptions {
   requestTimeoutMs: number;
   /** Largest `first` a connection accepts (`MAX_PAGE_SIZE`). */
   maxPageSize: number;
+}
+
+/** How long the readiness probe waits for the database's answer. */
+const DATABASE_PROBE_MS = 1_000;
+
+/**
+ * `/health/live` (the process answers) and `/health/ready` (its database answers `select 1` within
+ * a second). The gateway's own readiness asks each subgraph's, so an outage of a subgraph's
+ * database shows there, named, and so does the recovery: the ORM's pool opens new connections by
+ * itself once the server is back.
+ */
+export function subgraphHealthRoutes(orm: MikroORM): Record<string, Route> {
+  return {
+    '/health/live': (_req, res) => sendJson(res, 200, { status: 'live' }),
+    '/health/ready': async (_req, res) => {
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`no answer within ${DATABASE_PROBE_MS} ms`)), DATABASE_PROBE_MS);
+      });
+      try {
+        await Promise.race([orm.em.getConnection().execute('select 1'), timeout]);
+        sendJson(res, 200, { status: 'ready' });
+      } catch (error) {
+        sendJson(res, 503, { status: 'not-ready', database: error instanceof Error ? error.message : 'unreachable' });
+      } finally {
+        clearTimeout(timer);
+      }
+    },
+  };
 }
 
 /** What a subgraph knows of a request before answering it: when it arrived and whether the gateway signed it. */
@@ -113,6 +142,7 @@ export async function startSubgraph(definition: SubgraphDefinition<any>, options
     port: options.port,
     maxBodyBytes: options.maxBodyBytes,
     requestTimeoutMs: options.requestTimeoutMs,
+    routes: subgraphHealthRoutes(options.orm),
     async context(req) {
       const caller = await arrival(req).caller;
       // Refused here, recorded by onErrorAnswer before the 401 leaves.

@@ -1,0 +1,546 @@
+/**
+ * The fault suite's harness: real processes, a PostgreSQL that can be stopped, bounded load, and a
+ * check of the access log against what the clients saw. A case reads:
+ *
+ *   const db = await startFaultDatabase('pg-outage');      // its own embedded PostgreSQL (child process),
+ *                                                          // migrated and seeded: db.stop(), db.start(),
+ *                                                          // db.query(sql), db.server, db.adminUrl, db.close()
+ *   const hub = await startFaultHub(db, {                  // the hub as real processes (`HUB_SERVICES`)
+ *     processes: { gateway: ['gateway'], core: ['operations', 'training', 'audit', 'frontex', 'iom'], wco: ['wco'] },
+ *     env: { SUBGRAPH_TIMEOUT_MS: '3000' },                // extra settings for every process (or per process:
+ *   });                                                    // `processEnv: { wco: {...} }`)
+ *   hub.gatewayUrl; hub.subgraphUrl('wco');
+ *   hub.process('wco').kill('SIGKILL'); await hub.process('wco').start();   // waits for /health/ready
+ *   const load = startLoad(hub.gatewayUrl, await loadPlan(hub), { workers: 6, maxRequests: 2000, maxMs: 40_000 });
+ *   ... await waitFor(() => …, { timeoutMs, what }) ...
+ *   const responses = await load.stop();                   // every response: status, x-request-id sent, data?, codes
+ *   const log = await checkAccessLog(db, responses);       // eventsLost, duplicated, mutationsWithoutEvent,
+ *                                                          // failed (by code), verify (audit:verify's report)
+ *   await hub.stop(); await db.close();
+ *
+ * Processes are started with `node test/faults/launch.js hub/main.ts` (compiled on the fly, no
+ * build step) against the fault database (`DATABASE_URL`, so they start no PostgreSQL of their
+ * own), with the secrets of the test suite. Every port is picked free; each subgraph, partners
+ * included, listens where `SUBGRAPH_URLS` says, so fault hubs never clash with a running hub.
+ * `waitFor` polls a condition against a deadline: no case asserts after a fixed sleep.
+ */
+import { spawn, type ChildProcessByStdio } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import path from 'node:path';
+import readline from 'node:readline';
+import type { Readable, Writable } from 'node:stream';
+import { Client } from 'pg';
+import { inSnapshot } from '../../access-log/log';
+import { loadAuditSigningKey } from '../../access-log/signing';
+import { verifyAuditLog, type VerifyReport } from '../../access-log/verify';
+import { findScreeningSite, SCREEN_MUTATION, BENCH_ISSUING_COUNTRY, type ScreeningSite } from '../../bench/scenarios';
+import { Classification, loadOrCreateLocalIssuer, mintToken, Role, type LocalIssuer } from '../../identity';
+import { repoRoot } from '../../platform/config';
+import type { DatabaseServer } from '../../platform/database';
+import { keyedHash, loadSecrets } from '../../platform/secrets';
+import { readRegistry } from '../../subgraphs/partners/partner-registry';
+import { testConfig } from '../database';
+import { freePort, freePortBlock } from '../ports';
+
+const LAUNCH = path.join(__dirname, 'launch.js');
+
+/** Every subgraph the hub runs, core first (the order of their default ports), then local partners. */
+export const SUBGRAPHS: readonly string[] = ['operations', 'training', 'audit', ...readRegistry().partners.filter((p) => !p.schema).map((p) => p.code)];
+
+/** The test suite's secrets folder: the same keys as every other test (audit key, issuer, gateway). */
+export const secretsDir = (): string => testConfig().SECRETS_DIR;
+
+/** Polls `condition` every `intervalMs` until it returns something truthy, or fails naming `what` after `timeoutMs`. */
+export async function waitFor<T>(condition: () => Promise<T> | T, options: { timeoutMs: number; intervalMs?: number; what: string }): Promise<NonNullable<T>> {
+  const deadline = Date.now() + options.timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const value = await condition();
+      if (value) return value as NonNullable<T>;
+      last = value;
+    } catch (error) {
+      last = error;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out after ${options.timeoutMs} ms waiting for ${options.what} (last: ${last instanceof Error ? last.message : JSON.stringify(last)})`);
+    await new Promise((resolve) => setTimeout(resolve, options.intervalMs ?? 100));
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// PostgreSQL that a test can stop and start
+
+export interface FaultDatabase {
+  /** Admin connection as the hub would get it from DATABASE_URL. */
+  adminUrl: string;
+  server: DatabaseServer;
+  /** Fast shutdown (clients are disconnected, transactions aborted); resolves once it is down. */
+  stop(): Promise<void>;
+  /** Starts it again on the same port and data; resolves once it accepts connections. */
+  start(): Promise<void>;
+  /** One statement as the admin (a short-lived connection). */
+  query<Row = any>(sql: string, params?: unknown[]): Promise<Row[]>;
+  /** Stops PostgreSQL and its control process. */
+  close(): Promise<void>;
+}
+
+/**
+ * A PostgreSQL of its own for one fault case: an embedded server in `.frontera/pgdata-faults`
+ * (initialised on first use, 1–4 s; later starts take well under a second) on a free port,
+ * controlled by a child process, with a fresh database `frontera_faults_<name>` migrated and
+ * seeded as `npm start` does it.
+ */
+export async function startFaultDatabase(name: string): Promise<FaultDatabase> {
+  const port = await freePort();
+  const database = `frontera_faults_${name.replace(/[^a-z0-9]/g, '_')}`;
+  const child = spawn(process.execPath, [LAUNCH, 'test/faults/database-control.ts'], {
+    cwd: repoRoot,
+    env: { ...process.env, FAULT_PG_DIR: path.join(repoRoot, '.frontera', 'pgdata-faults'), FAULT_PG_PORT: String(port), FAULT_DATABASE: database, SECRETS_DIR: secretsDir() },
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr.on('data', (chunk) => (stderr += chunk));
+  const answers: ((line: Record<string, any>) => void)[] = [];
+  readline.createInterface({ input: child.stdout }).on('line', (line) => {
+    let parsed: Record<string, any>;
+    try {
+      parsed = JSON.parse(line) as Record<string, any>;
+    } catch {
+      return; // a log line
+    }
+    answers.shift()?.(parsed);
+  });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const command = (line: string, timeoutMs = 120_000) =>
+    new Promise<Record<string, any>>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`database control: no answer to ${line} within ${timeoutMs} ms\n${stderr}`)), timeoutMs);
+      answers.push((answer) => {
+        clearTimeout(timer);
+        if (answer.ok) resolve(answer);
+        else reject(new Error(`database control: ${line} failed: ${answer.error}\n${stderr}`));
+      });
+      child.stdin.write(`${line}\n`);
+    });
+  void exited.then(() => {
+    for (const waiting of answers.splice(0)) waiting({ ok: false, error: `control process exited\n${stderr}` });
+  });
+  try {
+    const started = await command('start', 180_000);
+    const adminUrl = started.url as string;
+    const url = new URL(adminUrl);
+    const server: DatabaseServer = {
+      host: url.hostname,
+      port,
+      adminUser: decodeURIComponent(url.username),
+      adminPassword: decodeURIComponent(url.password),
+      database,
+      stop: async () => undefined,
+    };
+    return {
+      adminUrl,
+      server,
+      stop: async () => void (await command('stop')),
+      start: async () => void (await command('start')),
+      async query(sql, params) {
+        const client = new Client({ connectionString: adminUrl });
+        await client.connect();
+        try {
+          return (await client.query(sql, params)).rows;
+        } finally {
+          await client.end();
+        }
+      },
+      async close() {
+        if (child.exitCode === null) {
+          await command('quit').catch(() => undefined);
+          await Promise.race([exited, new Promise((r) => setTimeout(r, 20_000))]);
+          if (child.exitCode === null) child.kill('SIGKILL');
+        }
+      },
+    };
+  } catch (error) {
+    child.kill('SIGKILL');
+    throw error;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The hub as real processes
+
+export interface HubProcess {
+  name: string;
+  services: readonly string[];
+  /** Its pid while running. */
+  pid(): number | null;
+  /** Starts it (again) and waits until every service it runs answers /health/ready with 200. */
+  start(options?: { waitReady?: boolean }): Promise<void>;
+  /** Sends `signal` and waits for the process to exit. */
+  kill(signal: NodeJS.Signals): Promise<number | null>;
+  /** What it printed so far (this run). */
+  output(): { stdout: string; stderr: string };
+}
+
+export interface FaultHub {
+  gatewayUrl: string;
+  /** Base URL of the gateway (for /health/*). */
+  gatewayBase: string;
+  subgraphUrl(name: string): string;
+  process(name: string): HubProcess;
+  stop(): Promise<void>;
+}
+
+export interface FaultHubOptions {
+  /** Process name → the services it runs (`HUB_SERVICES`); together they must cover the gateway and every subgraph. */
+  processes: Record<string, readonly string[]>;
+  /** Settings for every process. */
+  env?: Record<string, string>;
+  /** Settings for one process, over `env`. */
+  processEnv?: Record<string, Record<string, string>>;
+  /** Node options for one process, e.g. `['-r', skewClockPreload]` (see skew-clock.js). */
+  nodeArgs?: Record<string, string[]>;
+}
+
+/** `test/faults/skew-clock.js`: preload it (`nodeArgs`) with FAULT_CLOCK_OFFSET_MS to run one process on a clock that is off. */
+export const skewClockPreload = path.join(__dirname, 'skew-clock.js');
+
+/** `/health/ready` of `base`, as status and body (status 0 when nothing answers). */
+export async function readiness(base: string): Promise<{ status: number; body: any }> {
+  try {
+    const response = await fetch(`${base}/health/ready`, { signal: AbortSignal.timeout(3_000) });
+    return { status: response.status, body: await response.json().catch(() => null) };
+  } catch (error) {
+    return { status: 0, body: { error: (error as Error).message } };
+  }
+}
+
+/** Starts the hub's services as separate processes against `db`, gateway last, each ready before the call returns. */
+export async function startFaultHub(db: FaultDatabase, options: FaultHubOptions): Promise<FaultHub> {
+  const covered = new Set(Object.values(options.processes).flat());
+  for (const needed of ['gateway', ...SUBGRAPHS]) if (!covered.has(needed)) throw new Error(`startFaultHub: no process runs ${needed}`);
+  const base = await freePortBlock(Array.from({ length: SUBGRAPHS.length + 1 }, (_, i) => i));
+  const gatewayPort = base;
+  const ports = new Map(SUBGRAPHS.map((name, i) => [name, base + 1 + i]));
+  const subgraphUrl = (name: string) => `http://127.0.0.1:${ports.get(name)}/graphql`;
+  const env = {
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'warn',
+    DATABASE_URL: db.adminUrl,
+    SECRETS_DIR: secretsDir(),
+    SEED: 'false',
+    HOST: '127.0.0.1',
+    PUBLIC_HOST: '127.0.0.1',
+    GATEWAY_PORT: String(gatewayPort),
+    SUBGRAPH_PORT_BASE: String(base + 1),
+    SUBGRAPH_URLS: SUBGRAPHS.map((name) => `${name}=${subgraphUrl(name)}`).join(','),
+    APOLLO_TELEMETRY_DISABLED: 'true',
+    ...options.env,
+  };
+  const healthBases = (services: readonly string[]) =>
+    services.map((service) => (service === 'gateway' ? `http://127.0.0.1:${gatewayPort}` : `http://127.0.0.1:${ports.get(service)}`));
+
+  const processes = new Map<string, HubProcess>();
+  for (const [name, services] of Object.entries(options.processes)) {
+    let child: ChildProcessByStdio<Writable | null, Readable, Readable> | null = null;
+    let exited: Promise<number | null> = Promise.resolve(null);
+    let out = { stdout: '', stderr: '' };
+    const processEnv: NodeJS.ProcessEnv = { ...process.env, ...env, ...options.processEnv?.[name], HUB_SERVICES: services.join(',') };
+    delete processEnv.EMBEDDED_PG_PORT;
+    const hubProcess: HubProcess = {
+      name,
+      services,
+      pid: () => (child && child.exitCode === null && child.signalCode === null ? child.pid ?? null : null),
+      async start(startOptions = {}) {
+        if (hubProcess.pid()) throw new Error(`${name} is already running`);
+        out = { stdout: '', stderr: '' };
+        const current = spawn(process.execPath, [...(options.nodeArgs?.[name] ?? []), LAUNCH, 'hub/main.ts'], { cwd: repoRoot, env: processEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+        child = current;
+        current.stdout.on('data', (chunk) => (out.stdout += chunk));
+        current.stderr.on('data', (chunk) => (out.stderr += chunk));
+        exited = new Promise((resolve) => current.once('exit', (code) => resolve(code)));
+        if (startOptions.waitReady === false) return;
+        await waitFor(
+          async () => {
+            if (current.exitCode !== null) throw new Error(`${name} exited with ${current.exitCode}: ${out.stderr.slice(-2000)}${out.stdout.slice(-2000)}`);
+            const answers = await Promise.all(healthBases(services).map(readiness));
+            return answers.every((a) => a.status === 200);
+          },
+          { timeoutMs: 90_000, intervalMs: 200, what: `${name} (${services.join(', ')}) to be ready` },
+        ).catch((error: Error) => {
+          throw new Error(`${error.message}\n--- ${name} output ---\n${out.stdout.slice(-3000)}\n${out.stderr.slice(-3000)}`);
+        });
+      },
+      async kill(signal) {
+        const current = child;
+        if (!current || current.exitCode !== null || current.signalCode !== null) return current?.exitCode ?? null;
+        current.kill(signal);
+        return exited;
+      },
+      output: () => ({ ...out }),
+    };
+    processes.set(name, hubProcess);
+  }
+  const stop = async () => {
+    await Promise.all([...processes.values()].map((p) => p.kill('SIGKILL')));
+  };
+  try {
+    // Subgraphs first (the gateway's readiness asks them), in parallel.
+    await Promise.all([...processes.values()].filter((p) => !p.services.includes('gateway')).map((p) => p.start()));
+    await Promise.all([...processes.values()].filter((p) => p.services.includes('gateway')).map((p) => p.start()));
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return {
+    gatewayUrl: `http://127.0.0.1:${gatewayPort}/graphql`,
+    gatewayBase: `http://127.0.0.1:${gatewayPort}`,
+    subgraphUrl,
+    process(name) {
+      const found = processes.get(name);
+      if (!found) throw new Error(`no process ${name}`);
+      return found;
+    },
+    stop,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Bounded load
+
+/** One request of the mix. */
+export interface LoadOperation {
+  /** Short name for reports. */
+  name: string;
+  kind: 'query' | 'mutation';
+  /** How often it is picked, relative to the others. */
+  weight: number;
+  /** Body and headers of the `n`th request of this operation; `documentNumber` when it screens one. */
+  build(n: number): { query: string; variables?: Record<string, unknown>; token: string; purpose?: string; documentNumber?: string };
+}
+
+/** What one client saw. */
+export interface ResponseRecord {
+  /** The `x-request-id` the client sent. */
+  requestId: string;
+  operation: string;
+  kind: 'query' | 'mutation';
+  /** The document number a screening sent (its effect row is found by it). */
+  documentNumber?: string;
+  startedAt: number;
+  endedAt: number;
+  /** HTTP status; 0 when no HTTP answer came (connection refused or reset, timeout). */
+  status: number;
+  /** HTTP 200 with data: an answer the client can use, so its access event must exist. */
+  answered: boolean;
+  /** `extensions.code` of each error, in order; for a failed connection the error's name. */
+  codes: string[];
+  /** The first error's message, or the connection failure. */
+  message?: string;
+  /** Data came back but some fields failed (an error with a path). */
+  partial: boolean;
+}
+
+export interface Load {
+  /** Responses so far (the array grows while the load runs). */
+  responses: ResponseRecord[];
+  /** Stops issuing requests, waits for those in flight and returns every response. */
+  stop(): Promise<ResponseRecord[]>;
+  /** Resolves when the load ended by itself (maxRequests or maxMs reached). */
+  done: Promise<ResponseRecord[]>;
+}
+
+/**
+ * N workers on 127.0.0.1, each sending one request at a time from the weighted `mix`, until
+ * `stop()`, `maxRequests` or `maxMs`, whichever first (the load is always bounded). Each request
+ * carries a fresh `x-request-id`; every response is recorded, failures included.
+ */
+export function startLoad(gatewayUrl: string, mix: readonly LoadOperation[], options: { workers?: number; maxRequests?: number; maxMs?: number; requestTimeoutMs?: number } = {}): Load {
+  const workers = options.workers ?? 6;
+  const maxRequests = options.maxRequests ?? 5_000;
+  const deadline = Date.now() + (options.maxMs ?? 60_000);
+  const total = mix.reduce((sum, op) => sum + op.weight, 0);
+  const responses: ResponseRecord[] = [];
+  const counters = new Map<string, number>();
+  let issued = 0;
+  let stopped = false;
+  const pick = (i: number) => {
+    let point = (i * 7919) % total;
+    for (const op of mix) if ((point -= op.weight) < 0) return op;
+    return mix[mix.length - 1];
+  };
+  const one = async (op: LoadOperation) => {
+    const n = (counters.get(op.name) ?? 0) + 1;
+    counters.set(op.name, n);
+    const built = op.build(n);
+    const requestId = `fault-${randomUUID()}`;
+    const record: ResponseRecord = { requestId, operation: op.name, kind: op.kind, documentNumber: built.documentNumber, startedAt: Date.now(), endedAt: 0, status: 0, answered: false, codes: [], partial: false };
+    try {
+      const response = await fetch(gatewayUrl, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${built.token}`, 'x-request-id': requestId, ...(built.purpose ? { 'x-purpose': built.purpose } : {}) },
+        body: JSON.stringify({ query: built.query, variables: built.variables }),
+        signal: AbortSignal.timeout(options.requestTimeoutMs ?? 20_000),
+      });
+      record.status = response.status;
+      const text = await response.text();
+      const body = JSON.parse(text) as { data?: Record<string, unknown> | null; errors?: { message: string; path?: unknown[]; extensions?: { code?: string } }[] };
+      record.codes = (body.errors ?? []).map((e) => e.extensions?.code ?? 'NO_CODE');
+      record.message = body.errors?.[0]?.message;
+      record.answered = response.status === 200 && !!body.data && Object.values(body.data).some((v) => v !== null);
+      record.partial = record.answered && (body.errors ?? []).some((e) => Array.isArray(e.path));
+    } catch (error) {
+      const cause = (error as { cause?: { code?: string } }).cause;
+      record.codes = [cause?.code ?? (error as Error).name];
+      record.message = (error as Error).message;
+    }
+    record.endedAt = Date.now();
+    responses.push(record);
+  };
+  const worker = async () => {
+    while (!stopped && issued < maxRequests && Date.now() < deadline) {
+      const op = pick(issued++);
+      await one(op);
+    }
+  };
+  const done = Promise.all(Array.from({ length: workers }, worker)).then(() => responses);
+  return {
+    responses,
+    done,
+    stop: async () => {
+      stopped = true;
+      return done;
+    },
+  };
+}
+
+/** Who the default mix acts as, and where it screens. */
+export interface LoadPlan {
+  site: ScreeningSite;
+  admin: string;
+  officer: string;
+  /** Random per plan, so this run's screenings are told apart from any other's. */
+  tag: string;
+}
+
+/** Tokens from the local demo issuer (the suite's secrets), for `caller`. */
+export async function tokenFor(caller: { organisation: string; roles: Role[]; clearance?: Classification; ttlSeconds?: number }, issuer?: LocalIssuer): Promise<string> {
+  const local = issuer ?? (await loadOrCreateLocalIssuer(secretsDir()));
+  return mintToken(local, { subject: `fault.${caller.organisation}.${caller.roles.join('+').toLowerCase()}`, scopes: [], ttlSeconds: caller.ttlSeconds ?? 3600, ...caller });
+}
+
+/** Tokens and a screening site for the default mix (found, or deployed, through the gateway as a hub administrator). */
+export async function loadPlan(gatewayUrl: string): Promise<LoadPlan> {
+  const admin = await tokenFor({ organisation: 'hub', roles: [Role.HUB_ADMIN], clearance: Classification.CONFIDENTIAL });
+  const site = await findScreeningSite(gatewayUrl, { authorization: `Bearer ${admin}`, 'x-purpose': 'fault suite set-up' });
+  const officer = await tokenFor({ organisation: site.organisation, roles: [Role.BORDER_OFFICER], clearance: Classification.RESTRICTED });
+  return { site, admin, officer, tag: randomUUID().replace(/-/g, '').slice(0, 8).toUpperCase() };
+}
+
+/** Queries on one subgraph. */
+export const OPERATIONS_QUERY = 'query FaultOperations { operations(first: 5) { edges { node { code status } } } }';
+/** A query across operations, training and a partner (WCO). */
+export const JOIN_QUERY = 'query FaultJoin { operations(first: 3) { edges { node { code trainingSessions { id } wco { seizureCount } } } } }';
+
+/** The default mix: a one-subgraph query, a three-subgraph join, and a screening (a write) in 2:2:1. */
+export function defaultMix(plan: LoadPlan): LoadOperation[] {
+  return [
+    { name: 'operations', kind: 'query', weight: 2, build: () => ({ query: OPERATIONS_QUERY, token: plan.admin }) },
+    { name: 'join', kind: 'query', weight: 2, build: () => ({ query: JOIN_QUERY, token: plan.admin }) },
+    {
+      name: 'screen',
+      kind: 'mutation',
+      weight: 1,
+      build: (n) => {
+        const documentNumber = `F${plan.tag}${String(n).padStart(7, '0')}`;
+        return {
+          query: SCREEN_MUTATION,
+          variables: { input: { operationId: plan.site.operationId, checkpointId: plan.site.checkpointId, documentNumber, documentType: 'PASSPORT', issuingCountry: BENCH_ISSUING_COUNTRY } },
+          token: plan.officer,
+          purpose: `${plan.site.operationCode} fault suite`,
+          documentNumber,
+        };
+      },
+    },
+  ];
+}
+
+// ---------------------------------------------------------------------------------------------
+// The access log against what clients saw
+
+export interface StoredEvent {
+  chainId: string;
+  seq: number;
+  requestId: string;
+  outcome: string;
+  refusalCode: string | null;
+  subgraphs: string[];
+  receivedBy: string | null;
+  event: Record<string, any>;
+}
+
+export interface LogCheck {
+  requests: number;
+  answered: number;
+  /** Requests the client could not use (no HTTP answer, an error status, or no data), by first code. */
+  failed: number;
+  failedByCode: Record<string, number>;
+  /** Answered requests with no event of their request id: must be 0. */
+  eventsLost: string[];
+  /** Request ids with more than one gateway event. */
+  duplicated: string[];
+  /** Screenings whose row exists in the operations schema. */
+  mutationEffects: number;
+  /** Of those, rows whose request has no event: must be 0. */
+  mutationsWithoutEvent: string[];
+  /** The gateway's events of these requests, by request id. */
+  events: Map<string, StoredEvent[]>;
+  /** `audit:verify` over the whole store. */
+  verify: VerifyReport;
+}
+
+/** Reads the access log and the screenings' rows as the admin and compares them with `responses`. */
+export async function checkAccessLog(db: FaultDatabase, responses: readonly ResponseRecord[]): Promise<LogCheck> {
+  const secrets = loadSecrets(secretsDir());
+  const key = await loadAuditSigningKey(secretsDir());
+  const client = new Client({ connectionString: db.adminUrl });
+  await client.connect();
+  try {
+    const ids = responses.map((r) => r.requestId);
+    const { rows } = await client.query<{ chain_id: string; seq: string; request_id: string; event: Record<string, any> }>(
+      `select chain_id, seq::text as seq, request_id, event from audit.access_event where request_id = any($1::text[])`,
+      [ids],
+    );
+    const events = new Map<string, StoredEvent[]>();
+    for (const row of rows) {
+      const stored: StoredEvent = { chainId: row.chain_id, seq: Number(row.seq), requestId: row.request_id, outcome: row.event.outcome, refusalCode: row.event.refusalCode ?? null, subgraphs: row.event.subgraphs ?? [], receivedBy: row.event.receivedBy ?? null, event: row.event };
+      if ((stored.receivedBy ?? 'gateway') !== 'gateway') continue; // a subgraph's record of a refused direct call
+      events.set(row.request_id, [...(events.get(row.request_id) ?? []), stored]);
+    }
+    const screened = responses.filter((r) => r.documentNumber);
+    const byRef = new Map(screened.map((r) => [keyedHash(secrets.screeningKey, `${BENCH_ISSUING_COUNTRY}:${r.documentNumber}`), r]));
+    const effects = byRef.size
+      ? (await client.query<{ subject_ref: string }>(`select subject_ref from operations."check" where subject_ref = any($1::text[])`, [[...byRef.keys()]])).rows
+      : [];
+    const failedByCode: Record<string, number> = {};
+    for (const r of responses) if (!r.answered) failedByCode[r.codes[0] ?? `HTTP_${r.status}`] = (failedByCode[r.codes[0] ?? `HTTP_${r.status}`] ?? 0) + 1;
+    const verify = await inSnapshot(client, () => verifyAuditLog(client, new Map([[key.kid, key.publicKey]])));
+    return {
+      requests: responses.length,
+      answered: responses.filter((r) => r.answered).length,
+      failed: responses.filter((r) => !r.answered).length,
+      failedByCode,
+      eventsLost: responses.filter((r) => r.answered && !events.has(r.requestId)).map((r) => r.requestId),
+      duplicated: [...events.entries()].filter(([, list]) => list.length > 1).map(([id]) => id),
+      mutationEffects: effects.length,
+      mutationsWithoutEvent: effects.map((e) => byRef.get(e.subject_ref)!.requestId).filter((id) => !events.has(id)),
+      events,
+      verify,
+    };
+  } finally {
+    await client.end();
+  }
+}
+
+/** The figures a case reports, one line. */
+export function figures(name: string, log: LogCheck, extra: Record<string, unknown> = {}): string {
+  return `${name}: ${JSON.stringify({ requests: log.requests, answered: log.answered, eventsLost: log.eventsLost.length, duplicated: log.duplicated.length, mutationEffects: log.mutationEffects, mutationsWithoutEvent: log.mutationsWithoutEvent.length, failed: log.failed, failedByCode: log.failedByCode, verify: log.verify.ok ? `ok (${log.verify.chains} chains, ${log.verify.events} events)` : log.verify.problems.slice(0, 3), ...extra })}`;
+}
