@@ -335,7 +335,7 @@ export interface ResponseRecord {
   codes: string[];
   /** The first error's message, or the connection failure. */
   message?: string;
-  /** Data came back but some fields failed (an error with a path). */
+  /** Data came back with errors: some fields failed. */
   partial: boolean;
 }
 
@@ -386,7 +386,7 @@ export function startLoad(gatewayUrl: string, mix: readonly LoadOperation[], opt
       record.codes = (body.errors ?? []).map((e) => e.extensions?.code ?? 'NO_CODE');
       record.message = body.errors?.[0]?.message;
       record.answered = response.status === 200 && !!body.data && Object.values(body.data).some((v) => v !== null);
-      record.partial = record.answered && (body.errors ?? []).some((e) => Array.isArray(e.path));
+      record.partial = record.answered && (body.errors ?? []).length > 0;
     } catch (error) {
       const cause = (error as { cause?: { code?: string } }).cause;
       record.codes = [cause?.code ?? (error as Error).name];
