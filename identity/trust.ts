@@ -25,6 +25,9 @@ export async function loadSecurity(config: IdentitySettings & Pick<PlatformConfi
   const issuers: TrustedIssuer[] = config.TRUSTED_ISSUERS_FILE ? (JSON.parse(readFileSync(config.TRUSTED_ISSUERS_FILE, 'utf8')) as TrustedIssuer[]) : [];
   if (config.LOCAL_ISSUER) issuers.push(localIssuerTrust(await loadOrCreateLocalIssuer(config.SECRETS_DIR)));
   if (!issuers.length) throw new Error('no trusted token issuer: set TRUSTED_ISSUERS_FILE or LOCAL_ISSUER=true');
-  const verifier = createVerifier(issuers);
-  return { verifier: { verify: rememberAccepted((token) => verifier.verify(token)) }, internalKey: await loadOrCreateHubInternalKey(config.SECRETS_DIR) };
+  const verifier = createVerifier(issuers, { jwksCacheMaxAgeMs: config.JWKS_CACHE_SECONDS * 1000 });
+  return {
+    verifier: { verify: rememberAccepted((token) => verifier.verify(token), { maxAgeMs: config.ACCEPTED_TOKEN_CACHE_SECONDS * 1000 }) },
+    internalKey: await loadOrCreateHubInternalKey(config.SECRETS_DIR),
+  };
 }

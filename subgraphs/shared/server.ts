@@ -6,7 +6,7 @@ import { arrivedNow, RequestRecord, requestIdOf, type ArrivalTime } from '../../
 import { reportRecords } from '../../access-log/records';
 import type { AuditWriter } from '../../access-log/writer';
 import { ErrorCode, genericMessage, unauthenticated } from '../../platform/errors';
-import { parseBearer, subgraphTokenVerifier, type SubgraphTokenResult } from '../../identity';
+import { parseBearer, Refusal, subgraphTokenVerifier, type SubgraphTokenResult } from '../../identity';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { sendJson, serveGraphQL, type HttpService, type Route } from '../../platform/http';
 import type { Logger } from '../../platform/logger';
@@ -32,6 +32,12 @@ export interface SubgraphServerOptions {
   /** Largest `first` a connection accepts (`MAX_PAGE_SIZE`). */
   maxPageSize: number;
 }
+
+/**
+ * Refusals of a gateway-signed token that mean the gateway's clock and this subgraph's disagree
+ * (its tokens live 60 s, with 5 s of tolerance): said so, rather than a bare "not authenticated".
+ */
+const CLOCK_REFUSALS: ReadonlySet<string> = new Set([Refusal.issuedInFuture, Refusal.expired, Refusal.notYetValid]);
 
 /** How long the readiness probe waits for the database's answer. */
 const DATABASE_PROBE_MS = 1_000;
@@ -147,7 +153,7 @@ export async function startSubgraph(definition: SubgraphDefinition<any>, options
       const caller = await arrival(req).caller;
       // Refused here, recorded by onErrorAnswer before the 401 leaves.
       if (!caller?.ok) {
-        throw unauthenticated('this subgraph only answers calls the Frontera gateway signed for it', '');
+        throw unauthenticated(`this subgraph only answers calls the Frontera gateway signed for it${caller ? `: ${caller.reason}${CLOCK_REFUSALS.has(caller.reason) ? ' (are the gateway\'s and this subgraph\'s clocks more than 5 s apart?)' : ''}` : ''}`, '');
       }
       const em = options.orm.em.fork();
       scopeToCaller(em, caller.principal);

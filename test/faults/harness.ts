@@ -198,6 +198,8 @@ export interface FaultHubOptions {
   processEnv?: Record<string, Record<string, string>>;
   /** Node options for one process, e.g. `['-r', skewClockPreload]` (see skew-clock.js). */
   nodeArgs?: Record<string, string[]>;
+  /** Wait for the gateway's `/health/live` instead of `/health/ready` (a case whose hub is meant to be not ready). */
+  gatewayLiveOnly?: boolean;
 }
 
 /** `test/faults/skew-clock.js`: preload it (`nodeArgs`) with FAULT_CLOCK_OFFSET_MS to run one process on a clock that is off. */
@@ -237,6 +239,10 @@ export async function startFaultHub(db: FaultDatabase, options: FaultHubOptions)
   };
   const healthBases = (services: readonly string[]) =>
     services.map((service) => (service === 'gateway' ? `http://127.0.0.1:${gatewayPort}` : `http://127.0.0.1:${ports.get(service)}`));
+  const healthy = async (base: string) => {
+    if (!(options.gatewayLiveOnly && base.endsWith(`:${gatewayPort}`))) return (await readiness(base)).status === 200;
+    return (await fetch(`${base}/health/live`).catch(() => null))?.status === 200;
+  };
 
   const processes = new Map<string, HubProcess>();
   for (const [name, services] of Object.entries(options.processes)) {
@@ -261,8 +267,7 @@ export async function startFaultHub(db: FaultDatabase, options: FaultHubOptions)
         await waitFor(
           async () => {
             if (current.exitCode !== null) throw new Error(`${name} exited with ${current.exitCode}: ${out.stderr.slice(-2000)}${out.stdout.slice(-2000)}`);
-            const answers = await Promise.all(healthBases(services).map(readiness));
-            return answers.every((a) => a.status === 200);
+            return (await Promise.all(healthBases(services).map(healthy))).every(Boolean);
           },
           { timeoutMs: 90_000, intervalMs: 200, what: `${name} (${services.join(', ')}) to be ready` },
         ).catch((error: Error) => {
@@ -348,6 +353,39 @@ export interface Load {
   done: Promise<ResponseRecord[]>;
 }
 
+/** Sends one GraphQL request with a fresh `x-request-id` and records what the client saw (never throws). */
+export async function sendRequest(
+  gatewayUrl: string,
+  operation: string,
+  kind: 'query' | 'mutation',
+  built: ReturnType<LoadOperation['build']>,
+  timeoutMs = 20_000,
+): Promise<ResponseRecord> {
+  const requestId = `fault-${randomUUID()}`;
+  const record: ResponseRecord = { requestId, operation, kind, documentNumber: built.documentNumber, startedAt: Date.now(), endedAt: 0, status: 0, answered: false, codes: [], partial: false };
+  try {
+    const response = await fetch(gatewayUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${built.token}`, 'x-request-id': requestId, ...(built.purpose ? { 'x-purpose': built.purpose } : {}) },
+      body: JSON.stringify({ query: built.query, variables: built.variables }),
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+    record.status = response.status;
+    const text = await response.text();
+    const body = JSON.parse(text) as { data?: Record<string, unknown> | null; errors?: { message: string; path?: unknown[]; extensions?: { code?: string } }[] };
+    record.codes = (body.errors ?? []).map((e) => e.extensions?.code ?? 'NO_CODE');
+    record.message = body.errors?.[0]?.message;
+    record.answered = response.status === 200 && !!body.data && Object.values(body.data).some((v) => v !== null);
+    record.partial = record.answered && (body.errors ?? []).length > 0;
+  } catch (error) {
+    const cause = (error as { cause?: { code?: string } }).cause;
+    record.codes = [cause?.code ?? (error as Error).name];
+    record.message = (error as Error).message;
+  }
+  record.endedAt = Date.now();
+  return record;
+}
+
 /**
  * N workers on 127.0.0.1, each sending one request at a time from the weighted `mix`, until
  * `stop()`, `maxRequests` or `maxMs`, whichever first (the load is always bounded). Each request
@@ -370,30 +408,7 @@ export function startLoad(gatewayUrl: string, mix: readonly LoadOperation[], opt
   const one = async (op: LoadOperation) => {
     const n = (counters.get(op.name) ?? 0) + 1;
     counters.set(op.name, n);
-    const built = op.build(n);
-    const requestId = `fault-${randomUUID()}`;
-    const record: ResponseRecord = { requestId, operation: op.name, kind: op.kind, documentNumber: built.documentNumber, startedAt: Date.now(), endedAt: 0, status: 0, answered: false, codes: [], partial: false };
-    try {
-      const response = await fetch(gatewayUrl, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${built.token}`, 'x-request-id': requestId, ...(built.purpose ? { 'x-purpose': built.purpose } : {}) },
-        body: JSON.stringify({ query: built.query, variables: built.variables }),
-        signal: AbortSignal.timeout(options.requestTimeoutMs ?? 20_000),
-      });
-      record.status = response.status;
-      const text = await response.text();
-      const body = JSON.parse(text) as { data?: Record<string, unknown> | null; errors?: { message: string; path?: unknown[]; extensions?: { code?: string } }[] };
-      record.codes = (body.errors ?? []).map((e) => e.extensions?.code ?? 'NO_CODE');
-      record.message = body.errors?.[0]?.message;
-      record.answered = response.status === 200 && !!body.data && Object.values(body.data).some((v) => v !== null);
-      record.partial = record.answered && (body.errors ?? []).length > 0;
-    } catch (error) {
-      const cause = (error as { cause?: { code?: string } }).cause;
-      record.codes = [cause?.code ?? (error as Error).name];
-      record.message = (error as Error).message;
-    }
-    record.endedAt = Date.now();
-    responses.push(record);
+    responses.push(await sendRequest(gatewayUrl, op.name, op.kind, op.build(n), options.requestTimeoutMs));
   };
   const worker = async () => {
     while (!stopped && issued < maxRequests && Date.now() < deadline) {
