@@ -181,9 +181,12 @@ export interface HubProcess {
 }
 
 export interface FaultHub {
+  /** The gateway's `/graphql` (the first process that runs one). */
   gatewayUrl: string;
-  /** Base URL of the gateway (for /health/*). */
+  /** Base URL of that gateway (for /health/*). */
   gatewayBase: string;
+  /** `/graphql` of the gateway run by process `name`, when several are. */
+  gatewayUrlOf(name: string): string;
   subgraphUrl(name: string): string;
   process(name: string): HubProcess;
   stop(): Promise<void>;
@@ -219,9 +222,11 @@ export async function readiness(base: string): Promise<{ status: number; body: a
 export async function startFaultHub(db: FaultDatabase, options: FaultHubOptions): Promise<FaultHub> {
   const covered = new Set(Object.values(options.processes).flat());
   for (const needed of ['gateway', ...SUBGRAPHS]) if (!covered.has(needed)) throw new Error(`startFaultHub: no process runs ${needed}`);
-  const base = await freePortBlock(Array.from({ length: SUBGRAPHS.length + 1 }, (_, i) => i));
-  const gatewayPort = base;
-  const ports = new Map(SUBGRAPHS.map((name, i) => [name, base + 1 + i]));
+  const gateways = Object.keys(options.processes).filter((name) => options.processes[name].includes('gateway'));
+  const base = await freePortBlock(Array.from({ length: SUBGRAPHS.length + gateways.length }, (_, i) => i));
+  const gatewayPorts = new Map(gateways.map((name, i) => [name, base + SUBGRAPHS.length + i]));
+  const gatewayPort = base + SUBGRAPHS.length;
+  const ports = new Map(SUBGRAPHS.map((name, i) => [name, base + i]));
   const subgraphUrl = (name: string) => `http://127.0.0.1:${ports.get(name)}/graphql`;
   const env = {
     NODE_ENV: 'test',
@@ -231,16 +236,15 @@ export async function startFaultHub(db: FaultDatabase, options: FaultHubOptions)
     SEED: 'false',
     HOST: '127.0.0.1',
     PUBLIC_HOST: '127.0.0.1',
-    GATEWAY_PORT: String(gatewayPort),
-    SUBGRAPH_PORT_BASE: String(base + 1),
+    SUBGRAPH_PORT_BASE: String(base),
     SUBGRAPH_URLS: SUBGRAPHS.map((name) => `${name}=${subgraphUrl(name)}`).join(','),
     APOLLO_TELEMETRY_DISABLED: 'true',
     ...options.env,
   };
-  const healthBases = (services: readonly string[]) =>
-    services.map((service) => (service === 'gateway' ? `http://127.0.0.1:${gatewayPort}` : `http://127.0.0.1:${ports.get(service)}`));
+  const healthBases = (name: string, services: readonly string[]) =>
+    services.map((service) => (service === 'gateway' ? `http://127.0.0.1:${gatewayPorts.get(name)}` : `http://127.0.0.1:${ports.get(service)}`));
   const healthy = async (base: string) => {
-    if (!(options.gatewayLiveOnly && base.endsWith(`:${gatewayPort}`))) return (await readiness(base)).status === 200;
+    if (!(options.gatewayLiveOnly && [...gatewayPorts.values()].some((p) => base.endsWith(`:${p}`)))) return (await readiness(base)).status === 200;
     return (await fetch(`${base}/health/live`).catch(() => null))?.status === 200;
   };
 
@@ -249,7 +253,7 @@ export async function startFaultHub(db: FaultDatabase, options: FaultHubOptions)
     let child: ChildProcessByStdio<Writable | null, Readable, Readable> | null = null;
     let exited: Promise<number | null> = Promise.resolve(null);
     let out = { stdout: '', stderr: '' };
-    const processEnv: NodeJS.ProcessEnv = { ...process.env, ...env, ...options.processEnv?.[name], HUB_SERVICES: services.join(',') };
+    const processEnv: NodeJS.ProcessEnv = { ...process.env, ...env, ...(gatewayPorts.has(name) ? { GATEWAY_PORT: String(gatewayPorts.get(name)) } : {}), ...options.processEnv?.[name], HUB_SERVICES: services.join(',') };
     delete processEnv.EMBEDDED_PG_PORT;
     const hubProcess: HubProcess = {
       name,
@@ -267,7 +271,7 @@ export async function startFaultHub(db: FaultDatabase, options: FaultHubOptions)
         await waitFor(
           async () => {
             if (current.exitCode !== null) throw new Error(`${name} exited with ${current.exitCode}: ${out.stderr.slice(-2000)}${out.stdout.slice(-2000)}`);
-            return (await Promise.all(healthBases(services).map(healthy))).every(Boolean);
+            return (await Promise.all(healthBases(name, services).map(healthy))).every(Boolean);
           },
           { timeoutMs: 90_000, intervalMs: 200, what: `${name} (${services.join(', ')}) to be ready` },
         ).catch((error: Error) => {
@@ -298,6 +302,7 @@ export async function startFaultHub(db: FaultDatabase, options: FaultHubOptions)
   return {
     gatewayUrl: `http://127.0.0.1:${gatewayPort}/graphql`,
     gatewayBase: `http://127.0.0.1:${gatewayPort}`,
+    gatewayUrlOf: (name) => `http://127.0.0.1:${gatewayPorts.get(name)}/graphql`,
     subgraphUrl,
     process(name) {
       const found = processes.get(name);
