@@ -85,7 +85,7 @@ export interface FaultDatabase {
 }
 
 /**
- * A PostgreSQL of its own for one fault case: an embedded server in `.frontera/pgdata-faults`
+ * A PostgreSQL of its own for one fault case: an embedded server in `.frontera/pgdata-faults-<name>`
  * (initialised on first use, 1–4 s; later starts take well under a second) on a free port,
  * controlled by a child process, with a fresh database `frontera_faults_<name>` migrated and
  * seeded as `npm start` does it.
@@ -95,7 +95,8 @@ export async function startFaultDatabase(name: string): Promise<FaultDatabase> {
   const database = `frontera_faults_${name.replace(/[^a-z0-9]/g, '_')}`;
   const child = spawn(process.execPath, [LAUNCH, 'test/faults/database-control.ts'], {
     cwd: repoRoot,
-    env: { ...process.env, FAULT_PG_DIR: path.join(repoRoot, '.frontera', 'pgdata-faults'), FAULT_PG_PORT: String(port), FAULT_DATABASE: database, SECRETS_DIR: secretsDir() },
+    // A data folder per case: cases run in parallel, and each stops its own server.
+    env: { ...process.env, FAULT_PG_DIR: path.join(repoRoot, '.frontera', `pgdata-faults-${name}`), FAULT_PG_PORT: String(port), FAULT_DATABASE: database, SECRETS_DIR: secretsDir() },
     stdio: ['pipe', 'pipe', 'pipe'],
   });
   let stderr = '';
