@@ -40,9 +40,15 @@ import type { DatabaseServer } from '../../platform/database';
 import { keyedHash, loadSecrets } from '../../platform/secrets';
 import { readRegistry } from '../../subgraphs/partners/partner-registry';
 import { testConfig } from '../database';
-import { freePort, freePortBlock } from '../ports';
+import { freePortBlock } from '../ports';
 
 const LAUNCH = path.join(__dirname, 'launch.js');
+
+/**
+ * Port ranges, below Linux's ephemeral range (32768–60999): a port found free there can be taken
+ * by any outgoing connection before a hub process, started seconds later, binds it.
+ */
+const PORTS = { database: [12_000, 15_000], hub: [15_000, 32_000] } as const;
 
 /** Every subgraph the hub runs, core first (the order of their default ports), then local partners. */
 export const SUBGRAPHS: readonly string[] = ['operations', 'training', 'audit', ...readRegistry().partners.filter((p) => !p.schema).map((p) => p.code)];
@@ -91,7 +97,7 @@ export interface FaultDatabase {
  * seeded as `npm start` does it.
  */
 export async function startFaultDatabase(name: string): Promise<FaultDatabase> {
-  const port = await freePort();
+  const port = await freePortBlock([0], PORTS.database[0], PORTS.database[1]);
   const database = `frontera_faults_${name.replace(/[^a-z0-9]/g, '_')}`;
   const child = spawn(process.execPath, [LAUNCH, 'test/faults/database-control.ts'], {
     cwd: repoRoot,
@@ -154,7 +160,9 @@ export async function startFaultDatabase(name: string): Promise<FaultDatabase> {
       async close() {
         if (child.exitCode === null) {
           await command('quit').catch(() => undefined);
-          await Promise.race([exited, new Promise((r) => setTimeout(r, 20_000))]);
+          let timer: NodeJS.Timeout | undefined;
+          await Promise.race([exited, new Promise((r) => (timer = setTimeout(r, 20_000)))]);
+          clearTimeout(timer);
           if (child.exitCode === null) child.kill('SIGKILL');
         }
       },
@@ -224,7 +232,7 @@ export async function startFaultHub(db: FaultDatabase, options: FaultHubOptions)
   const covered = new Set(Object.values(options.processes).flat());
   for (const needed of ['gateway', ...SUBGRAPHS]) if (!covered.has(needed)) throw new Error(`startFaultHub: no process runs ${needed}`);
   const gateways = Object.keys(options.processes).filter((name) => options.processes[name].includes('gateway'));
-  const base = await freePortBlock(Array.from({ length: SUBGRAPHS.length + gateways.length }, (_, i) => i));
+  const base = await freePortBlock(Array.from({ length: SUBGRAPHS.length + gateways.length }, (_, i) => i), PORTS.hub[0], PORTS.hub[1]);
   const gatewayPorts = new Map(gateways.map((name, i) => [name, base + SUBGRAPHS.length + i]));
   const gatewayPort = base + SUBGRAPHS.length;
   const ports = new Map(SUBGRAPHS.map((name, i) => [name, base + i]));
@@ -269,15 +277,15 @@ export async function startFaultHub(db: FaultDatabase, options: FaultHubOptions)
         current.stderr.on('data', (chunk) => (out.stderr += chunk));
         exited = new Promise((resolve) => current.once('exit', (code) => resolve(code)));
         if (startOptions.waitReady === false) return;
+        const failed = (reason: string) => new Error(`${name} (${services.join(', ')}) ${reason}\n--- ${name} output ---\n${out.stdout.slice(-3000)}\n${out.stderr.slice(-3000)}`);
         await waitFor(
-          async () => {
-            if (current.exitCode !== null) throw new Error(`${name} exited with ${current.exitCode}: ${out.stderr.slice(-2000)}${out.stdout.slice(-2000)}`);
-            return (await Promise.all(healthBases(name, services).map(healthy))).every(Boolean);
-          },
+          // An exit ends the wait at once (and fails below) instead of polling a dead process.
+          async () => current.exitCode !== null || current.signalCode !== null || (await Promise.all(healthBases(name, services).map(healthy))).every(Boolean),
           { timeoutMs: 90_000, intervalMs: 200, what: `${name} (${services.join(', ')}) to be ready` },
         ).catch((error: Error) => {
-          throw new Error(`${error.message}\n--- ${name} output ---\n${out.stdout.slice(-3000)}\n${out.stderr.slice(-3000)}`);
+          throw failed(error.message);
         });
+        if (current.exitCode !== null || current.signalCode !== null) throw failed(`exited during start-up (${current.exitCode ?? current.signalCode})`);
       },
       async kill(signal) {
         const current = child;
