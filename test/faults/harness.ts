@@ -9,14 +9,22 @@
  *     processes: { gateway: ['gateway'], core: ['operations', 'training', 'audit', 'frontex', 'iom'], wco: ['wco'] },
  *     env: { SUBGRAPH_TIMEOUT_MS: '3000' },                // extra settings for every process (or per process:
  *   });                                                    // `processEnv: { wco: {...} }`)
- *   hub.gatewayUrl; hub.subgraphUrl('wco');
+ *   hub.gatewayUrl; hub.gatewayBase; hub.gatewayUrlOf('a');  // several gateway processes get a port each
  *   hub.process('wco').kill('SIGKILL'); await hub.process('wco').start();   // waits for /health/ready
- *   const load = startLoad(hub.gatewayUrl, await loadPlan(hub), { workers: 6, maxRequests: 2000, maxMs: 40_000 });
- *   ... await waitFor(() => …, { timeoutMs, what }) ...
+ *   await readiness(hub.gatewayBase);                      // { status, body } of /health/ready
+ *   const plan = await loadPlan(hub.gatewayUrl);           // tokens (local issuer) and a screening site
+ *   const load = startLoad(hub.gatewayUrl, defaultMix(plan), { workers: 4, maxRequests: 4000, maxMs: 60_000 });
+ *   ... await waitFor(() => …, { timeoutMs, what }) ...    // poll a condition against a deadline
+ *   await sendRequest(hub.gatewayUrl, 'label', 'query', { query, token, purpose });   // one request, recorded
  *   const responses = await load.stop();                   // every response: status, x-request-id sent, data?, codes
  *   const log = await checkAccessLog(db, responses);       // eventsLost, duplicated, mutationsWithoutEvent,
- *                                                          // failed (by code), verify (audit:verify's report)
+ *                                                          // failed (by code), events by request id, verify
+ *   console.log(figures('case', log, { … }));              // (audit:verify's report over the whole store)
  *   await hub.stop(); await db.close();
+ *
+ * A process on a clock that is off: `nodeArgs: { name: ['-r', skewClockPreload] }` with
+ * `processEnv: { name: { FAULT_CLOCK_OFFSET_MS: '-10000' } }`. A hub meant to be not ready (a subgraph refusing
+ * the gateway): `gatewayLiveOnly: true`. `kill(signal)` resolves with the exit code (SIGTERM: 0 on a clean drain).
  *
  * Processes are started with `node test/faults/launch.js hub/main.ts` (compiled on the fly, no
  * build step) against the fault database (`DATABASE_URL`, so they start no PostgreSQL of their
