@@ -35,7 +35,8 @@ test('PostgreSQL stopped for 10 s under load: no answer without its event, no wr
         // Every subgraph's database and the access log named, once the writer has met the outage.
         return ready.status === 503 && SUBGRAPHS.every((s) => /database unavailable/.test(named[s] ?? '')) && named['access log'] ? ready : null;
       },
-      { timeoutMs: OUTAGE_MS, what: '/health/ready to report the outage' },
+      // On a busy machine the report may come late; the outage then lasts that much longer.
+      { timeoutMs: 2 * OUTAGE_MS, what: '/health/ready to report the outage' },
     );
     const reportedAfterMs = Date.now() - stoppedAt;
     await waitFor(() => Date.now() - stoppedAt >= OUTAGE_MS, { timeoutMs: OUTAGE_MS + 1_000, what: 'the end of the outage' });
@@ -57,7 +58,7 @@ test('PostgreSQL stopped for 10 s under load: no answer without its event, no wr
     const log = await checkAccessLog(db, responses);
     console.log(
       figures('PostgreSQL outage', log, {
-        outageMs: OUTAGE_MS,
+        outageMs: startedAt - stoppedAt,
         failedDuringOutage: duringOutage.filter((r) => !r.answered).length,
         answeredDuringOutage: duringOutage.filter((r) => r.answered).length,
         readinessReportedAfterMs: reportedAfterMs,
