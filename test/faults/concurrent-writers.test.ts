@@ -78,7 +78,7 @@ test('two gateways under load while pruning drops a month: every chain verifies,
     const log = await checkAccessLog(db, responses);
     const chainsOf = (index: number) => new Set(loads[index].responses.flatMap((r) => log.events.get(r.requestId) ?? []).map((e) => e.chainId));
     const [chainsA, chainsB] = [chainsOf(0), chainsOf(1)];
-    console.log(figures('two gateways while pruning', log, { dropped: pruned.dropped, anchors: pruned.anchors.length, pruneMs, chainsA: chainsA.size, chainsB: chainsB.size, anchorsVerified: log.verify.anchors }));
+    console.log(figures('two gateways while pruning', log, { dropped: pruned.dropped, anchors: pruned.anchors.length, pruneMs, chainsA: chainsA.size, chainsB: chainsB.size, anchorsVerified: log.verify.anchors }, responses));
     expect(pruned.dropped.length).toBeGreaterThanOrEqual(1);
     expect(pruned.anchors.length).toBeGreaterThanOrEqual(1);
     expect(log.verify.problems).toEqual([]);

@@ -65,10 +65,12 @@ test('PostgreSQL stopped for 10 s under load: no answer without its event, no wr
         readyAfterRestartMs: readyAfterMs,
         servingAfterRestartMs: servingAfterMs,
         readinessDuringOutage: outage.body,
-      }),
+      }, responses),
     );
     expect(log.eventsLost).toEqual([]);
     expect(log.duplicated).toEqual([]);
+    // Needs audit before effect (issue 13): without it, a screening committed just before the stop
+    // whose event then cannot be written is a row without an event (seen in about one run in five).
     expect(log.mutationsWithoutEvent).toEqual([]);
     expect(log.mutationEffects).toBeGreaterThan(0);
     expect(log.verify.problems).toEqual([]);

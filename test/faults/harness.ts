@@ -577,7 +577,9 @@ export async function checkAccessLog(db: FaultDatabase, responses: readonly Resp
   }
 }
 
-/** The figures a case reports, one line. */
-export function figures(name: string, log: LogCheck, extra: Record<string, unknown> = {}): string {
-  return `${name}: ${JSON.stringify({ requests: log.requests, answered: log.answered, eventsLost: log.eventsLost.length, duplicated: log.duplicated.length, mutationEffects: log.mutationEffects, mutationsWithoutEvent: log.mutationsWithoutEvent.length, failed: log.failed, failedByCode: log.failedByCode, verify: log.verify.ok ? `ok (${log.verify.chains} chains, ${log.verify.events} events)` : log.verify.problems.slice(0, 3), ...extra })}`;
+/** The figures a case reports, one line; with what the client saw of any request whose event is missing. */
+export function figures(name: string, log: LogCheck, extra: Record<string, unknown> = {}, responses: readonly ResponseRecord[] = []): string {
+  const missing = new Set([...log.eventsLost, ...log.mutationsWithoutEvent]);
+  const seen = responses.filter((r) => missing.has(r.requestId)).map(({ requestId, operation, status, codes, message }) => ({ requestId, operation, status, codes, message }));
+  return `${name}: ${JSON.stringify({ requests: log.requests, answered: log.answered, eventsLost: log.eventsLost.length, duplicated: log.duplicated.length, mutationEffects: log.mutationEffects, mutationsWithoutEvent: log.mutationsWithoutEvent.length, failed: log.failed, failedByCode: log.failedByCode, verify: log.verify.ok ? `ok (${log.verify.chains} chains, ${log.verify.events} events)` : log.verify.problems.slice(0, 3), ...extra, ...(seen.length ? { withoutEvent: seen } : {}) })}`;
 }

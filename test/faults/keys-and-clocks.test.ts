@@ -149,7 +149,7 @@ test('the issuer rotates its key under load: the new key at once, the withdrawn 
     // Measured from the request's start, so a slow answer on a busy machine does not count against the bound.
     const withdrawn = seen.filter((r) => r.operation.startsWith('withdrawn key'));
     const lastAcceptedMs = Math.max(0, ...withdrawn.filter((r) => r.status === 200).map((r) => r.startedAt - withdrawnAt));
-    console.log(figures('key rotation', log, { newKeyFirstUse: first.status, lastAcceptedAfterWithdrawalMs: lastAcceptedMs, refusedByMs: refusedAfter, boundMs: bound, jwksFetches: jwks.fetches.length }));
+    console.log(figures('key rotation', log, { newKeyFirstUse: first.status, lastAcceptedAfterWithdrawalMs: lastAcceptedMs, refusedByMs: refusedAfter, boundMs: bound, jwksFetches: jwks.fetches.length }, responses));
     // The bound, plus the latency of the one JWKS fetch that straddles the withdrawal (jose dates a set when it arrives).
     expect(lastAcceptedMs).toBeLessThanOrEqual(bound + 500);
     expect(log.eventsLost).toEqual([]);

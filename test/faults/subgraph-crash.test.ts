@@ -57,7 +57,7 @@ test('a subgraph killed under load: partial answers for the fields it owns, the 
       sampleMessage: joinsDown[0]?.message,
       restartReadyMs: recoveredMs,
       readinessWhileDown: notReady.body,
-    }));
+    }, responses));
     expect(log.eventsLost).toEqual([]);
     expect(log.duplicated).toEqual([]);
     expect(log.mutationsWithoutEvent).toEqual([]);
