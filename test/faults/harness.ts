@@ -220,6 +220,11 @@ export interface FaultHubOptions {
   nodeArgs?: Record<string, string[]>;
   /** Wait for the gateway's `/health/live` instead of `/health/ready` (a case whose hub is meant to be not ready). */
   gatewayLiveOnly?: boolean;
+  /**
+   * Where the gateways reach some subgraphs instead of their own port (e.g. a proxy in the test),
+   * given where each subgraph listens; called once the ports are chosen, before anything starts.
+   */
+  gatewayRoutes?(subgraphUrl: (name: string) => string): Record<string, string>;
 }
 
 /** `test/faults/skew-clock.js`: preload it (`nodeArgs`) with FAULT_CLOCK_OFFSET_MS to run one process on a clock that is off. */
@@ -258,6 +263,8 @@ export async function startFaultHub(db: FaultDatabase, options: FaultHubOptions)
     APOLLO_TELEMETRY_DISABLED: 'true',
     ...options.env,
   };
+  const routes = options.gatewayRoutes?.(subgraphUrl) ?? {};
+  const gatewaySubgraphUrls = SUBGRAPHS.map((name) => `${name}=${routes[name] ?? subgraphUrl(name)}`).join(',');
   const healthBases = (name: string, services: readonly string[]) =>
     services.map((service) => (service === 'gateway' ? `http://127.0.0.1:${gatewayPorts.get(name)}` : `http://127.0.0.1:${ports.get(service)}`));
   const healthy = async (base: string) => {
@@ -270,7 +277,8 @@ export async function startFaultHub(db: FaultDatabase, options: FaultHubOptions)
     let child: ChildProcessByStdio<Writable | null, Readable, Readable> | null = null;
     let exited: Promise<number | null> = Promise.resolve(null);
     let out = { stdout: '', stderr: '' };
-    const processEnv: NodeJS.ProcessEnv = { ...process.env, ...env, ...(gatewayPorts.has(name) ? { GATEWAY_PORT: String(gatewayPorts.get(name)) } : {}), ...options.processEnv?.[name], HUB_SERVICES: services.join(',') };
+    const gatewayEnv = gatewayPorts.has(name) ? { GATEWAY_PORT: String(gatewayPorts.get(name)), ...(services.length === 1 ? { SUBGRAPH_URLS: gatewaySubgraphUrls } : {}) } : {};
+    const processEnv: NodeJS.ProcessEnv = { ...process.env, ...env, ...gatewayEnv, ...options.processEnv?.[name], HUB_SERVICES: services.join(',') };
     delete processEnv.EMBEDDED_PG_PORT;
     const hubProcess: HubProcess = {
       name,
