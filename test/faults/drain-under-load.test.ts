@@ -5,7 +5,8 @@ import { checkAccessLog, defaultMix, figures, loadPlan, readiness, startFaultDat
 // SIGTERM to the gateway process under load, with the operations subgraph slow (every call held
 // 400 ms) and screenings (writes) in flight: readiness turns 503 before the process stops
 // listening, every request that was answered has its event, nothing is dropped as "log closed",
-// no write lacks its event, and the chain ends sealed.
+// no write lacks its event, and the chain ends sealed. Then a second SIGTERM during a drain that
+// would take too long: the requests still running are cut and recorded as cut.
 
 const HOLD_MS = 400;
 const WRITER = 'fault-drain-gateway';
@@ -13,6 +14,10 @@ let db: FaultDatabase;
 let hub: FaultHub;
 let proxy: http.Server;
 let operationsUrl = '';
+/** How long the proxy holds each call now, and how many it has held. */
+let hold = HOLD_MS;
+let held = 0;
+let released = 0;
 
 /** Forwards each call unchanged (its call proof covers the body) after HOLD_MS; readiness probes pass at once. */
 function slowProxy(): http.Server {
@@ -22,6 +27,7 @@ function slowProxy(): http.Server {
     req.on('end', () => {
       const body = Buffer.concat(chunks);
       const probe = req.method !== 'POST' || body.includes('__typename }');
+      if (!probe) held += 1;
       setTimeout(async () => {
         try {
           const headers = Object.fromEntries(Object.entries(req.headers).filter(([name]) => !['host', 'connection', 'content-length'].includes(name))) as Record<string, string>;
@@ -31,7 +37,8 @@ function slowProxy(): http.Server {
         } catch {
           res.destroy();
         }
-      }, probe ? 0 : HOLD_MS);
+        if (!probe) released += 1;
+      }, probe ? 0 : hold);
     });
   });
 }
@@ -113,3 +120,43 @@ test('SIGTERM under load with a slow subgraph and writes in flight: every answer
   const seals = await db.query<{ sealed: string }>(`select h.sealed from audit.chain_head h where h.sealed is not null and h.chain_id in (select chain_id from audit.chain_head where writer = $1)`, [WRITER]);
   expect(seals.map((s) => s.sealed)).toEqual(['closed']);
 }, 180_000);
+
+test('a second SIGTERM cuts the drain short: requests still running are recorded as cut, the chain is still sealed', async () => {
+  await hub.process('gateway').start();
+  hold = 6_000; // the operations subgraph now holds each call longer than the test waits
+  held = 0;
+  released = 0;
+  const plan = await loadPlan(hub.gatewayUrl);
+  const load = startLoad(hub.gatewayUrl, defaultMix(plan).filter((op) => op.name !== 'join'), { workers: 4, maxRequests: 8, maxMs: 30_000 });
+  let exitCode: number | null = null;
+  let stoppedMs = 0;
+  try {
+    await waitFor(() => held >= 4, { timeoutMs: 20_000, what: '4 calls held by the slow subgraph' });
+    const gateway = hub.process('gateway');
+    const signalledAt = Date.now();
+    const exited = gateway.kill('SIGTERM');
+    await waitFor(async () => (await readiness(hub.gatewayBase)).status === 503, { timeoutMs: 5_000, what: 'readiness 503 after the first SIGTERM' });
+    process.kill(gateway.pid()!, 'SIGTERM');
+    exitCode = await exited;
+    stoppedMs = Date.now() - signalledAt;
+  } finally {
+    hold = HOLD_MS;
+    await load.stop();
+  }
+  // The held calls reach the subgraph after the gateway is gone: writes among them take effect then.
+  await waitFor(() => released >= held, { timeoutMs: 15_000, what: 'the held subgraph calls to be let through' });
+  const log = await checkAccessLog(db, load.responses);
+  const cut = [...log.events.values()].flat().filter((e) => e.refusalCode === 'REQUEST_CUT_BY_SHUTDOWN');
+  console.log(figures('second SIGTERM', log, { exitCode, stoppedMs, cut: cut.length }));
+  expect(exitCode).toBe(0);
+  expect(stoppedMs).toBeLessThan(5_000);
+  expect(cut.length).toBeGreaterThanOrEqual(4);
+  for (const event of cut) expect(event.outcome).toBe('error');
+  expect(log.eventsLost).toEqual([]);
+  // A cut write that still took effect has the event of its attempt.
+  expect(log.mutationEffects).toBeGreaterThan(0);
+  expect(log.mutationsWithoutEvent).toEqual([]);
+  expect(log.verify.problems).toEqual([]);
+  const seals = await db.query<{ sealed: string }>(`select h.sealed from audit.chain_head h where h.sealed is not null and h.chain_id in (select chain_id from audit.chain_head where writer = $1)`, [WRITER]);
+  expect(seals.map((s) => s.sealed)).toEqual(['closed', 'closed']);
+}, 120_000);
