@@ -45,23 +45,24 @@ export function parseRateLimits(value: string): RateLimits | null {
   const text = value.trim();
   if (!text) return null;
   let raw: unknown;
-  let source = 'RATE_LIMITS';
+  /** Named in every message: the file, when the limits come from one (the variable's name is added by the config reader). */
+  let source = 'must be JSON';
   try {
     if (text.startsWith('{')) {
       raw = JSON.parse(text);
     } else {
-      source = text;
+      source = `file ${text} must hold JSON`;
       if (!existsSync(text)) throw new Error(`is neither JSON nor a readable file: ${text}`);
       raw = JSON.parse(readFileSync(text, 'utf8'));
     }
   } catch (error) {
-    throw new Error(`${source} ${(error as Error).message}`);
+    throw new Error(`${source} (${(error as Error).message})`);
   }
   const parsed = rateLimitsSchema.safeParse(raw);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((i) => `${i.path.join('.') || '(top)'}: ${i.message}`);
     throw new Error(
-      `${source} is not {"default": {...}, "organisations": {"<code>": {...}}} with whole numbers requestsPerSecond, concurrent, subjectRequestsPerSecond, subjectConcurrent: ${problems.join('; ')}`,
+      `${source} {"default": {...}, "organisations": {"<code>": {...}}} with whole numbers requestsPerSecond, concurrent, subjectRequestsPerSecond, subjectConcurrent; ${problems.join('; ')}`,
     );
   }
   return parsed.data;
@@ -229,7 +230,8 @@ export class RequestLimiter {
       subjectRequestsPerSecond: `more than ${max} requests per second from this caller`,
       subjectConcurrent: `more than ${max} requests at once from this caller`,
     }[limit];
-    const error = codedError(ErrorCode.RATE_LIMITED, `Rate limited: ${what}; retry after ${retryAfterSeconds} s`, { limit });
+    // The message names the limit: `extensions.limit` means an operation limit (see masking.ts).
+    const error = codedError(ErrorCode.RATE_LIMITED, `Rate limited: ${what}; retry after ${retryAfterSeconds} s`);
     // Apollo Server answers with the status and headers of `extensions.http` (a HeaderMap).
     error.extensions.http = { status: 429, headers: new HeaderMap([['retry-after', String(retryAfterSeconds)]]) };
     return error;
