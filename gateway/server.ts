@@ -67,6 +67,8 @@ interface SchemaState {
   sdl: string;
   /** Short SHA-256 of the SDL, for log lines. */
   id: string;
+  /** The schema clients query, as derived here (manifests are checked against it). */
+  apiSchema: GraphQLSchema;
   rules: AccessRules;
   trusted: TrustedDocuments | null;
 }
@@ -164,11 +166,11 @@ export async function createGatewayServer(
   const limits = limitsFromConfig(config);
   const documents = documentLimits(limits, { blockFieldSuggestions: production });
   /** Everything a supergraph brings, checked; throws the first reason it cannot serve. */
-  const prepare = (sdl: string, trustedAlso = true): SchemaState => {
+  const prepare = (sdl: string): SchemaState => {
     const apiSchema = apiSchemaOf(sdl);
     const rules = loadAccessRules(sdl);
-    const trusted = config.TRUSTED_DOCUMENTS === 'enforce' && trustedAlso ? loadTrustedDocuments(config.TRUSTED_DOCUMENTS_DIR, { schema: apiSchema, limits }) : null;
-    return { sdl, id: sdlId(sdl), rules, trusted };
+    const trusted = config.TRUSTED_DOCUMENTS === 'enforce' ? loadTrustedDocuments(config.TRUSTED_DOCUMENTS_DIR, { schema: apiSchema, limits }) : null;
+    return { sdl, id: sdlId(sdl), apiSchema, rules, trusted };
   };
   let state = prepare(readSupergraph());
   if (state.trusted) log.info({ clients: state.trusted.clients() }, 'trusted documents enforced');
@@ -237,17 +239,21 @@ export async function createGatewayServer(
     } catch (error) {
       return { result: 'refused', supergraph: state.id, reason: `cannot read ${supergraphFile}: ${(error as Error).message}` };
     }
+    if (sdl === state.sdl) {
+      // Same supergraph: only the manifests may have changed, and they switch alone.
+      if (config.TRUSTED_DOCUMENTS !== 'enforce') return { result: 'unchanged', supergraph: state.id };
+      try {
+        state = { ...state, trusted: loadTrustedDocuments(config.TRUSTED_DOCUMENTS_DIR, { schema: state.apiSchema, limits }) };
+      } catch (error) {
+        return { result: 'refused', supergraph: state.id, reason: (error as Error).message };
+      }
+      return { result: 'reloaded', supergraph: state.id };
+    }
     let next: SchemaState;
     try {
       next = prepare(sdl);
     } catch (error) {
       return { result: 'refused', supergraph: state.id, reason: (error as Error).message };
-    }
-    if (next.sdl === state.sdl) {
-      // Same supergraph: only the manifests may have changed, and they switch alone.
-      if (!next.trusted) return { result: 'unchanged', supergraph: state.id };
-      state = { ...state, trusted: next.trusted };
-      return { result: 'reloaded', supergraph: state.id };
     }
     offered = next;
     try {
