@@ -202,6 +202,9 @@ export async function createGatewayServer(
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
     logger: log,
+    // The hub drains and stops on SIGTERM/SIGINT itself (hub/main.ts); Apollo's own handler would
+    // stop this server at once and re-send the signal, cutting the drain short.
+    stopOnTerminationSignals: false,
     // Decided per caller by introspectionPlugin: off in production except for INTROSPECTION_ROLES.
     introspection: true,
     includeStacktraceInErrorResponses: !production,

@@ -101,6 +101,9 @@ export async function startSubgraph(definition: SubgraphDefinition<any>, options
 
   const apollo = new ApolloServer<SubgraphContext>({
     schema,
+    // The hub drains and stops on SIGTERM/SIGINT itself (hub/main.ts); Apollo's own handler would
+    // stop this server at once and re-send the signal, cutting the drain short.
+    stopOnTerminationSignals: false,
     // The gateway is this server's only client; it needs the service SDL, nobody needs a playground.
     introspection: true,
     includeStacktraceInErrorResponses: !options.production,
