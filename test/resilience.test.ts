@@ -101,7 +101,8 @@ describe('a dead remote partner', () => {
     }
     for (const { status, body, ms } of after) {
       expect(status).toBe(200);
-      expect(ms).toBeLessThan(250);
+      // Milliseconds, not the timeout (bounded loosely: the test machine is shared).
+      expect(ms).toBeLessThan(SUBGRAPH_TIMEOUT_MS / 2);
       expect(body.errors?.map((e) => e.extensions?.code)).toEqual(['SUBGRAPH_UNAVAILABLE']);
       expect(body.errors?.[0].message).toMatch(/The wco service is unavailable/);
       expect(body.data?.anchor).toBeNull();
