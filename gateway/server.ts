@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { IncomingMessage } from 'node:http';
@@ -10,6 +11,7 @@ import { accessLogPlugin } from '../access-log/gateway/plugin';
 import { RequestRecord } from '../access-log/recorder';
 import type { AuditWriter } from '../access-log/writer';
 import { stripSecurityLinks } from '../authorization/gateway';
+import type { AccessRules } from '../authorization/gateway';
 import { accessControlPlugin, loadAccessRules, shapeForCaller, type AccessContext } from '../authorization/gateway/plugin';
 import { parsePurpose } from '../authorization/policies';
 import { subgraphTokenMinter } from '../identity/subgraph-token';
@@ -26,8 +28,9 @@ import { jsonRequestErrorStatusPlugin, operationResolutionPlugin } from './reque
 import { introspectionPlugin } from './introspection';
 import { documentLimits, limitsFromConfig, operationLimitsPlugin } from './limits';
 import { formatGatewayError } from './masking';
-import { SubgraphDataSource, subgraphFetchers, type SubgraphCallContext, type SubgraphTlsOptions } from './subgraph-fetch';
-import { loadTrustedDocuments, requestedDocumentHash, trustedDocumentsPlugin, type TrustedDocumentContext } from './trusted-documents';
+import { RequestLimiter, type Admission, type RateLimitRefusal } from './rate-limits';
+import { SubgraphDataSource, subgraphFetchers, type BreakerState, type SubgraphCallContext, type SubgraphTlsOptions } from './subgraph-fetch';
+import { loadTrustedDocuments, requestedDocumentHash, trustedDocumentsPlugin, type TrustedDocumentContext, type TrustedDocuments } from './trusted-documents';
 
 /** Per-request state of the gateway. */
 export interface GatewayContext extends AccessContext, TrustedDocumentContext, SubgraphCallContext {
@@ -35,6 +38,42 @@ export interface GatewayContext extends AccessContext, TrustedDocumentContext, S
 }
 
 export const SUPERGRAPH_PATH = path.join(repoRoot, 'schema', 'supergraph.graphql');
+
+/** What a reload did: `reloaded` (the new supergraph or manifests serve from now on), `unchanged`, or `refused` (the old ones still serve) with why. */
+export type ReloadOutcome = { result: 'reloaded'; supergraph: string } | { result: 'unchanged'; supergraph: string } | { result: 'refused'; supergraph: string; reason: string };
+
+/** The gateway's HTTP service, plus reloading its supergraph and trusted documents in place. */
+export interface GatewayService extends HttpService {
+  /**
+   * Re-reads SUPERGRAPH_FILE and the trusted-document manifests. A supergraph that does not parse
+   * or build, whose access rules do not load (an unknown policy), that a manifest no longer
+   * validates against, or that `@apollo/gateway` refuses, is refused and the running one kept.
+   * Requests already running finish on what they started with; the next ones plan on the new
+   * supergraph with its rules and manifests, switched together.
+   */
+  reload(): Promise<ReloadOutcome>;
+}
+
+/** Hooks for what the gateway observes (metrics). */
+export interface GatewayEvents {
+  onRateLimited?(refusal: RateLimitRefusal): void;
+  onBreakerStateChange?(subgraph: string, state: BreakerState): void;
+  onRetry?(subgraph: string): void;
+  onReload?(outcome: ReloadOutcome): void;
+}
+
+/** What one supergraph brings: its access rules and the manifests checked against its API schema; switched as one. */
+interface SchemaState {
+  sdl: string;
+  /** Short SHA-256 of the SDL, for log lines. */
+  id: string;
+  /** The schema clients query, as derived here (manifests are checked against it). */
+  apiSchema: GraphQLSchema;
+  rules: AccessRules;
+  trusted: TrustedDocuments | null;
+}
+
+const sdlId = (sdl: string) => createHash('sha256').update(sdl).digest('hex').slice(0, 12);
 
 /** The schema clients query, derived from the supergraph as `@apollo/gateway` derives it. */
 function apiSchemaOf(supergraphSdl: string): GraphQLSchema {
@@ -89,27 +128,70 @@ function subgraphTls(config: GatewayConfig, urls: Record<string, string>): Subgr
  */
 export async function createGatewayServer(
   config: GatewayConfig,
-  options: { subgraphUrls: Record<string, string>; log: Logger; port: number; security: HubSecurity; audit: AuditWriter; supergraphSdl?: string },
-): Promise<HttpService> {
+  options: {
+    /** URLs by subgraph name; read at each (re)load, so the caller may add a subgraph it started since. */
+    subgraphUrls: Record<string, string>;
+    log: Logger;
+    port: number;
+    security: HubSecurity;
+    audit: AuditWriter;
+    /** A fixed supergraph instead of SUPERGRAPH_FILE (then `reload` re-reads only the manifests). */
+    supergraphSdl?: string;
+    /** The login whose schema holds the shared rate-limit counters (RATE_LIMITS); `null`: counters in memory. */
+    rateLimitStore?: { connectionString: string; schema: string } | null;
+    events?: GatewayEvents;
+  },
+): Promise<GatewayService> {
   const log = options.log.child({ service: 'gateway' });
   const production = config.NODE_ENV === 'production';
-  const supergraphSdl = options.supergraphSdl ?? readFileSync(SUPERGRAPH_PATH, 'utf8');
+  const supergraphFile = config.SUPERGRAPH_FILE ?? SUPERGRAPH_PATH;
+  const readSupergraph = () => options.supergraphSdl ?? readFileSync(supergraphFile, 'utf8');
   const { verifier, gatewayKeys } = options.security;
-  const rules = loadAccessRules(supergraphSdl);
   const mintSubgraphToken = subgraphTokenMinter(gatewayKeys);
   const tls = subgraphTls(config, options.subgraphUrls);
-  const fetcherFor = subgraphFetchers({ timeoutMs: config.SUBGRAPH_TIMEOUT_MS, keys: gatewayKeys, tls });
+  const fetcherFor = subgraphFetchers({
+    timeoutMs: config.SUBGRAPH_TIMEOUT_MS,
+    keys: gatewayKeys,
+    tls,
+    log,
+    resilience: {
+      breakerFailures: config.SUBGRAPH_BREAKER_FAILURES,
+      breakerOpenMs: config.SUBGRAPH_BREAKER_OPEN_MS,
+      retries: config.SUBGRAPH_RETRIES,
+      retryBudget: config.SUBGRAPH_RETRY_BUDGET,
+    },
+    onBreakerStateChange: options.events?.onBreakerStateChange,
+    onRetry: options.events?.onRetry,
+  });
   const limits = limitsFromConfig(config);
   const documents = documentLimits(limits, { blockFieldSuggestions: production });
-  const trusted = config.TRUSTED_DOCUMENTS === 'enforce' ? loadTrustedDocuments(config.TRUSTED_DOCUMENTS_DIR, { schema: apiSchemaOf(supergraphSdl), limits }) : null;
-  if (trusted) log.info({ clients: trusted.clients() }, 'trusted documents enforced');
+  /** Everything a supergraph brings, checked; throws the first reason it cannot serve. */
+  const prepare = (sdl: string): SchemaState => {
+    const apiSchema = apiSchemaOf(sdl);
+    const rules = loadAccessRules(sdl);
+    const trusted = config.TRUSTED_DOCUMENTS === 'enforce' ? loadTrustedDocuments(config.TRUSTED_DOCUMENTS_DIR, { schema: apiSchema, limits }) : null;
+    return { sdl, id: sdlId(sdl), apiSchema, rules, trusted };
+  };
+  let state = prepare(readSupergraph());
+  if (state.trusted) log.info({ clients: state.trusted.clients() }, 'trusted documents enforced');
+  /** The state handed to `@apollo/gateway` last: bound to the API schema it derives from it. */
+  let offered = state;
+  /** Each API schema's rules: a request is judged by the rules of the schema it is planned on, never a newer or older one. */
+  const rulesBySchema = new WeakMap<GraphQLSchema, AccessRules>();
+  let updateSupergraph: ((sdl: string) => void) | null = null;
+  const limiter = config.RATE_LIMITS ? new RequestLimiter(config.RATE_LIMITS, { store: options.rateLimitStore ?? null, log, onRefused: options.events?.onRateLimited }) : null;
+  await limiter?.start();
+  const admissions = new WeakMap<IncomingMessage, Admission>();
   /** Each request's record from the moment its context is built, for answers Apollo gives outside the pipeline. */
   const records = new WeakMap<IncomingMessage, RequestRecord>();
   /** A refusal must be logged like any request; if it cannot be, the caller learns that instead. */
   const logged = (committing: Promise<void>) => committing.catch(() => Promise.reject(auditUnavailable()));
   const gateway = createApolloGateway({
     // @apollo/gateway refuses `for: SECURITY` features it does not enforce; this gateway enforces them.
-    supergraphSdl: stripSecurityLinks(supergraphSdl),
+    supergraphSdl: async ({ update }) => {
+      updateSupergraph = (sdl) => update(stripSecurityLinks(sdl));
+      return { supergraphSdl: stripSecurityLinks(state.sdl) };
+    },
     logger: log,
     buildService: ({ name, url }) => {
       const target = options.subgraphUrls[name] ?? url;
@@ -130,7 +212,7 @@ export async function createGatewayServer(
     csrfPrevention: true,
     allowBatchedHttpRequests: false,
     // Enforced trusted documents replace automatic persisted queries: only manifest ids resolve.
-    ...(trusted ? { persistedQueries: false as const } : {}),
+    ...(config.TRUSTED_DOCUMENTS === 'enforce' ? { persistedQueries: false as const } : {}),
     parseOptions: documents.parseOptions,
     validationRules: documents.validationRules,
     plugins: [
@@ -138,16 +220,73 @@ export async function createGatewayServer(
       operationResolutionPlugin<GatewayContext>(),
       jsonRequestErrorStatusPlugin<GatewayContext>(),
       production ? ApolloServerPluginLandingPageDisabled() : ApolloServerPluginLandingPageLocalDefault({ embed: true }),
-      ...(trusted ? [trustedDocumentsPlugin<GatewayContext>()] : []),
+      ...(config.TRUSTED_DOCUMENTS === 'enforce' ? [trustedDocumentsPlugin<GatewayContext>()] : []),
       ...(documents.plugins as ApolloServerPlugin<GatewayContext>[]),
       introspectionPlugin<GatewayContext>({ production, roles: config.INTROSPECTION_ROLES }),
       operationLimitsPlugin<GatewayContext>(limits),
-      accessControlPlugin<GatewayContext>(rules, config.AUTHZ_MODE, log),
+      accessControlPlugin<GatewayContext>((schema) => rulesBySchema.get(schema) ?? state.rules, config.AUTHZ_MODE, log),
       accessLogPlugin<GatewayContext>(options.audit, { beforeRecording: (context, result) => shapeForCaller(context.access, result) }),
       requestLog(log),
     ],
   });
-  return serveGraphQL(apollo, {
+  // Runs inside `update`, synchronously, before any request can see the new schema.
+  gateway.onSchemaLoadOrUpdate(({ apiSchema }) => {
+    rulesBySchema.set(apiSchema, offered.rules);
+    state = offered;
+  });
+  let reloading: Promise<ReloadOutcome> = Promise.resolve({ result: 'unchanged', supergraph: state.id });
+  const reloadNow = (): ReloadOutcome => {
+    let sdl: string;
+    try {
+      sdl = readSupergraph();
+    } catch (error) {
+      return { result: 'refused', supergraph: state.id, reason: `cannot read ${supergraphFile}: ${(error as Error).message}` };
+    }
+    if (sdl === state.sdl) {
+      // Same supergraph: only the manifests may have changed, and they switch alone.
+      if (config.TRUSTED_DOCUMENTS !== 'enforce') return { result: 'unchanged', supergraph: state.id };
+      try {
+        state = { ...state, trusted: loadTrustedDocuments(config.TRUSTED_DOCUMENTS_DIR, { schema: state.apiSchema, limits }) };
+      } catch (error) {
+        return { result: 'refused', supergraph: state.id, reason: (error as Error).message };
+      }
+      return { result: 'reloaded', supergraph: state.id };
+    }
+    let next: SchemaState;
+    try {
+      next = prepare(sdl);
+    } catch (error) {
+      return { result: 'refused', supergraph: state.id, reason: (error as Error).message };
+    }
+    offered = next;
+    try {
+      updateSupergraph!(sdl);
+    } catch (error) {
+      offered = state;
+      return { result: 'refused', supergraph: state.id, reason: `@apollo/gateway refused it: ${(error as Error).message}` };
+    }
+    if (state !== next) {
+      offered = state;
+      return { result: 'refused', supergraph: state.id, reason: '@apollo/gateway did not load it' };
+    }
+    return { result: 'reloaded', supergraph: next.id };
+  };
+  const reload = () => {
+    // One at a time: a file saved twice in a row is read twice, in order.
+    reloading = reloading.then(() => {
+      const before = state.id;
+      const started = performance.now();
+      const outcome = reloadNow();
+      // Checking and planning set-up run on the event loop: requests wait this long, none fails.
+      const durationMs = Math.round(performance.now() - started);
+      if (outcome.result === 'refused') log.error({ file: supergraphFile, kept: outcome.supergraph, reason: outcome.reason, durationMs }, 'supergraph reload refused: the running supergraph is kept');
+      else if (outcome.result === 'reloaded') log.info({ file: supergraphFile, supergraph: outcome.supergraph, previous: before, clients: state.trusted?.clients(), durationMs }, 'supergraph and trusted documents reloaded');
+      options.events?.onReload?.(outcome);
+      return outcome;
+    });
+    return reloading;
+  };
+  const service = await serveGraphQL(apollo, {
     host: config.HOST,
     port: options.port,
     maxBodyBytes: config.MAX_BODY_BYTES,
@@ -161,8 +300,9 @@ export async function createGatewayServer(
       // Both refusals below are logged by onErrorAnswer, with this record.
       if (!caller.ok) throw unauthenticated(caller.reason);
       // The hash of what was sent stays in the event whether or not it is admitted.
-      if (trusted) record.sent(requestedDocumentHash(request));
-      const trustedOperation = trusted?.admit(record.clientName ?? undefined, request);
+      if (state.trusted) record.sent(requestedDocumentHash(request));
+      if (limiter && caller.principal) admissions.set(req, await limiter.admit(caller.principal));
+      const trustedOperation = state.trusted?.admit(record.clientName ?? undefined, request);
       return { principal: caller.principal, bearer: caller.bearer, purpose, record, trustedOperation };
     },
     onRefused: (req, code) => logged(new RequestRecord(req).refuse(options.audit, code)),
@@ -179,5 +319,17 @@ export async function createGatewayServer(
       await record.commit(options.audit, { outcome: 'error', code: ErrorCode.REQUEST_CUT_BY_SHUTDOWN }).catch((error: unknown) => log.error({ err: error, requestId: record.requestId }, 'could not record a request cut by shutdown'));
     },
     routes: healthRoutes(options.subgraphUrls, { keys: gatewayKeys, fetcherFor }, options.audit),
+    cors: config.CORS_ORIGINS.length ? { origins: config.CORS_ORIGINS, maxAgeSeconds: config.CORS_MAX_AGE_SECONDS } : undefined,
+    onFinished: (req) => admissions.get(req)?.release(),
   });
+  return {
+    ...service,
+    url: service.url,
+    port: service.port,
+    reload,
+    async close() {
+      await service.close();
+      await limiter?.close();
+    },
+  };
 }

@@ -1,7 +1,9 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { Role } from '../identity/principal';
-import { limit, readableFile, repoRoot, type PlatformConfig } from '../platform/config';
+import { isOrigin } from '../platform/cors';
+import { flag, limit, readableFile, repoRoot, type PlatformConfig } from '../platform/config';
+import { parseRateLimits } from './rate-limits';
 
 /** The gateway's settings: access-control mode, operation limits, trusted documents, introspection, subgraph calls. */
 export const gatewaySettings = {
@@ -56,6 +58,51 @@ export const gatewaySettings = {
   GATEWAY_TLS_CERT_FILE: readableFile,
   /** PEM private key of GATEWAY_TLS_CERT_FILE. */
   GATEWAY_TLS_KEY_FILE: readableFile,
+  /**
+   * Origins (`https://app.example.org`, exactly as browsers send them) whose pages may call the
+   * gateway, comma separated; none by default: no CORS header is sent and browsers on other
+   * origins are refused. `*` is not accepted: list the frontends.
+   */
+  CORS_ORIGINS: z
+    .string()
+    .default('')
+    .transform((value, ctx) => {
+      const origins: string[] = [];
+      for (const origin of value.split(',').map((o) => o.trim()).filter(Boolean)) {
+        if (isOrigin(origin)) origins.push(origin);
+        else ctx.addIssue({ code: 'custom', message: `"${origin}" is not an origin as browsers send it: scheme://host[:port], lower case, no path or trailing slash (e.g. https://app.example.org); "*" is not accepted` });
+      }
+      return origins;
+    }),
+  /** How long browsers may reuse a preflight answer, in seconds. */
+  CORS_MAX_AGE_SECONDS: limit(0, 86_400, 600),
+  /** The supergraph the gateway plans with; re-read on change (SUPERGRAPH_WATCH) and on SIGHUP. */
+  SUPERGRAPH_FILE: readableFile.default(path.join(repoRoot, 'schema', 'supergraph.graphql')),
+  /** Watch SUPERGRAPH_FILE (and TRUSTED_DOCUMENTS_DIR when enforced) and reload on change; SIGHUP reloads either way. */
+  SUPERGRAPH_WATCH: flag(true),
+  /**
+   * Requests per second and concurrent requests per organisation and per subject (see README,
+   * "Limits per organisation"): JSON, or the path of a JSON file. Unset: no limits.
+   */
+  RATE_LIMITS: z
+    .string()
+    .default('')
+    .transform((value, ctx) => {
+      try {
+        return parseRateLimits(value);
+      } catch (error) {
+        ctx.addIssue({ code: 'custom', message: (error as Error).message });
+        return z.NEVER;
+      }
+    }),
+  /** Consecutive failed calls (network error, timeout, HTTP 5xx) that open a subgraph's circuit breaker. */
+  SUBGRAPH_BREAKER_FAILURES: limit(1, 1_000, 5),
+  /** How long an open breaker fails calls at once before one trial call is let through, in ms. */
+  SUBGRAPH_BREAKER_OPEN_MS: limit(100, 600_000, 10_000),
+  /** Retries of a failed subgraph query call (connection refused or reset, HTTP 502/503/504); mutations are never retried. */
+  SUBGRAPH_RETRIES: limit(0, 5, 1),
+  /** Retries per subgraph may add at most this share of its calls (plus 10 in reserve), so retries never multiply an outage's load. */
+  SUBGRAPH_RETRY_BUDGET: z.coerce.number().min(0).max(1).default(0.1),
 };
 
 /** Checks between gateway settings, for the one `superRefine` of the whole configuration. */

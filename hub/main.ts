@@ -47,6 +47,12 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', () => void shutdown('SIGINT'));
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  // SIGHUP: re-read the supergraph and trusted documents, start partners added since (see README, "Reload without restart").
+  process.on('SIGHUP', () => {
+    if (!hub || stopping) return;
+    log.info('SIGHUP: reloading');
+    void hub.reload().catch((error: unknown) => log.error({ err: error }, 'reload failed: the running supergraph is kept'));
+  });
 
   try {
     database = config.DATABASE_URL

@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, watch, type FSWatcher } from 'node:fs';
+import path from 'node:path';
 import { hostname } from 'node:os';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { catalog, defaultPort, remotePartners } from './catalog';
@@ -7,9 +8,11 @@ import { startSubgraph } from '../subgraphs/shared/server';
 import type { SubgraphTools } from '../subgraphs/shared/context';
 import type { SubgraphDefinition } from '../subgraphs/shared/subgraph';
 import { auditWriterLogin, createAuditWriter, hashTerm, loadAuditKey, loadAuditSigningKey, openWitness, provisionAuditWriter, witnessDir, type AuditWriter } from '../access-log';
-import { createGatewayServer } from '../gateway/server';
+import { createGatewayServer, type GatewayService, type ReloadOutcome } from '../gateway/server';
+import { readRegistry } from '../subgraphs/partners/partner-registry';
 import type { Config } from './config';
 import { databaseUrl, provisionDatabase, schemaGrant, type DatabaseServer } from '../platform/database';
+import { SUPERGRAPH_PATH } from '../gateway/server';
 import type { HttpService, TlsServerOptions } from '../platform/http';
 import type { Logger } from '../platform/logger';
 import { keyedHash, type HubSecrets } from '../platform/secrets';
@@ -38,7 +41,17 @@ export interface RunningHub {
    * access log, whose final write seals the chain.
    */
   stop(options?: StopOptions): Promise<void>;
+  /**
+   * Picks up what changed on disk without a restart (SIGHUP, or a change of SUPERGRAPH_FILE or of
+   * the trusted-document manifests when SUPERGRAPH_WATCH is on): first starts the subgraphs of
+   * partners added to the registry since (`npm run partner:new`) that this process runs, then
+   * reloads the gateway's supergraph and manifests. `null` when this process runs no gateway.
+   */
+  reload(): Promise<ReloadOutcome | null>;
 }
+
+/** The schema holding the gateway's shared rate-limit counters, owned by a role of its own. */
+export const RATE_LIMIT_SCHEMA = 'rate_limits';
 
 /** The keyed helpers demo data needs: the hash that stands for a screened document number (a Check never stores the number). */
 export function seedTools(secrets: HubSecrets): Pick<SubgraphTools, 'subjectRef'> {
@@ -159,9 +172,11 @@ export async function startHub(
   const local = subgraphsRunHere(config);
   const security = await loadSecurity(config, log);
   const running: RunningSubgraph[] = [];
-  let gateway: HttpService | null = null;
+  let gateway: GatewayService | null = null;
   let audit: AuditWriter | null = null;
+  const watchers: FSWatcher[] = [];
   const stop = async ({ deadlineMs = config.DRAIN_TIMEOUT_MS, force }: StopOptions = {}) => {
+    for (const watcher of watchers.splice(0)) watcher.close();
     const deadline = Date.now() + deadlineMs;
     if (gateway) {
       const cut = await gateway.drain(deadlineMs, force);
@@ -183,7 +198,7 @@ export async function startHub(
   const auditKey = loadAuditKey(config.SECRETS_DIR);
   const tls = subgraphServerTls(config);
   try {
-    if (!runsHere(config, 'gateway') && local.length === 0) return { gatewayUrl: null, subgraphs: new Map(), stop };
+    if (!runsHere(config, 'gateway') && local.length === 0) return { gatewayUrl: null, subgraphs: new Map(), stop, reload: async () => null };
     // The gateway logs every request it receives; each subgraph logs the direct calls it refuses.
     const writerId = auditWriterId(config);
     const writer = await createAuditWriter({
@@ -197,9 +212,7 @@ export async function startHub(
       log,
     });
     audit = writer;
-    const opened = await openSubgraphs(server, secrets, local);
-    for (const { definition, orm } of opened) {
-      const port = options.ephemeralPorts ? 0 : listenPort(config, definition.name);
+    const serve = async (definition: SubgraphDefinition<any>, orm: MikroORM, port: number) => {
       const service = await startSubgraph(definition, {
         orm,
         tools: definition.ownsAccessLog ? subgraphTools(secrets, auditKey) : seedTools(secrets),
@@ -215,19 +228,98 @@ export async function startHub(
         maxPageSize: config.MAX_PAGE_SIZE,
       });
       running.push({ definition, orm, service });
+      return service;
+    };
+    const opened = await openSubgraphs(server, secrets, local);
+    for (const { definition, orm } of opened) {
+      await serve(definition, orm, options.ephemeralPorts ? 0 : listenPort(config, definition.name));
     }
     const ports = new Map(running.map(({ definition, service }) => [definition.name, service.port]));
     const urls = subgraphUrls(config, ports);
+    const subgraphs = new Map(running.map(({ definition, service, orm }) => [definition.name, { url: service.url, orm }]));
     if (runsHere(config, 'gateway')) {
-      gateway = await createGatewayServer(config, { subgraphUrls: urls, log, security, audit: writer, port: options.ephemeralPorts ? 0 : config.GATEWAY_PORT });
+      let rateLimitStore: { connectionString: string; schema: string } | null = null;
+      if (config.RATE_LIMITS) {
+        // The counters live in a schema of their own, owned by a role that can touch nothing else.
+        const grant = schemaGrant(server, secrets, RATE_LIMIT_SCHEMA);
+        await provisionDatabase(server, [grant]);
+        rateLimitStore = { connectionString: databaseUrl(server, { user: grant.role, password: grant.password }), schema: RATE_LIMIT_SCHEMA };
+      }
+      gateway = await createGatewayServer(config, { subgraphUrls: urls, log, security, audit: writer, port: options.ephemeralPorts ? 0 : config.GATEWAY_PORT, rateLimitStore });
+    }
+
+    /** Starts the subgraphs of partners registered since start (partner:new) that this process runs. */
+    const startAddedPartners = async () => {
+      const added = readRegistry().partners.filter((p) => !p.schema && runsHere(config, p.code) && !running.some((r) => r.definition.name === p.code));
+      for (const partner of added) {
+        // partner:new compiles the new folder: under `node dist/…` its JavaScript is there now.
+        const definition = (require(`../subgraphs/partners/${partner.code}/subgraph`) as { default: SubgraphDefinition<any> }).default;
+        await prepareDatabase(server, secrets, { seed: config.SEED, log, definitions: [definition] });
+        const [{ orm }] = await openSubgraphs(server, secrets, [definition]);
+        const service = await serve(definition, orm, options.ephemeralPorts ? 0 : Number(new URL(partner.url).port || 80));
+        urls[definition.name] = config.SUBGRAPH_URLS[definition.name] ?? service.url;
+        subgraphs.set(definition.name, { url: service.url, orm });
+        log.info({ subgraph: definition.name, url: service.url }, 'partner subgraph added to the running hub');
+      }
+    };
+    let reloading: Promise<ReloadOutcome | null> = Promise.resolve(null);
+    const reload = () => {
+      reloading = reloading.then(async () => {
+        await startAddedPartners().catch((error: unknown) => log.error({ err: error }, 'a partner added to the registry could not be started: restart the hub to serve it'));
+        return gateway ? gateway.reload() : null;
+      });
+      return reloading;
+    };
+    if (gateway && config.SUPERGRAPH_WATCH) {
+      const watched = [config.SUPERGRAPH_FILE ?? SUPERGRAPH_PATH];
+      if (config.TRUSTED_DOCUMENTS === 'enforce') watched.push(path.join(config.TRUSTED_DOCUMENTS_DIR, '*.json'));
+      watchers.push(...watchForChanges(watched, () => void reload(), log));
     }
     return {
       gatewayUrl: gateway ? gateway.url : null,
-      subgraphs: new Map(running.map(({ definition, service, orm }) => [definition.name, { url: service.url, orm }])),
+      subgraphs,
       stop,
+      reload,
     };
   } catch (error) {
     await stop();
     throw error;
   }
+}
+
+/**
+ * Watches files (a `*.json` last segment: every JSON file of that folder) and calls `changed`
+ * once things settle. The folders are watched, not the files: editors and tools (schema:compose)
+ * replace a file rather than write into it, and a watch on the old file would go quiet.
+ */
+function watchForChanges(files: string[], changed: () => void, log: Logger): FSWatcher[] {
+  let timer: NodeJS.Timeout | null = null;
+  const settle = () => {
+    if (timer) clearTimeout(timer);
+    // A file being written fires several events; one reload after the last.
+    timer = setTimeout(() => {
+      timer = null;
+      changed();
+    }, 200);
+    timer.unref();
+  };
+  const byFolder = new Map<string, Set<string>>();
+  for (const file of files) {
+    const folder = path.dirname(file);
+    byFolder.set(folder, (byFolder.get(folder) ?? new Set()).add(path.basename(file)));
+  }
+  const watchers: FSWatcher[] = [];
+  for (const [folder, names] of byFolder) {
+    try {
+      const watcher = watch(folder, (_event, name) => {
+        if (name && (names.has(name) || (names.has('*.json') && name.endsWith('.json')))) settle();
+      });
+      watcher.on('error', (error) => log.warn({ err: error, folder }, 'cannot watch for changes any more: reload with SIGHUP'));
+      watcher.unref();
+      watchers.push(watcher);
+    } catch (error) {
+      log.warn({ err: error, folder }, 'cannot watch for changes: reload with SIGHUP');
+    }
+  }
+  return watchers;
 }

@@ -43,6 +43,8 @@ const CODES = {
   OPERATION_NOT_TRUSTED: { kind: 'refusal', status: 400 },
   INTROSPECTION_DISABLED: { kind: 'refusal', status: 403 },
   PAYLOAD_TOO_LARGE: { kind: 'refusal', status: 413 },
+  /** The caller's organisation or subject is over its requests-per-second or concurrency limit; `retry-after` says when to retry. */
+  RATE_LIMITED: { kind: 'refusal', status: 429 },
   METHOD_NOT_ALLOWED: { kind: 'transport', status: 405 },
   UNSUPPORTED_MEDIA_TYPE: { kind: 'transport', status: 415 },
   /** Only in the access log: the body never fully arrived (Node answered 408 itself). */
@@ -58,6 +60,8 @@ const CODES = {
   INTERNAL_SERVER_ERROR: { kind: 'internal', status: 500, genericMessage: 'Internal server error' },
   SUBGRAPH_ERROR: { kind: 'internal', genericMessage: RETRY },
   DOWNSTREAM_SERVICE_ERROR: { kind: 'internal', genericMessage: RETRY },
+  /** A subgraph's circuit breaker is open after repeated failures: its part of the answer fails at once instead of waiting. */
+  SUBGRAPH_UNAVAILABLE: { kind: 'internal', genericMessage: 'A service behind the gateway is unavailable; retry later' },
   SUBGRAPH_TIMEOUT: { kind: 'internal', genericMessage: 'A service behind the gateway did not answer in time; retry later' },
 } as const satisfies Record<string, CodeSpec>;
 

@@ -3,6 +3,7 @@ import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { HeaderMap, type ApolloServer, type BaseContext, type HTTPGraphQLRequest } from '@apollo/server';
+import { applyCors, type CorsOptions } from './cors';
 import { ErrorCode, statusOf } from './errors';
 
 /** The readiness probe's path: answered 503 by the service itself while it drains. */
@@ -43,6 +44,17 @@ export interface HttpServiceOptions<Context extends BaseContext> {
    * can be logged. Throwing works as for `onRefused`.
    */
   onErrorAnswer?(req: IncomingMessage, answer: { status: number; code: string }): Promise<void>;
+  /**
+   * CORS for `/graphql` (the gateway; subgraphs are never called from browsers): preflights are
+   * answered before anything else and are not requests (no `onRefused`, no access event); unset,
+   * no CORS header is sent and `OPTIONS` is refused like any other method.
+   */
+  cors?: CorsOptions;
+  /**
+   * Called once a `/graphql` request has been answered (or its connection closed): what a
+   * request holds for as long as it runs (a concurrency slot) is given back here.
+   */
+  onFinished?(req: IncomingMessage): void;
   /** Called for each request still running when a drain ends at its deadline or is forced, before `drain` resolves. */
   onCut?(req: IncomingMessage): Promise<void>;
 }
@@ -170,9 +182,12 @@ export async function serveGraphQL<Context extends BaseContext>(
     const route = options.routes?.[url.pathname];
     if (route && req.method === 'GET') return route(req, res);
     if (url.pathname !== '/graphql') return sendError(res, 404, ErrorCode.NOT_FOUND, `No route ${url.pathname}: GraphQL is served at /graphql`);
+    // A preflight carries no credentials and asks for no data: answered before anything else.
+    if (options.cors && applyCors(req, res, options.cors) === 'preflight') return;
     inFlight.add(req);
     res.once('close', () => {
       inFlight.delete(req);
+      options.onFinished?.(req);
       requestEnded();
     });
 
@@ -239,7 +254,11 @@ export async function serveGraphQL<Context extends BaseContext>(
       const { string } = response.body;
       if (!(await logged(() => options.onErrorAnswer?.(req, { status, code: firstErrorCode(string) ?? (status >= 500 ? ErrorCode.INTERNAL_SERVER_ERROR : ErrorCode.BAD_REQUEST) })))) return;
     }
-    for (const [key, value] of response.headers) res.setHeader(key, value);
+    for (const [key, value] of response.headers) {
+      // CORS has set `vary: origin` already: both must reach caches.
+      const before = key === 'vary' ? res.getHeader('vary') : undefined;
+      res.setHeader(key, before ? `${String(before)}, ${value}` : value);
+    }
     // A request that was running when the drain began: its connection closes after this answer.
     if (draining) res.setHeader('connection', 'close');
     res.statusCode = status;

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import 'reflect-metadata';
 import { Classification, loadOrCreateLocalIssuer, mintToken, Role } from '../identity';
 import type { DatabaseServer } from '../platform/database';
-import { createLogger } from '../platform/logger';
+import { createLogger, type Logger } from '../platform/logger';
 import { startHub, type RunningHub } from '../hub/runtime';
 import { loadSecrets } from '../platform/secrets';
 import { sqlStatementTotal } from '../subgraphs/shared/orm';
@@ -58,11 +58,11 @@ export interface TestHub {
   stop(): Promise<void>;
 }
 
-/** Starts every subgraph and the gateway on free ports, against the test database (or `database`). */
-export async function startTestHub(overrides: Record<string, string> = {}, database: DatabaseServer = testDatabase()): Promise<TestHub> {
+/** Starts every subgraph and the gateway on free ports, against the test database (or `database`), logging to `log` when given. */
+export async function startTestHub(overrides: Record<string, string> = {}, database: DatabaseServer = testDatabase(), log?: Logger): Promise<TestHub> {
   // Each test hub is a writer of its own: hubs of parallel test files must not seal each other's chains.
   const config = testConfig({ AUDIT_WRITER_ID: `test-${randomUUID()}`, ...overrides });
-  const hub = await startHub(config, database, loadSecrets(config.SECRETS_DIR), createLogger(config.LOG_LEVEL), { ephemeralPorts: true });
+  const hub = await startHub(config, database, loadSecrets(config.SECRETS_DIR), log ?? createLogger(config.LOG_LEVEL), { ephemeralPorts: true });
   const gatewayUrl = hub.gatewayUrl!;
   const issuer = await loadOrCreateLocalIssuer(config.SECRETS_DIR);
   const tokens = new Map<string, Promise<string>>();

@@ -1,10 +1,10 @@
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { chmodSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { repoRoot } from '../platform/config';
 import { checkRequest, instantiate } from '../hub/cli/partner';
-import { freePort } from './ports';
+import { freePort, freePortBlock } from './ports';
 
 // Onboarding as a partner's engineer does it, in a scratch copy of this working tree:
 // `partner:new`, then the new partner's own test through the gateway, then the schema check.
@@ -84,6 +84,71 @@ describe('in a scratch clone', () => {
     expect(jest.stderr).toMatch(/Tests:\s+2 passed, 2 total/);
     expect(jest.status).toBe(0);
   }, 240_000);
+
+  test('partner:new on a running hub: the new partner is served without a restart', async () => {
+    // Ports of this run for everything `npm start` binds: gateway, subgraphs, partners, PostgreSQL.
+    const base = await freePortBlock([0, 1, 2, 3, 10, 11, 12, 13, 14, 15, 100]);
+    const registryFile = path.join(scratch, 'subgraphs/partners/registry.json');
+    const registry = JSON.parse(readFileSync(registryFile, 'utf8')) as { partners: { code: string; url: string; schema?: string }[] };
+    let next = base + 10;
+    for (const partner of registry.partners) if (!partner.schema) partner.url = `http://localhost:${next++}/graphql`;
+    writeFileSync(registryFile, JSON.stringify(registry, null, 2));
+    expect(node(['dist/schema/compose.js']).status).toBe(0);
+
+    const hub = spawn(process.execPath, ['dist/hub/main.js'], {
+      cwd: scratch,
+      env: {
+        ...process.env,
+        NODE_ENV: 'development',
+        LOG_LEVEL: 'info',
+        DATABASE_URL: '',
+        GATEWAY_PORT: String(base),
+        SUBGRAPH_PORT_BASE: String(base + 1),
+        EMBEDDED_PG_PORT: String(base + 100),
+        EMBEDDED_PG_DIR: path.join(scratch, '.frontera', 'pgdata-running'),
+      },
+    });
+    let output = '';
+    hub.stdout.on('data', (chunk) => (output += chunk));
+    hub.stderr.on('data', (chunk) => (output += chunk));
+    const exited = new Promise<number | null>((resolve) => hub.on('exit', (code) => resolve(code)));
+    const until = async (what: string, check: () => boolean | Promise<boolean>, timeoutMs: number) => {
+      const deadline = Date.now() + timeoutMs;
+      while (!(await check())) {
+        if (Date.now() > deadline || hub.exitCode !== null) throw new Error(`${what}: not within ${timeoutMs} ms; the hub wrote:\n${output.slice(-4000)}`);
+        await new Promise((resolve) => setTimeout(resolve, 250));
+      }
+    };
+    try {
+      await until('the hub ready', () => output.includes('ready at'), 120_000);
+      const token = node(['dist/identity/cli/token.js', '--org', 'hub', '--role', 'HUB_ADMIN']).stdout.trim();
+      const query = async (text: string) => {
+        const response = await fetch(`http://127.0.0.1:${base}/graphql`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+          body: JSON.stringify({ query: text }),
+        });
+        return (await response.json()) as { data?: any; errors?: { message: string; extensions?: { code?: string } }[] };
+      };
+      const SECOND = `{ operation(code: "ANCHOR-III") { code second { records { __typename } } } }`;
+      expect((await query(SECOND)).errors?.[0].extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
+
+      const created = node(['dist/hub/cli/partner.js', 'second', 'Second Partner']);
+      expect(created.stderr).toBe('');
+      expect(created.status).toBe(0);
+      const added = performance.now();
+      await until('the new partner served', async () => !(await query(SECOND)).errors, 60_000);
+      process.stdout.write(`partner:new on a running hub: "second" served ${(performance.now() - added).toFixed(0)} ms after partner:new returned\n`);
+      expect((await query(SECOND)).data.operation).toEqual({ code: 'ANCHOR-III', second: { records: expect.any(Array) } });
+      expect(output).toMatch(/partner subgraph added to the running hub/);
+      expect(output).toMatch(/supergraph and trusted documents reloaded/);
+      // The partners that were there are still served.
+      expect((await query(`{ operation(code: "ANCHOR-III") { wco { seizureCount } } }`)).errors).toBeUndefined();
+    } finally {
+      hub.kill('SIGTERM');
+      await exited;
+    }
+  }, 300_000);
 
   test('a partner running elsewhere is composed from the SDL it publishes, and schema:check catches one that breaks', () => {
     const published = (fields: string) => `extend schema @link(url: "https://specs.apollo.dev/federation/v2.6", import: ["@key"])

@@ -75,10 +75,13 @@ export function loadAccessRules(supergraphSdl: string): AccessRules {
  * refused (reject), or only reported (dry-run). Removed fields come back as `null` with one
  * `UNAUTHORIZED_FIELD_OR_TYPE` error each.
  */
-export function accessControlPlugin<Context extends AccessContext>(rules: AccessRules, mode: AuthorizationMode, log: Logger): ApolloServerPlugin<Context> {
+export function accessControlPlugin<Context extends AccessContext>(rulesOf: AccessRules | ((schema: GraphQLSchema) => AccessRules), mode: AuthorizationMode, log: Logger): ApolloServerPlugin<Context> {
+  // A gateway whose supergraph is reloaded judges each request by the rules of the schema it runs on.
+  const rulesFor = typeof rulesOf === 'function' ? rulesOf : () => rulesOf;
   // One policy pass per document shape: the verdict depends only on the document, the operation
   // and the claims `documentClaims` lists, so callers and requests that agree on those share it.
-  const claimsOf = perDocument((document: DocumentNode, schema: GraphQLSchema) => documentClaims(rules, schema, document));
+  // Documents are cached per schema (Apollo Server's document store), so a reload starts afresh.
+  const claimsOf = perDocument((document: DocumentNode, schema: GraphQLSchema) => documentClaims(rulesFor(schema), schema, document));
   const verdicts = perDocumentAnd((_document: DocumentNode, _key: string, judge: () => AuthorizationVerdict) => judge(), 256);
   return {
     async requestDidStart() {
@@ -90,7 +93,7 @@ export function accessControlPlugin<Context extends AccessContext>(rules: Access
           const { schema, document, operationName, request } = requestContext;
           const key = JSON.stringify([operationName ?? null, decisionCacheKey(claimsOf(document, schema), caller, request.variables)]);
           const verdict = verdicts(document, key, () => {
-            const result = authorizeOperation(rules, schema, document, operationName, request.variables, caller);
+            const result = authorizeOperation(rulesFor(schema), schema, document, operationName, request.variables, caller);
             return { result, queryHash: result.document === document ? null : createHash('sha256').update(print(result.document)).digest('hex') };
           });
           const decision = applyMode(mode, verdict.result);
