@@ -169,6 +169,8 @@ export async function createAuditWriter(options: AuditWriterOptions): Promise<Au
   /** Where this writer's previous chain ended, for the opening of the current one; read at start. */
   let previous: ChainPosition | null = null;
   let previousKnown = false;
+  /** How the chain found unsealed by {@link readPrevious} ended: a crash before this start, or a failed write of this writer. */
+  let unsealedBecause: SealReason = 'recovered';
   let recovered: ChainPosition | null = null;
   let sealedOnClose = false;
   /** Why the last write failed: named when the writer cannot start. */
@@ -176,16 +178,31 @@ export async function createAuditWriter(options: AuditWriterOptions): Promise<Au
   const stats = { events: 0, transactions: 0, failedTransactions: 0, largestBatch: 0, chainsStarted: 1 };
   const seal = (at: ChainPosition, sealed: SealReason) => signHead(options.signer, { ...at, signedAt: new Date().toISOString(), sealed });
 
-  /** Once, before the first opening: where this writer's latest chain ended, sealing it if a crash left it open. */
+  /**
+   * Before each opening: where this writer's latest chain ended in the store, sealing it there if
+   * it was left open (a crash, or a failed write whose batch may have been committed after all).
+   * If the witness saw that chain go further than the store now holds, the store lost events:
+   * the opening links to the witnessed position instead, so that `audit:verify` reports the loss
+   * even without the witness, and nothing is sealed over it.
+   */
   async function readPrevious(): Promise<void> {
     const { rows } = await pool.query<{ chain_id: string; seq: string; hash: string; sealed: boolean }>(writerTail, [options.writer]);
     const tail = rows[0];
-    if (tail) {
+    const witnessed = options.witness?.lastHead() ?? null;
+    if (witnessed && (!tail || (tail.chain_id === witnessed.chainId && Number(tail.seq) < witnessed.seq))) {
+      previous = { chainId: witnessed.chainId, seq: witnessed.seq, hash: witnessed.hash };
+      log.error(
+        { chainId: witnessed.chainId, witnessedSeq: witnessed.seq, storedSeq: tail ? Number(tail.seq) : null },
+        'the audit store holds less of this writer\'s last chain than its witness saw: events were deleted; the new chain links to the witnessed position so audit:verify reports it',
+      );
+    } else if (tail) {
       previous = { chainId: tail.chain_id, seq: Number(tail.seq), hash: tail.hash };
       if (!tail.sealed) {
-        seals = [...seals, await seal(previous, 'recovered')];
-        recovered = previous;
-        log.warn({ chainId: previous.chainId, seq: previous.seq }, 'the previous chain of this writer was not sealed (the process stopped without closing the log): sealing it where the store ends');
+        seals = [...seals, await seal(previous, unsealedBecause)];
+        if (unsealedBecause === 'recovered') {
+          recovered = previous;
+          log.warn({ chainId: previous.chainId, seq: previous.seq }, 'the previous chain of this writer was not sealed (the process stopped without closing the log): sealing it where the store ends');
+        }
       }
     }
     previousKnown = true;
@@ -222,10 +239,12 @@ export async function createAuditWriter(options: AuditWriterOptions): Promise<Au
       ensuredMonth = null;
       if (isHealthy) log.error({ err: error, events: batch.length, chainId: head.chainId }, 'audit store write failed: requests fail closed until it is back');
       isHealthy = false;
-      // Seal the chain at its last event known committed, and continue on a new one that links to it.
+      // Continue on a new chain. The failed batch may have been committed after all (a connection
+      // lost after the commit), so the old chain is sealed where the store really ends, read back
+      // by the next write, and the new chain links to that.
       if (genesisWritten) {
-        seals = [...seals, await seal(head, 'abandoned')];
-        previous = { chainId: head.chainId, seq: head.seq, hash: head.hash };
+        previousKnown = false;
+        unsealedBecause = 'abandoned';
       }
       head = newChain();
       genesisWritten = false;
@@ -278,7 +297,8 @@ export async function createAuditWriter(options: AuditWriterOptions): Promise<Au
     if (inFlight || queue.length || closing) return;
     if (!isHealthy) pump(true);
     else if (head.seq > signedSeq && Date.now() - lastSignedAt >= signIntervalMs) pump(true);
-  }, Math.min(retryIntervalMs, signIntervalMs));
+    // A quarter of the interval: an idle tail waits at most 1.25 intervals for its head.
+  }, Math.min(retryIntervalMs, Math.max(25, Math.floor(signIntervalMs / 4))));
   timer.unref();
 
   // A store that is slow to answer at start (a busy machine, a server still starting) gets a few

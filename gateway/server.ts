@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { IncomingMessage } from 'node:http';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
-import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginLandingPageDisabled, ApolloServerPluginSchemaReportingDisabled, ApolloServerPluginUsageReportingDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import { Supergraph } from '@apollo/federation-internals';
 import type { GraphQLSchema } from 'graphql';
@@ -216,6 +216,9 @@ export async function createGatewayServer(
     parseOptions: documents.parseOptions,
     validationRules: documents.validationRules,
     plugins: [
+      // No call home even if APOLLO_KEY/APOLLO_GRAPH_REF are in the environment.
+      ApolloServerPluginUsageReportingDisabled(),
+      ApolloServerPluginSchemaReportingDisabled(),
       // First: when no operation can be selected, its refusal is the one sent (see the plugin).
       operationResolutionPlugin<GatewayContext>(),
       jsonRequestErrorStatusPlugin<GatewayContext>(),

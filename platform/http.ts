@@ -86,7 +86,8 @@ export interface HttpService {
    * `SHUTTING_DOWN` with `retry-after` (and is logged through `onRefused`), idle connections close
    * and every response closes its connection. Resolves
    * when nothing is in flight, or at `deadlineMs` or when `force` aborts, with the requests still
-   * running then, once `onCut` has seen each (their connections close with {@link close}).
+   * running then, once `onCut` has seen each and their connections are closed (nothing they
+   * produce later reaches the client).
    */
   drain(deadlineMs: number, force?: AbortSignal): Promise<IncomingMessage[]>;
   /** Stops Apollo Server and closes every connection (those of requests still running too). */
@@ -301,6 +302,8 @@ export async function serveGraphQL<Context extends BaseContext>(
       requestEnded = () => undefined;
       const cut = [...inFlight];
       await Promise.all(cut.map((req) => options.onCut?.(req)));
+      // Recorded as cut: whatever the request would still produce must not reach its client.
+      for (const req of cut) req.socket.destroy();
       return cut;
     },
     async close() {

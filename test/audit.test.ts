@@ -28,6 +28,7 @@ import { exportEvents } from '../access-log/export';
 import { pruneBefore } from '../access-log/retention';
 import { signHead } from '../access-log/signing';
 import { formatReport, verifyAuditLog } from '../access-log/verify';
+import { openWitness } from '../access-log/witness';
 import { chainEvents, inSnapshot } from '../access-log/log';
 import { Classification, gatewayCallHeaders, loadOrCreateHubInternalKey, Role, signSubgraphToken, staticKeyRing, type HubInternalKey, type Principal } from '../identity';
 import { repoRoot } from '../platform/config';
@@ -225,6 +226,42 @@ describe('tampering is named by audit:verify', () => {
       await client.query('commit');
     });
   }
+
+  test('a writer restarted after its newest events were deleted with their head links its new chain to what its witness saw, so verify reports the loss', async () => {
+    const witnessRoot = mkdtempSync(path.join(os.tmpdir(), 'frontera-witness-'));
+    // The rest of the suite verifies the whole log: what this test deletes goes back afterwards.
+    let restore = async () => undefined as unknown;
+    try {
+      const id = `test-${randomUUID()}`;
+      const first = await startWriter({ writer: id, signEvery: 5, witness: await openWitness(witnessRoot, id) });
+      for (let i = 0; i < 10; i++) await first.record(event());
+      const lost = first.stats().chainId;
+      // Heads at seq 5 and 10 are in the witness. While the writer is down (it never closes:
+      // a crash), the owner of the database deletes events 8-10 and the head naming seq 10.
+      const events = await admin((c) => c.query('select chain_id, seq, prev_hash, hash, recorded_at, event from audit.access_event where chain_id = $1 and seq >= 8', [lost]));
+      const heads = await admin((c) => c.query('select id, chain_id, seq, hash, signed_at, writer, previous, sealed, kid, signature from audit.chain_head where chain_id = $1 and seq = 10', [lost]));
+      restore = () =>
+        asAttacker(async (c) => {
+          for (const r of events.rows) await c.query('insert into audit.access_event (chain_id, seq, prev_hash, hash, recorded_at, event) values ($1, $2, $3, $4, $5, $6)', [r.chain_id, r.seq, r.prev_hash, r.hash, r.recorded_at, r.event]);
+          for (const h of heads.rows) await c.query('insert into audit.chain_head (id, chain_id, seq, hash, signed_at, writer, previous, sealed, kid, signature) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)', [h.id, h.chain_id, h.seq, h.hash, h.signed_at, h.writer, h.previous, h.sealed, h.kid, h.signature]);
+        });
+      await asAttacker(async (c) => {
+        await c.query('delete from audit.access_event where chain_id = $1 and seq >= 8', [lost]);
+        await c.query('delete from audit.chain_head where chain_id = $1 and seq = 10', [lost]);
+      });
+      expect((await verify([lost])).ok).toBe(true); // what the store alone says about that chain
+      const second = await startWriter({ writer: id, signEvery: 5, witness: await openWitness(witnessRoot, id) });
+      await second.record(event());
+      const report = await verify([lost, second.stats().chainId]);
+      expect(report.problems).toContainEqual(expect.objectContaining({ kind: 'missing', chainId: lost, seq: 10 }));
+      // Nothing was sealed over the loss.
+      const seals = await admin((c) => c.query('select count(*)::int as n from audit.chain_head where chain_id = $1 and sealed is not null', [lost]));
+      expect(seals.rows[0].n).toBe(0);
+    } finally {
+      await restore();
+      rmSync(witnessRoot, { recursive: true, force: true });
+    }
+  });
 
   /** `npm run audit:verify` as a user runs it, against the test database. */
   function verifyCli(): Promise<{ code: number; stdout: string; stderr: string }> {

@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { ApolloServer } from '@apollo/server';
-import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled, ApolloServerPluginSchemaReportingDisabled, ApolloServerPluginUsageReportingDisabled } from '@apollo/server/plugin/disabled';
 import { arrivedNow, RequestRecord, requestIdOf, type ArrivalTime } from '../../access-log/recorder';
 import { reportRecords } from '../../access-log/records';
 import type { AuditWriter } from '../../access-log/writer';
@@ -146,6 +146,10 @@ export async function startSubgraph(definition: SubgraphDefinition<any>, options
     logger: log,
     plugins: [
       ApolloServerPluginLandingPageDisabled(),
+      // No call home even if APOLLO_KEY/APOLLO_GRAPH_REF are in the environment.
+      ApolloServerPluginUsageReportingDisabled(),
+      ApolloServerPluginSchemaReportingDisabled(),
+      ApolloServerPluginInlineTraceDisabled(),
       {
         async requestDidStart() {
           return {
