@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
@@ -18,7 +18,7 @@ import { identifyCaller } from '../identity/verifier';
 import { repoRoot } from '../platform/config';
 import type { GatewayConfig } from './settings';
 import { auditUnavailable, ErrorCode, unauthenticated } from '../platform/errors';
-import { serveGraphQL, type HttpService } from '../platform/http';
+import { sendJson, serveGraphQL, type HttpService } from '../platform/http';
 import type { Logger } from '../platform/logger';
 import { createApolloGateway } from './apollo-gateway';
 import { healthRoutes } from './health';
@@ -89,7 +89,16 @@ function subgraphTls(config: GatewayConfig, urls: Record<string, string>): Subgr
  */
 export async function createGatewayServer(
   config: GatewayConfig,
-  options: { subgraphUrls: Record<string, string>; log: Logger; port: number; security: HubSecurity; audit: AuditWriter; supergraphSdl?: string },
+  options: {
+    subgraphUrls: Record<string, string>;
+    log: Logger;
+    port: number;
+    security: HubSecurity;
+    audit: AuditWriter;
+    supergraphSdl?: string;
+    /** Public JSON documents served by GET at their path (the hit notifications' JWKS), beside the health endpoints. */
+    publicDocuments?: Record<string, unknown>;
+  },
 ): Promise<HttpService> {
   const log = options.log.child({ service: 'gateway' });
   const production = config.NODE_ENV === 'production';
@@ -175,6 +184,9 @@ export async function createGatewayServer(
       log.warn({ requestId: record.requestId }, 'request cut by shutdown');
       await record.commit(options.audit, { outcome: 'error', code: ErrorCode.REQUEST_CUT_BY_SHUTDOWN }).catch((error: unknown) => log.error({ err: error, requestId: record.requestId }, 'could not record a request cut by shutdown'));
     },
-    routes: healthRoutes(options.subgraphUrls, { keys: gatewayKeys, fetcherFor }, options.audit),
+    routes: {
+      ...healthRoutes(options.subgraphUrls, { keys: gatewayKeys, fetcherFor }, options.audit),
+      ...Object.fromEntries(Object.entries(options.publicDocuments ?? {}).map(([path, document]) => [path, (_req: IncomingMessage, res: ServerResponse) => sendJson(res, 200, document)])),
+    },
   });
 }

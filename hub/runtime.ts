@@ -14,6 +14,9 @@ import type { HttpService, TlsServerOptions } from '../platform/http';
 import type { Logger } from '../platform/logger';
 import { keyedHash, type HubSecrets } from '../platform/secrets';
 import { loadSecurity } from '../identity/trust';
+import { startHitNotifier, type HitNotifier, type HitNotifierOptions } from '../subgraphs/operations/notifications/deliverer';
+import { readEndpointRegistry } from '../subgraphs/operations/notifications/endpoints';
+import { loadNotificationKey, NOTIFICATION_JWKS_PATH, notificationJwks } from '../subgraphs/operations/notifications/signature';
 
 /** A subgraph the hub runs in this process, with its ORM (closed on stop). */
 interface RunningSubgraph {
@@ -32,6 +35,8 @@ export interface StopOptions {
 export interface RunningHub {
   gatewayUrl: string | null;
   subgraphs: Map<string, { url: string; orm: MikroORM }>;
+  /** The hit notifications' deliverer, in the process that runs the operations subgraph; else `null`. */
+  notifier: HitNotifier | null;
   /**
    * Drains, then stops: the gateway first (readiness 503 at once, no new requests, in-flight ones
    * finish or are cut and recorded as cut at the deadline), then the subgraphs, and last the
@@ -140,15 +145,24 @@ export async function startHub(
   server: DatabaseServer,
   secrets: HubSecrets,
   log: Logger,
-  options: { ephemeralPorts?: boolean } = {},
+  options: {
+    ephemeralPorts?: boolean;
+    /** Hears of every hit notification try (where metrics are wired: delivery latency, failures by organisation). */
+    onNotificationAttempt?: HitNotifierOptions['onAttempt'];
+  } = {},
 ): Promise<RunningHub> {
   const local = subgraphsRunHere(config);
   const security = await loadSecurity(config, log);
   const running: RunningSubgraph[] = [];
   let gateway: HttpService | null = null;
   let audit: AuditWriter | null = null;
+  let notifier: HitNotifier | null = null;
   const stop = async ({ deadlineMs = config.DRAIN_TIMEOUT_MS, force }: StopOptions = {}) => {
     const deadline = Date.now() + deadlineMs;
+    // Notification tries in flight finish within the drain (or are cut, recorded, and tried again
+    // by whichever process runs next); none is claimed once the drain starts.
+    const notifierStopped = notifier?.stop(force?.aborted ? 0 : deadlineMs);
+    force?.addEventListener('abort', () => void notifier?.stop(0), { once: true });
     if (gateway) {
       const cut = await gateway.drain(deadlineMs, force);
       if (cut.length) log.warn({ cut: cut.length }, 'drain deadline passed or forced: requests still running were cut and recorded as cut');
@@ -160,13 +174,14 @@ export async function startHub(
       await service.close();
       await orm.close();
     }));
+    await notifierStopped;
     // Last: the gateway and the subgraphs record events until they are closed.
     await audit?.close();
   };
   const auditKey = loadAuditKey(config.SECRETS_DIR);
   const tls = subgraphServerTls(config);
   try {
-    if (!runsHere(config, 'gateway') && local.length === 0) return { gatewayUrl: null, subgraphs: new Map(), stop };
+    if (!runsHere(config, 'gateway') && local.length === 0) return { gatewayUrl: null, subgraphs: new Map(), notifier: null, stop };
     // The gateway logs every request it receives; each subgraph logs the direct calls it refuses.
     const writerId = auditWriterId(config);
     const writer = await createAuditWriter({
@@ -201,12 +216,39 @@ export async function startHub(
     }
     const ports = new Map(running.map(({ definition, service }) => [definition.name, service.port]));
     const urls = subgraphUrls(config, ports);
+    const notificationKey = runsHere(config, 'gateway') || runsHere(config, 'operations') ? await loadNotificationKey(config.SECRETS_DIR) : null;
+    if (runsHere(config, 'operations') && notificationKey) {
+      const grant = schemaGrant(server, secrets, 'operations');
+      notifier = await startHitNotifier({
+        connectionString: databaseUrl(server, { user: grant.role, password: grant.password }),
+        schema: 'operations',
+        registry: readEndpointRegistry(config.NOTIFICATION_ENDPOINTS_FILE, { production: config.NODE_ENV === 'production' }),
+        key: notificationKey,
+        audit: writer,
+        log,
+        maxAttempts: config.NOTIFICATION_MAX_ATTEMPTS,
+        backoffBaseMs: config.NOTIFICATION_BACKOFF_BASE_MS,
+        backoffMaxMs: config.NOTIFICATION_BACKOFF_MAX_MS,
+        timeoutMs: config.NOTIFICATION_TIMEOUT_MS,
+        pollMs: config.NOTIFICATION_POLL_MS,
+        concurrency: config.NOTIFICATION_CONCURRENCY,
+        onAttempt: options.onNotificationAttempt,
+      });
+    }
     if (runsHere(config, 'gateway')) {
-      gateway = await createGatewayServer(config, { subgraphUrls: urls, log, security, audit: writer, port: options.ephemeralPorts ? 0 : config.GATEWAY_PORT });
+      gateway = await createGatewayServer(config, {
+        subgraphUrls: urls,
+        log,
+        security,
+        audit: writer,
+        port: options.ephemeralPorts ? 0 : config.GATEWAY_PORT,
+        publicDocuments: notificationKey ? { [NOTIFICATION_JWKS_PATH]: notificationJwks(notificationKey) } : {},
+      });
     }
     return {
       gatewayUrl: gateway ? gateway.url : null,
       subgraphs: new Map(running.map(({ definition, service, orm }) => [definition.name, { url: service.url, orm }])),
+      notifier,
       stop,
     };
   } catch (error) {
