@@ -230,6 +230,40 @@ describe('hit notifications', () => {
     expect(failing.received.filter((r) => r.idempotencyKey === dead.id).at(-1)!.duplicate).toBe(true);
   });
 
+  test('several hub processes share the outbox without sending anything twice', async () => {
+    const second = await startHub();
+    try {
+      const before = t.hub.notifier!.stats().delivered + second.hub.notifier!.stats().delivered;
+      const hits = await Promise.all(Array.from({ length: 16 }, (_, i) => screen(i % 2 ? alerts.a : alerts.b)));
+      await eventually('all 16 delivered', async () => {
+        const { rows } = await db.query(`select count(*)::int as n from operations.hit_notification where hit_id = any($1::uuid[]) and state = 'DELIVERED'`, [hits.map((h) => h.id)]);
+        return rows[0].n === 16;
+      });
+      const ids = new Set(hits.map((h) => h.id));
+      const got = receiver.received.filter((r) => ids.has(r.claims?.hit.id ?? ''));
+      // Not merely deduplicated by the receiver: each notification was sent once.
+      expect(got).toHaveLength(16);
+      expect(got.every((r) => !r.duplicate && r.attempt === '1')).toBe(true);
+      expect(t.hub.notifier!.stats().delivered + second.hub.notifier!.stats().delivered - before).toBe(16);
+      expect(Object.keys(t.hub.notifier!.stats().byOrganisation)).toEqual(expect.arrayContaining([alerts.a.owner]));
+    } finally {
+      await second.stop();
+    }
+  });
+
+  test('a try in flight when the hub drains finishes before it stops', async () => {
+    receiver.delayMs = 800;
+    try {
+      const hit = await screen(alerts.a);
+      await eventually('the try in flight', async () => receiver.inFlight > 0);
+      await t.stop();
+      expect(await notificationOf(hit.id)).toMatchObject({ state: 'DELIVERED', attempts: 1 });
+    } finally {
+      receiver.delayMs = 0;
+      t = await startHub();
+    }
+  });
+
   test('the hub restarted mid-retry still delivers, once', async () => {
     const hit = await screen(alerts.e);
     await eventually('a failed try', async () => (await notificationOf(hit.id)).attempts >= 1);

@@ -28,6 +28,10 @@ export interface ReceivedNotification {
 export class NotificationReceiver {
   readonly received: ReceivedNotification[] = [];
   mode: 'ok' | 'fail' = 'ok';
+  /** Waits this long before answering (a slow endpoint). */
+  delayMs = 0;
+  /** Requests being answered now. */
+  inFlight = 0;
   private readonly seen = new Set<string>();
   private server: Server | null = null;
   private jwks: JSONWebKeySet | null = null;
@@ -78,8 +82,18 @@ export class NotificationReceiver {
   }
 
   private async handle(req: IncomingMessage): Promise<number> {
+    this.inFlight += 1;
+    try {
+      return await this.answer(req);
+    } finally {
+      this.inFlight -= 1;
+    }
+  }
+
+  private async answer(req: IncomingMessage): Promise<number> {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
+    if (this.delayMs) await new Promise((resolve) => setTimeout(resolve, this.delayMs));
     const body = Buffer.concat(chunks).toString('utf8');
     const organisation = (req.url ?? '').replace(/^\/hooks\//, '');
     if (this.mode === 'fail') {
