@@ -1,14 +1,19 @@
+import { execFile } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
+import { promisify } from 'node:util';
 import os from 'node:os';
 import path from 'node:path';
 import { decodeProtectedHeader, generateKeyPair, SignJWT } from 'jose';
 import { Client } from 'pg';
 import { Classification, Role } from '../identity';
+import { repoRoot } from '../platform/config';
 import { databaseUrl, type DatabaseServer } from '../platform/database';
 import { NOTIFICATION_JWKS_PATH, NOTIFICATION_TYPE } from '../subgraphs/operations/notifications/signature';
 import { scratchDatabase } from './database';
 import { callers, startTestHub, type Caller, type TestHub } from './harness';
 import { eventually, freePort, NotificationReceiver } from './notification-receiver';
+
+const execFileAsync = promisify(execFile);
 
 // Short timings, so retries and dead letters happen within a test: tries ~0.05–0.1 s apart at
 // first, at most 0.8 s; five tries.
@@ -228,6 +233,20 @@ describe('hit notifications', () => {
     await t.ok(`mutation($id: ID!) { redeliverHitNotification(id: $id) { state } }`, { id: dead.id });
     await eventually('delivered again', async () => (await notificationOf(hit.id)).state === 'DELIVERED' && failing.received.filter((r) => r.idempotencyKey === dead.id).length === 7);
     expect(failing.received.filter((r) => r.idempotencyKey === dead.id).at(-1)!.duplicate).toBe(true);
+  });
+
+  test('npm run notifications:redeliver sends the dead letters of one organisation again', async () => {
+    failing.mode = 'fail';
+    const hit = await screen(alerts.d);
+    const dead = await eventually('DEAD', async () => (await notificationOf(hit.id)).state === 'DEAD' && notificationOf(hit.id), 20_000);
+    failing.mode = 'ok';
+    const cli = (...args: string[]) => execFileAsync(process.execPath, ['--import', 'tsx', 'hub/cli/notifications.ts', ...args], { cwd: repoRoot, env: { ...process.env, DATABASE_URL: databaseUrl(database), LOG_LEVEL: 'silent' } });
+    const { stdout, stderr } = await cli('--state', 'DEAD', '--organisation', alerts.d.owner);
+    expect(stdout.trim().split('\n')).toEqual([`${dead.id} ${alerts.d.owner} DEAD 5 HTTP_503`]);
+    expect(stderr).toMatch(/1 notification due again/);
+    await eventually('DELIVERED after the CLI', async () => (await notificationOf(hit.id)).state === 'DELIVERED');
+    expect(failing.accepted(alerts.d.owner).map((r) => r.claims!.hit.id)).toContain(hit.id);
+    await expect(cli('--state', 'DEAD', '--organisation', alerts.d.owner)).rejects.toMatchObject({ code: 1, stderr: expect.stringMatching(/no notification matched/) });
   });
 
   test('several hub processes share the outbox without sending anything twice', async () => {

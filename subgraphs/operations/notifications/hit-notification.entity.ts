@@ -5,14 +5,9 @@ import { Policy } from '../../../authorization/subgraph/policy';
 import { rolePolicy } from '../../../authorization/policies';
 import { Role } from '../../../identity/principal';
 import { Hit } from '../hit.entity';
+import { NotificationState } from './notification-state';
 
-/** Where a notification stands in the outbox. */
-export enum NotificationState {
-  PENDING = 'PENDING',
-  DELIVERED = 'DELIVERED',
-  DEAD = 'DEAD',
-  NO_ENDPOINT = 'NO_ENDPOINT',
-}
+export { NotificationState };
 registerEnumType(NotificationState, {
   name: 'NotificationState',
   description: 'Where a notification to a record owner stands.',
