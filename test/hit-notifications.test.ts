@@ -322,7 +322,7 @@ describe('hit notifications', () => {
     expect((await fresh.verify(forged, alerts.a.owner)).error).toMatch(/signature verification failed/);
   });
 
-  test('a hit and its notification are written together or not at all', async () => {
+  test('a hit and its notification are written together or not at all, and the database refuses a hit without one', async () => {
     const before = await db.query(`select count(*)::int as n from operations.hit where alert_id = $1`, [alerts.f.id]);
     // The outbox refuses F's notification: the screening fails, and leaves neither hit nor check.
     await db.query(`alter table operations.hit_notification add constraint test_refuses_f check (organisation <> '${alerts.f.owner}') not valid`);
@@ -339,6 +339,17 @@ describe('hit notifications', () => {
     }
     const after = await db.query(`select count(*)::int as n from operations.hit where alert_id = $1`, [alerts.f.id]);
     expect(after.rows[0].n).toBe(before.rows[0].n);
+    // Nor can SQL write a hit without its notification: the check is made when the transaction commits.
+    await db.query('begin');
+    try {
+      const check = await db.query(`insert into operations."check" (id, operation_id, checkpoint_id, database, checked_at, subject_ref, document_type, issuing_country, matched)
+        values (gen_random_uuid(), $1, $2, 'STOLEN_LOST_TRAVEL_DOCUMENTS', now(), repeat('0', 64), 'PASSPORT', $3, true) returning id`, [operationId, checkpointId, alerts.f.issuingCountry]);
+      await db.query(`insert into operations.hit (id, check_id, alert_id, operation_id, checkpoint_id, database, status, detected_at)
+        values (gen_random_uuid(), $1, $2, $3, $4, 'STOLEN_LOST_TRAVEL_DOCUMENTS', 'PENDING', now())`, [check.rows[0].id, alerts.f.id, operationId, checkpointId]);
+      await expect(db.query('commit')).rejects.toThrow(/has no notification/);
+    } finally {
+      await db.query('rollback').catch(() => undefined);
+    }
     // And every hit screened since notifications exist has exactly one.
     const orphans = await db.query(`select count(*)::int as n from operations.hit h join operations."check" c on c.id = h.check_id where c.operation_id = $1 and not exists (select 1 from operations.hit_notification n where n.hit_id = h.id)`, [operationId]);
     expect(orphans.rows[0].n).toBe(0);
