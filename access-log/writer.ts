@@ -95,6 +95,9 @@ select chain_id, seq, hash, signed_at, writer, previous, sealed, kid, signature
   from jsonb_to_recordset($2::jsonb) as h(chain_id uuid, seq bigint, hash text, signed_at timestamptz, writer text, previous jsonb, sealed text, kid text, signature text)`;
 }
 
+/** Writes tried at start before the writer gives up (each bounded by the statement timeout). */
+const START_ATTEMPTS = 3;
+
 function monthOf(iso: string): string {
   return iso.slice(0, 7);
 }
@@ -168,6 +171,8 @@ export async function createAuditWriter(options: AuditWriterOptions): Promise<Au
   let previousKnown = false;
   let recovered: ChainPosition | null = null;
   let sealedOnClose = false;
+  /** Why the last write failed: named when the writer cannot start. */
+  let lastFailure: unknown = null;
   const stats = { events: 0, transactions: 0, failedTransactions: 0, largestBatch: 0, chainsStarted: 1 };
   const seal = (at: ChainPosition, sealed: SealReason) => signHead(options.signer, { ...at, signedAt: new Date().toISOString(), sealed });
 
@@ -213,6 +218,7 @@ export async function createAuditWriter(options: AuditWriterOptions): Promise<Au
       await pool.query(sql, [JSON.stringify(links.map(eventRow)), JSON.stringify(heads.map(headRow))]);
     } catch (error) {
       stats.failedTransactions += 1;
+      lastFailure = error;
       ensuredMonth = null;
       if (isHealthy) log.error({ err: error, events: batch.length, chainId: head.chainId }, 'audit store write failed: requests fail closed until it is back');
       isHealthy = false;
@@ -275,12 +281,18 @@ export async function createAuditWriter(options: AuditWriterOptions): Promise<Au
   }, Math.min(retryIntervalMs, signIntervalMs));
   timer.unref();
 
-  pump(true);
-  await inFlight;
+  // A store that is slow to answer at start (a busy machine, a server still starting) gets a few
+  // chances before start-up fails.
+  for (let attempt = 1; attempt <= START_ATTEMPTS && !isHealthy; attempt++) {
+    if (attempt > 1) await new Promise((resolve) => setTimeout(resolve, retryIntervalMs));
+    pump(true);
+    await inFlight;
+  }
   if (!isHealthy) {
     clearInterval(timer);
     await pool.end();
-    throw new AuditUnavailableError('the audit store is not writable: check the database and that provisionAuditWriter ran after the migrations');
+    const cause = lastFailure instanceof Error ? ` (${lastFailure.message})` : '';
+    throw new AuditUnavailableError(`the audit store is not writable${cause}: check the database and that provisionAuditWriter ran after the migrations`, { cause: lastFailure });
   }
   log.info({ chainId: head.chainId }, 'audit writer started');
 

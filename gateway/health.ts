@@ -22,6 +22,18 @@ export interface ProbeTools {
   fetcherFor(subgraph: string): Fetcher;
 }
 
+/**
+ * What a subgraph's own readiness (`/health/ready` beside its `/graphql`) says about its database:
+ * `null` when it is up, or when the subgraph serves no such route (a partner running elsewhere
+ * may not), else why it is not.
+ */
+async function databaseOf(fetcher: Fetcher, graphqlUrl: string): Promise<string | null> {
+  const response = await fetcher(new URL(READINESS_PATH, graphqlUrl).toString(), { signal: AbortSignal.timeout(1_500) });
+  const body = (await response.json().catch(() => null)) as { database?: unknown } | null;
+  if (response.status !== 503) return null;
+  return `database unavailable${typeof body?.database === 'string' ? `: ${body.database}` : ''}`;
+}
+
 /** Answers whether every subgraph accepts the gateway's identity and a trivial query within a second. */
 async function subgraphsReady(urls: Record<string, string>, tools: ProbeTools): Promise<Record<string, string>> {
   const failures: Record<string, string> = {};
@@ -37,6 +49,8 @@ async function subgraphsReady(urls: Record<string, string>, tools: ProbeTools): 
         });
         if (!response.ok) failures[name] = `HTTP ${response.status}`;
         await response.arrayBuffer();
+        const database = await databaseOf(tools.fetcherFor(name), url);
+        if (database && !failures[name]) failures[name] = database;
       } catch (error) {
         failures[name] = error instanceof Error ? error.message : 'unreachable';
       }
@@ -46,8 +60,10 @@ async function subgraphsReady(urls: Record<string, string>, tools: ProbeTools): 
 }
 
 /**
- * `/health/live` (the process answers) and `/health/ready` (every subgraph answers the gateway
- * and the access log can commit: only then may traffic come here).
+ * `/health/live` (the process answers) and `/health/ready` (every subgraph answers the gateway,
+ * every subgraph's database answers it, and the access log can commit: only then may traffic come
+ * here). A 503 names what is down: `{"status": "not-ready", "subgraphs": {"operations": "database
+ * unavailable: …", "access log": "cannot commit events"}}`.
  */
 export function healthRoutes(subgraphUrls: Record<string, string>, probe: ProbeTools, audit: Pick<AuditWriter, 'healthy'>): Record<string, Route> {
   return {

@@ -127,6 +127,9 @@ export async function createGatewayServer(
     },
   });
   const apollo = new ApolloServer<GatewayContext>({
+    // The hub drains and stops its services itself (hub/runtime.ts): Apollo's own SIGTERM handler
+    // would stop this server at once and re-raise the signal.
+    stopOnTerminationSignals: false,
     gateway,
     logger: log,
     // Decided per caller by introspectionPlugin: off in production except for INTROSPECTION_ROLES.

@@ -52,9 +52,13 @@ export function subgraphFetchers(options: SubgraphFetcherOptions): (subgraph: st
       try {
         return await nodeFetch(url, { ...request, agent, signal: init?.signal ? AbortSignal.any([init.signal as AbortSignal, timeout]) : timeout });
       } catch (error) {
-        if (!timeout.aborted) throw error;
         // @apollo/gateway hands a GraphQLError to the client as it is, with its code.
-        throw codedError(ErrorCode.SUBGRAPH_TIMEOUT, `The ${subgraph} service did not answer within ${timeoutMs} ms; retry later`);
+        if (timeout.aborted) throw codedError(ErrorCode.SUBGRAPH_TIMEOUT, `The ${subgraph} service did not answer within ${timeoutMs} ms; retry later`);
+        if (init?.signal?.aborted) throw error;
+        // A subgraph that is down (refused, reset): its fields fail with a code naming it, not as an
+        // INTERNAL_SERVER_ERROR carrying its internal URL, and the rest of the answer is served.
+        const reason = (error as { code?: unknown }).code;
+        throw codedError(ErrorCode.SUBGRAPH_ERROR, `The ${subgraph} service could not be reached${typeof reason === 'string' ? ` (${reason})` : ''}; its part of the answer is missing, retry later`);
       }
     }) as unknown as Fetcher;
 }

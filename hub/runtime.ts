@@ -136,6 +136,20 @@ function subgraphServerTls(config: Config): TlsServerOptions | undefined {
 }
 
 /**
+ * Where a subgraph this process runs listens: the port of its `SUBGRAPH_URLS` entry when it has
+ * one (that is where the gateway, in this process or another, will call it), else its default.
+ * So a partner's subgraph can be moved off its registry port, e.g. for a second hub on one machine.
+ */
+export function listenPort(config: Config, name: string): number {
+  const override = config.SUBGRAPH_URLS[name];
+  if (override) {
+    const url = new URL(override);
+    return Number(url.port || (url.protocol === 'https:' ? 443 : 80));
+  }
+  return defaultPort(name, config.SUBGRAPH_PORT_BASE);
+}
+
+/**
  * Starts the services this process runs (`HUB_SERVICES`): the subgraphs first, then the gateway,
  * which plans against the committed supergraph. `ephemeralPorts` (tests) binds every server to a
  * free port.
@@ -167,6 +181,7 @@ export async function startHub(
       const cut = await gateway.drain(deadlineMs, force);
       if (cut.length) log.warn({ cut: cut.length }, 'drain deadline passed or forced: requests still running were cut and recorded as cut');
       await gateway.close();
+      log.info('gateway stopped');
     }
     // The subgraphs' callers were the gateway's requests: what is left of the deadline is theirs.
     await Promise.all(running.map(async ({ service, orm }) => {
@@ -174,9 +189,12 @@ export async function startHub(
       await service.close();
       await orm.close();
     }));
+    if (running.length) log.info({ subgraphs: running.length }, 'subgraphs stopped');
     await notifierStopped;
+    if (notifier) log.info(notifier.stats(), 'hit notifications stopped');
     // Last: the gateway and the subgraphs record events until they are closed.
     await audit?.close();
+    if (audit) log.info({ chainId: audit.stats().chainId, seq: audit.stats().seq }, 'access log closed: chain sealed');
   };
   const auditKey = loadAuditKey(config.SECRETS_DIR);
   const tls = subgraphServerTls(config);
@@ -197,7 +215,7 @@ export async function startHub(
     audit = writer;
     const opened = await openSubgraphs(server, secrets, local);
     for (const { definition, orm } of opened) {
-      const port = options.ephemeralPorts ? 0 : defaultPort(definition.name, config.SUBGRAPH_PORT_BASE);
+      const port = options.ephemeralPorts ? 0 : listenPort(config, definition.name);
       const service = await startSubgraph(definition, {
         orm,
         tools: definition.ownsAccessLog ? subgraphTools(secrets, auditKey) : seedTools(secrets),

@@ -15,6 +15,7 @@ export const Refusal = {
   badSignature: 'token signature is invalid',
   expired: 'token has expired',
   notYetValid: 'token is not yet valid',
+  issuedInFuture: 'token was issued in the future',
   audience: 'token audience is not accepted',
   tokenType: 'token type is not accepted',
   noSubject: 'token has no subject',
@@ -82,6 +83,9 @@ function claimRefusal(error: errors.JWTClaimValidationFailed): RefusalReason {
   switch (error.claim) {
     case 'nbf':
       return error.reason === 'check_failed' ? Refusal.notYetValid : Refusal.invalidClaims;
+    case 'iat':
+      // jose's "it should be in the past": only checked where a maximum token age is set (subgraph tokens).
+      return error.reason === 'check_failed' ? Refusal.issuedInFuture : Refusal.invalidClaims;
     case 'aud':
       return Refusal.audience;
     case 'iss':

@@ -85,6 +85,15 @@ describe('subgraph tokens', () => {
     expect(refusal(await verifySubgraphToken(key.publicKey, token, 'operations'))).toBe(Refusal.expired);
   });
 
+  it('are refused, saying so, when signed by a gateway whose clock is more than 5 s ahead', async () => {
+    const token = await signSubgraphToken(key, { audience: 'operations', principal });
+    jest.useFakeTimers({ doNotFake: ['nextTick', 'setImmediate', 'queueMicrotask', 'setTimeout', 'clearTimeout', 'setInterval', 'clearInterval'] });
+    jest.setSystemTime(Date.now() - 4_000);
+    expect(await verifySubgraphToken(key.publicKey, token, 'operations')).toMatchObject({ ok: true });
+    jest.setSystemTime(Date.now() - 3_000);
+    expect(refusal(await verifySubgraphToken(key.publicKey, token, 'operations'))).toBe(Refusal.issuedInFuture);
+  });
+
   it('are refused when signed by another key', async () => {
     const other = temporaryDir();
     try {

@@ -47,6 +47,9 @@ export async function loadSecurity(config: IdentitySettings & Pick<PlatformConfi
         : 'no trusted token issuer: set TRUSTED_ISSUERS_FILE or LOCAL_ISSUER=true',
     );
   }
-  const verifier = createVerifier(issuers);
-  return { verifier: { verify: rememberAccepted((token) => verifier.verify(token)) }, gatewayKeys: await loadGatewayKeyRing(config.SECRETS_DIR) };
+  const verifier = createVerifier(issuers, { jwksCacheMaxAgeMs: config.JWKS_CACHE_SECONDS * 1000 });
+  return {
+    verifier: { verify: rememberAccepted((token) => verifier.verify(token), { maxAgeMs: config.ACCEPTED_TOKEN_CACHE_SECONDS * 1000 }) },
+    gatewayKeys: await loadGatewayKeyRing(config.SECRETS_DIR),
+  };
 }

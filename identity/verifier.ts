@@ -65,7 +65,16 @@ export interface VerifierOptions {
   readonly clockToleranceSeconds?: number;
   /** Accepted signature algorithms, asymmetric only (default ES256, EdDSA, RS256). */
   readonly algorithms?: readonly AsymmetricAlgorithm[];
+  /** Longest a fetched JWKS is used before fetching it again, in ms (default 60 000; jose's own is 10 minutes). */
+  readonly jwksCacheMaxAgeMs?: number;
 }
+
+/**
+ * Least time between two fetches of one JWKS triggered by an unknown key id. jose's default (30 s)
+ * would refuse a newly rotated key for up to that long after any fetch; one second keeps a new
+ * key usable at once while a flood of made-up key ids still costs the issuer one fetch a second.
+ */
+const JWKS_COOLDOWN_MS = 1_000;
 
 /** Outcome of verifying a bearer token. */
 export type VerifyResult = { readonly ok: true; readonly principal: Principal } | Unauthenticated;
@@ -136,7 +145,8 @@ export async function identifyCaller(authorization: string | undefined, verifier
 /**
  * Builds a verifier for tokens from `issuers`. The configuration is checked and every key set is
  * built here, once; verifying a token then only decodes it, picks its issuer by `iss` and checks the
- * signature and claims. Remote JWKS are fetched on first use and cached by jose.
+ * signature and claims. Remote JWKS are fetched on first use and cached by jose for
+ * `jwksCacheMaxAgeMs`, and fetched again at once (at most once a second) for an unknown key id.
  *
  * @throws IssuerConfigError listing every problem with `issuers` or `options`.
  */
@@ -153,7 +163,7 @@ export function createVerifier(issuers: readonly TrustedIssuer[], options: Verif
     if (seen.has(trusted.issuer)) issuerProblems.push('issuer is configured twice');
     seen.add(trusted.issuer);
     problems.push(...issuerProblems.map((p) => `${label}: ${p}`));
-    if (issuerProblems.length === 0) entries.set(trusted.issuer, buildEntry(trusted));
+    if (issuerProblems.length === 0) entries.set(trusted.issuer, buildEntry(trusted, options.jwksCacheMaxAgeMs ?? 60_000));
   });
   if (issuers.length === 0) problems.push('no trusted issuer is configured');
   if (problems.length > 0) throw new IssuerConfigError(problems);
@@ -265,10 +275,10 @@ function checkPublicKeys(keys: readonly JWK[]): string[] {
   return problems;
 }
 
-function buildEntry(trusted: TrustedIssuer): IssuerEntry {
+function buildEntry(trusted: TrustedIssuer, cacheMaxAge: number): IssuerEntry {
   const remote = trusted.jwksUrl !== undefined;
   const keys = remote
-    ? createRemoteJWKSet(new URL(trusted.jwksUrl as string))
+    ? createRemoteJWKSet(new URL(trusted.jwksUrl as string), { cacheMaxAge, cooldownDuration: Math.min(JWKS_COOLDOWN_MS, cacheMaxAge) })
     : createLocalJWKSet({ keys: (trusted.publicKeys ?? []).map((key) => ({ ...key })) });
   return {
     issuer: trusted.issuer,

