@@ -9,9 +9,12 @@ import { Classification, Role } from '../identity';
 import { repoRoot } from '../platform/config';
 import { databaseUrl, type DatabaseServer } from '../platform/database';
 import { NOTIFICATION_JWKS_PATH, NOTIFICATION_TYPE } from '../subgraphs/operations/notifications/signature';
-import { scratchDatabase } from './database';
+import { inSnapshot } from '../access-log/log';
+import { loadAuditSigningKey } from '../access-log/signing';
+import { verifyAuditLog } from '../access-log/verify';
+import { scratchDatabase, testConfig } from './database';
 import { callers, startTestHub, type Caller, type TestHub } from './harness';
-import { eventually, freePort, NotificationReceiver } from './notification-receiver';
+import { eventually, NotificationReceiver } from './notification-receiver';
 
 const execFileAsync = promisify(execFile);
 
@@ -90,8 +93,10 @@ beforeAll(async () => {
   expect(trusted).toEqual(expect.arrayContaining([a.owner, b.owner, d.owner]));
   alerts = { a, b, c, d, e, f };
 
-  ports = { ok: await receiver.listen(), failing: await failing.listen(), late: await freePort(), afterRestart: await freePort() };
+  ports = { ok: await receiver.listen(), failing: await failing.listen(), late: await late.listen(), afterRestart: await afterRestart.listen() };
   failing.mode = 'fail';
+  late.mode = 'down';
+  afterRestart.mode = 'down';
   const registry = path.join(mkdtempSync(path.join(os.tmpdir(), 'frontera-notifications-')), 'notification-endpoints.json');
   writeFileSync(registry, JSON.stringify({
     endpoints: [
@@ -195,7 +200,7 @@ describe('hit notifications', () => {
     await eventually('two failed tries', async () => (await notificationOf(hit.id)).attempts >= 2);
     const failed = await notificationOf(hit.id);
     expect(failed).toMatchObject({ state: 'PENDING', last_error: 'UNREACHABLE' });
-    await late.listen(ports.late);
+    late.mode = 'ok';
     await eventually('DELIVERED', async () => (await notificationOf(hit.id)).state === 'DELIVERED', 20_000);
     const deliveries = late.received.filter((r) => r.claims?.hit.id === hit.id);
     expect(new Set(deliveries.map((r) => r.claims!.jti)).size).toBe(1);
@@ -289,7 +294,7 @@ describe('hit notifications', () => {
     await t.stop();
     const stopped = await notificationOf(hit.id);
     expect(stopped.state).toBe('PENDING');
-    await afterRestart.listen(ports.afterRestart);
+    afterRestart.mode = 'ok';
     t = await startHub();
     await eventually('DELIVERED after the restart', async () => (await notificationOf(hit.id)).state === 'DELIVERED', 20_000);
     expect(afterRestart.accepted(alerts.e.owner).map((r) => r.claims!.hit.id)).toEqual([hit.id]);
@@ -320,6 +325,15 @@ describe('hit notifications', () => {
       .setProtectedHeader({ alg: 'ES256', kid: decodeProtectedHeader(genuine.body).kid!, typ: NOTIFICATION_TYPE })
       .setIssuer('frontera').setAudience(alerts.a.owner).setJti('forged').setIssuedAt().sign(privateKey);
     expect((await fresh.verify(forged, alerts.a.owner)).error).toMatch(/signature verification failed/);
+  });
+
+  test('the access log with every notifier event still verifies', async () => {
+    const { rows } = await db.query(`select count(*)::int as n from audit.access_event where event->>'receivedBy' = 'notifier'`);
+    expect(rows[0].n).toBeGreaterThan(20);
+    const signer = await loadAuditSigningKey(testConfig().SECRETS_DIR);
+    const report = await inSnapshot(db, () => verifyAuditLog(db, new Map([[signer.kid, signer.publicKey]])));
+    expect(report.problems).toEqual([]);
+    expect(report.events).toBeGreaterThan(rows[0].n);
   });
 
   test('a hit and its notification are written together or not at all, and the database refuses a hit without one', async () => {

@@ -23,11 +23,13 @@ export interface ReceivedNotification {
  * A webhook receiver as an organisation would run one, on 127.0.0.1: each POST to
  * `/hooks/<organisation>` is verified with the hub's published JWKS (fetched from the gateway, as
  * a receiver would), addressed to that organisation, deduplicated by idempotency key, and recorded.
- * `mode` decides the answer: `ok` 204 to what verifies (400 to the rest), `fail` 503 to everything.
+ * `mode` decides the answer: `ok` 204 to what verifies (400 to the rest), `fail` 503 to everything,
+ * `down` none: every connection is closed as soon as it is accepted, as by an endpoint that is down
+ * (a port nobody listens on could be taken by another socket meanwhile).
  */
 export class NotificationReceiver {
   readonly received: ReceivedNotification[] = [];
-  mode: 'ok' | 'fail' = 'ok';
+  mode: 'ok' | 'fail' | 'down' = 'ok';
   /** Waits this long before answering (a slow endpoint). */
   delayMs = 0;
   /** Requests being answered now. */
@@ -45,6 +47,9 @@ export class NotificationReceiver {
         (status) => res.writeHead(status).end(),
         () => res.writeHead(500).end(),
       );
+    });
+    server.on('connection', (socket) => {
+      if (this.mode === 'down') socket.destroy();
     });
     await new Promise<void>((resolve, reject) => server.once('error', reject).listen(port, '127.0.0.1', () => resolve()));
     this.server = server;
@@ -111,15 +116,6 @@ export class NotificationReceiver {
 function header(req: IncomingMessage, name: string): string | undefined {
   const value = req.headers[name];
   return typeof value === 'string' ? value : undefined;
-}
-
-/** A port nothing listens on (taken and released): an endpoint that is down until a receiver listens there. */
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
 }
 
 /** Polls `check` every 25 ms until it returns a truthy value, or fails after `timeoutMs` saying what was awaited. */
