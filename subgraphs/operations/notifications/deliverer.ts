@@ -120,7 +120,17 @@ export async function startHitNotifier(options: HitNotifierOptions): Promise<Hit
   const log = options.log.child({ component: 'hit-notifier' });
   const s = ident(options.schema);
   const random = options.random ?? Math.random;
-  const pool = new Pool({ connectionString: options.connectionString, max: options.concurrency + 1, application_name: 'frontera-hit-notifier', idleTimeoutMillis: 30_000 });
+  const pool = new Pool({
+    connectionString: options.connectionString,
+    max: options.concurrency + 1,
+    application_name: 'frontera-hit-notifier',
+    idleTimeoutMillis: 30_000,
+    // A claim is held in an open transaction while its try runs. Should this process freeze (or
+    // its network drop) mid-try, the server ends the session, and so frees the row for another
+    // process, once it has been idle longer than any try can wait: the POST's timeout, plus a
+    // margin above an access log write's (5 s).
+    idle_in_transaction_session_timeout: options.timeoutMs + 10_000,
+  });
   pool.on('error', (error) => log.warn({ err: error }, 'outbox connection lost'));
   const shutdown = new AbortController();
   const inFlight = new Set<Promise<void>>();
