@@ -47,6 +47,15 @@ export interface ReturnedRecord {
 export const RECEIVED_BY_GATEWAY = 'gateway';
 
 /**
+ * `receivedBy` of an event the hub itself recorded when it sent a hit notification to a record's
+ * owner: one `attempted` event before each try and one with its result after (`ok`, or `error`
+ * with `refusalCode` the cause, `DEAD_LETTER:<cause>` for the last), principal the hub as a
+ * system (`frontera-notifier`, organisation `hub`, no roles), records the hit and the matched
+ * record with their owner, purpose `<operation code> hit notification attempt <n>`.
+ */
+export const RECEIVED_BY_NOTIFIER = 'notifier';
+
+/**
  * One request, as committed to the audit log before its response is released: a gateway request,
  * or a call made to a subgraph directly that the subgraph refused (`receivedBy`).
  * Never holds a clear variable value: `variables` maps each leaf path to a keyed hash

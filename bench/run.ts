@@ -89,6 +89,7 @@ async function main(): Promise<void> {
     cleanup = async () => {
       const bench = `select id from operations."check" where issuing_country = '${BENCH_ISSUING_COUNTRY}'`;
       await client.query('begin');
+      await client.query(`delete from operations.hit_notification where hit_id in (select id from operations.hit where check_id in (${bench}))`);
       await client.query(`delete from operations.hit where check_id in (${bench})`);
       await client.query(`delete from operations."check" where id in (${bench})`);
       await client.query('commit');

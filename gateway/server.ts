@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled, ApolloServerPluginSchemaReportingDisabled, ApolloServerPluginUsageReportingDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
@@ -20,7 +20,7 @@ import { identifyCaller } from '../identity/verifier';
 import { repoRoot } from '../platform/config';
 import type { GatewayConfig } from './settings';
 import { auditUnavailable, ErrorCode, unauthenticated } from '../platform/errors';
-import { serveGraphQL, type HttpService } from '../platform/http';
+import { sendJson, serveGraphQL, type HttpService } from '../platform/http';
 import type { Logger } from '../platform/logger';
 import { createApolloGateway } from './apollo-gateway';
 import { healthRoutes } from './health';
@@ -140,6 +140,8 @@ export async function createGatewayServer(
     /** The login whose schema holds the shared rate-limit counters (RATE_LIMITS); `null`: counters in memory. */
     rateLimitStore?: { connectionString: string; schema: string } | null;
     events?: GatewayEvents;
+    /** Public JSON documents served by GET at their path (the hit notifications' JWKS), beside the health endpoints. */
+    publicDocuments?: Record<string, unknown>;
   },
 ): Promise<GatewayService> {
   const log = options.log.child({ service: 'gateway' });
@@ -321,7 +323,10 @@ export async function createGatewayServer(
       log.warn({ requestId: record.requestId }, 'request cut by shutdown');
       await record.commit(options.audit, { outcome: 'error', code: ErrorCode.REQUEST_CUT_BY_SHUTDOWN }).catch((error: unknown) => log.error({ err: error, requestId: record.requestId }, 'could not record a request cut by shutdown'));
     },
-    routes: healthRoutes(options.subgraphUrls, { keys: gatewayKeys, fetcherFor }, options.audit),
+    routes: {
+      ...healthRoutes(options.subgraphUrls, { keys: gatewayKeys, fetcherFor }, options.audit),
+      ...Object.fromEntries(Object.entries(options.publicDocuments ?? {}).map(([path, document]) => [path, (_req: IncomingMessage, res: ServerResponse) => sendJson(res, 200, document)])),
+    },
     cors: config.CORS_ORIGINS.length ? { origins: config.CORS_ORIGINS, maxAgeSeconds: config.CORS_MAX_AGE_SECONDS } : undefined,
     onFinished: (req) => admissions.get(req)?.release(),
   });

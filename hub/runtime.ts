@@ -17,6 +17,9 @@ import type { HttpService, TlsServerOptions } from '../platform/http';
 import type { Logger } from '../platform/logger';
 import { keyedHash, type HubSecrets } from '../platform/secrets';
 import { loadSecurity } from '../identity/trust';
+import { startHitNotifier, type HitNotifier, type HitNotifierOptions } from '../subgraphs/operations/notifications/deliverer';
+import { readEndpointRegistry } from '../subgraphs/operations/notifications/endpoints';
+import { loadNotificationKey, NOTIFICATION_JWKS_PATH, notificationJwks } from '../subgraphs/operations/notifications/signature';
 
 /** A subgraph the hub runs in this process, with its ORM (closed on stop). */
 interface RunningSubgraph {
@@ -35,6 +38,8 @@ export interface StopOptions {
 export interface RunningHub {
   gatewayUrl: string | null;
   subgraphs: Map<string, { url: string; orm: MikroORM }>;
+  /** The hit notifications' deliverer, in the process that runs the operations subgraph; else `null`. */
+  notifier: HitNotifier | null;
   /**
    * Drains, then stops: the gateway first (readiness 503 at once, no new requests, in-flight ones
    * finish or are cut and recorded as cut at the deadline), then the subgraphs, and last the
@@ -167,7 +172,11 @@ export async function startHub(
   server: DatabaseServer,
   secrets: HubSecrets,
   log: Logger,
-  options: { ephemeralPorts?: boolean } = {},
+  options: {
+    ephemeralPorts?: boolean;
+    /** Hears of every hit notification try (where metrics are wired: delivery latency, failures by organisation). */
+    onNotificationAttempt?: HitNotifierOptions['onAttempt'];
+  } = {},
 ): Promise<RunningHub> {
   const local = subgraphsRunHere(config);
   const security = await loadSecurity(config, log);
@@ -175,9 +184,14 @@ export async function startHub(
   let gateway: GatewayService | null = null;
   let audit: AuditWriter | null = null;
   const watchers: FSWatcher[] = [];
+  let notifier: HitNotifier | null = null;
   const stop = async ({ deadlineMs = config.DRAIN_TIMEOUT_MS, force }: StopOptions = {}) => {
     for (const watcher of watchers.splice(0)) watcher.close();
     const deadline = Date.now() + deadlineMs;
+    // Notification tries in flight finish within the drain (or are cut, recorded, and tried again
+    // by whichever process runs next); none is claimed once the drain starts.
+    const notifierStopped = notifier?.stop(force?.aborted ? 0 : deadlineMs);
+    force?.addEventListener('abort', () => void notifier?.stop(0), { once: true });
     if (gateway) {
       const cut = await gateway.drain(deadlineMs, force);
       if (cut.length) log.warn({ cut: cut.length }, 'drain deadline passed or forced: requests still running were cut and recorded as cut');
@@ -191,6 +205,8 @@ export async function startHub(
       await orm.close();
     }));
     if (running.length) log.info({ subgraphs: running.length }, 'subgraphs stopped');
+    await notifierStopped;
+    if (notifier) log.info(notifier.stats(), 'hit notifications stopped');
     // Last: the gateway and the subgraphs record events until they are closed.
     await audit?.close();
     if (audit) log.info({ chainId: audit.stats().chainId, seq: audit.stats().seq }, 'access log closed: chain sealed');
@@ -198,7 +214,7 @@ export async function startHub(
   const auditKey = loadAuditKey(config.SECRETS_DIR);
   const tls = subgraphServerTls(config);
   try {
-    if (!runsHere(config, 'gateway') && local.length === 0) return { gatewayUrl: null, subgraphs: new Map(), stop, reload: async () => null };
+    if (!runsHere(config, 'gateway') && local.length === 0) return { gatewayUrl: null, subgraphs: new Map(), notifier: null, stop, reload: async () => null };
     // The gateway logs every request it receives; each subgraph logs the direct calls it refuses.
     const writerId = auditWriterId(config);
     const writer = await createAuditWriter({
@@ -237,6 +253,25 @@ export async function startHub(
     const ports = new Map(running.map(({ definition, service }) => [definition.name, service.port]));
     const urls = subgraphUrls(config, ports);
     const subgraphs = new Map(running.map(({ definition, service, orm }) => [definition.name, { url: service.url, orm }]));
+    const notificationKey = runsHere(config, 'gateway') || runsHere(config, 'operations') ? await loadNotificationKey(config.SECRETS_DIR) : null;
+    if (runsHere(config, 'operations') && notificationKey) {
+      const grant = schemaGrant(server, secrets, 'operations');
+      notifier = await startHitNotifier({
+        connectionString: databaseUrl(server, { user: grant.role, password: grant.password }),
+        schema: 'operations',
+        registry: readEndpointRegistry(config.NOTIFICATION_ENDPOINTS_FILE, { production: config.NODE_ENV === 'production' }),
+        key: notificationKey,
+        audit: writer,
+        log,
+        maxAttempts: config.NOTIFICATION_MAX_ATTEMPTS,
+        backoffBaseMs: config.NOTIFICATION_BACKOFF_BASE_MS,
+        backoffMaxMs: config.NOTIFICATION_BACKOFF_MAX_MS,
+        timeoutMs: config.NOTIFICATION_TIMEOUT_MS,
+        pollMs: config.NOTIFICATION_POLL_MS,
+        concurrency: config.NOTIFICATION_CONCURRENCY,
+        onAttempt: options.onNotificationAttempt,
+      });
+    }
     if (runsHere(config, 'gateway')) {
       let rateLimitStore: { connectionString: string; schema: string } | null = null;
       if (config.RATE_LIMITS) {
@@ -245,7 +280,15 @@ export async function startHub(
         await provisionDatabase(server, [grant]);
         rateLimitStore = { connectionString: databaseUrl(server, { user: grant.role, password: grant.password }), schema: RATE_LIMIT_SCHEMA };
       }
-      gateway = await createGatewayServer(config, { subgraphUrls: urls, log, security, audit: writer, port: options.ephemeralPorts ? 0 : config.GATEWAY_PORT, rateLimitStore });
+      gateway = await createGatewayServer(config, {
+        subgraphUrls: urls,
+        log,
+        security,
+        audit: writer,
+        port: options.ephemeralPorts ? 0 : config.GATEWAY_PORT,
+        rateLimitStore,
+        publicDocuments: notificationKey ? { [NOTIFICATION_JWKS_PATH]: notificationJwks(notificationKey) } : {},
+      });
     }
 
     /** Starts the subgraphs of partners registered since start (partner:new) that this process runs. */
@@ -278,6 +321,7 @@ export async function startHub(
     return {
       gatewayUrl: gateway ? gateway.url : null,
       subgraphs,
+      notifier,
       stop,
       reload,
     };

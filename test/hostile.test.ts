@@ -525,6 +525,8 @@ describe('injection-looking strings in every filter and lookup argument', () => 
     ['operations(filter.partnerOrganisation)', `query($v: String) { operations(first: 5, filter: { partnerOrganisation: $v }) { edges { node { code } } } }`, 'hubAdmin', 'operations'],
     ['hits(filter.operationId)', `query($v: ID) { hits(first: 5, filter: { operationId: $v }) { edges { node { id } } } }`, 'hubAdmin', 'hits'],
     ['hits(filter.checkpointId)', `query($v: ID) { hits(first: 5, filter: { checkpointId: $v }) { edges { node { id } } } }`, 'hubAdmin', 'hits'],
+    ['hit(id)', `query($v: ID!) { hit(id: $v) { id } }`, 'hubAdmin', null],
+    ['hitNotifications(filter.organisation)', `query($v: String) { hitNotifications(first: 5, filter: { organisation: $v }) { edges { node { id } } } }`, 'hubAdmin', 'hitNotifications'],
     ['participants(filter.agency)', `query($v: String) { participants(first: 5, filter: { agency: $v }) { edges { node { id } } } }`, 'trainer', 'participants'],
     ['participants(filter.checkpointId)', `query($v: ID) { participants(first: 5, filter: { checkpointId: $v }) { edges { node { id } } } }`, 'trainer', 'participants'],
     ['participants(filter.sessionId)', `query($v: ID) { participants(first: 5, filter: { sessionId: $v }) { edges { node { id } } } }`, 'trainer', 'participants'],

@@ -112,7 +112,7 @@ export class AccessEventNode {
   @Field(() => Date, { description: 'When the request was received.' })
   time!: Date;
 
-  @Field({ description: 'Where the request was received: `gateway`, or the name of the subgraph (such as `operations`) that refused a call made to it directly.' })
+  @Field({ description: 'Where the request was received: `gateway`, or the name of the subgraph (such as `operations`) that refused a call made to it directly; `notifier` for a try of the hub to notify a record owner of a hit (data owners see its outcome and refusalCode too).' })
   receivedBy!: string;
 
   @Field(() => AccessPrincipal, { nullable: true, description: 'The verified caller; null for an anonymous request or a refused token.' })
@@ -154,10 +154,10 @@ export class AccessEventNode {
   @Field(() => [AccessedRecord], { description: 'Records returned; for a data owner only its own.' })
   records!: AccessedRecord[];
 
-  @Field(() => AccessOutcome, { nullable: true, description: 'How the request ended. Withheld from data owners.' })
+  @Field(() => AccessOutcome, { nullable: true, description: 'How the request ended. Withheld from data owners, except for the hub\'s notifications to them (`receivedBy: notifier`).' })
   outcome!: AccessOutcome | null;
 
-  @Field(() => String, { nullable: true, description: 'Error code of a refused or failed request, such as `UNAUTHENTICATED`. Withheld from data owners.' })
+  @Field(() => String, { nullable: true, description: 'Error code of a refused or failed request, such as `UNAUTHENTICATED`; for a failed notification try its cause (`HTTP_503`, `TIMEOUT`, `UNREACHABLE`, `DEAD_LETTER:<cause>`). Withheld from data owners, except for the hub\'s notifications to them.' })
   refusalCode!: string | null;
 
   @Field(() => Float, { nullable: true, description: 'Time from receipt to response, in milliseconds. Withheld from data owners.' })

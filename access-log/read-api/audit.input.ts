@@ -47,6 +47,6 @@ export class AccessEventFilter {
   @Field({ nullable: true, description: 'Only requests whose purpose starts with this operation code (see `AccessEvent.purposeCode`), such as `ANCHOR-III`.' })
   purposeCode?: string;
 
-  @Field({ nullable: true, description: 'Only requests received there: `gateway`, or a subgraph name for the direct calls it refused.' })
+  @Field({ nullable: true, description: 'Only requests received there: `gateway`, a subgraph name for the direct calls it refused, or `notifier` for the hub\'s hit notification tries.' })
   receivedBy?: string;
 }

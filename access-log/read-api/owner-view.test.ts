@@ -71,3 +71,10 @@ test('filters on withheld fields are named; those on what the owner sees, or lef
   expect(refusedOwnerFilters({ subject: undefined, purpose: null as never })).toEqual([]);
   expect(refusedOwnerFilters({ organisation: 'hub', subject: 's', purpose: 'p', fieldCoordinate: 'Query.x' })).toEqual(['subject', 'purpose', 'fieldCoordinate']);
 });
+
+test("of the hub's own notification tries, the owner also sees whether each reached its endpoint and why not", () => {
+  const notifier = { ...node(), receivedBy: 'notifier', principal: { subject: 'frontera-notifier', organisation: 'hub', roles: [] }, outcome: AccessOutcome.ERROR, refusalCode: 'HTTP_503', records: [{ type: 'Hit', id: '9', owner: 'wco' }] };
+  expect(ownerView(notifier, 'wco')).toMatchObject({ outcome: AccessOutcome.ERROR, refusalCode: 'HTTP_503', requestId: null, purpose: null, durationMs: null, chain: null, principal: { subject: null, organisation: 'hub', roles: [] } });
+  // Only for the notifier: a gateway event's outcome stays withheld.
+  expect(ownerView({ ...notifier, receivedBy: 'gateway' }, 'wco')).toMatchObject({ outcome: null, refusalCode: null });
+});

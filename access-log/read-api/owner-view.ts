@@ -1,3 +1,4 @@
+import { RECEIVED_BY_NOTIFIER } from '../event';
 import type { AccessEventNode, AccessPrincipal } from './access-event.type';
 import type { AccessEventFilter } from './audit.input';
 
@@ -25,10 +26,17 @@ function withhold<T extends object>(value: T, shown: ReadonlySet<keyof T>): T {
   return Object.fromEntries(Object.entries(value).map(([key, field]) => [key, shown.has(key as keyof T) ? field : Array.isArray(field) ? [] : null])) as T;
 }
 
+/**
+ * What a data owner also sees of the hub's own notifications to it (`receivedBy: notifier`):
+ * whether each try reached its endpoint and why not. They concern only its records and its
+ * endpoint, and no other organisation's work.
+ */
+export const OWNER_NOTIFIER_VIEW: ReadonlySet<keyof AccessEventNode> = new Set<keyof AccessEventNode>([...OWNER_VIEW, 'outcome', 'refusalCode']);
+
 /** The data owner `owner`'s view of an event (see {@link OWNER_VIEW}). */
 export function ownerView(node: AccessEventNode, owner: string): AccessEventNode {
   return {
-    ...withhold(node, OWNER_VIEW),
+    ...withhold(node, node.receivedBy === RECEIVED_BY_NOTIFIER ? OWNER_NOTIFIER_VIEW : OWNER_VIEW),
     principal: node.principal && withhold(node.principal, OWNER_PRINCIPAL_VIEW),
     records: node.records.filter((record) => record.owner === owner),
   };

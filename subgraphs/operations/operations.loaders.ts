@@ -4,6 +4,7 @@ import { Checkpoint } from './checkpoint.entity';
 import { Deployment } from './deployment.entity';
 import { DocumentAlert } from './document-alert.entity';
 import { Operation } from './operation.entity';
+import { HitNotification } from './notifications/hit-notification.entity';
 import { OperationResults } from './results.type';
 
 // One statement for the results of a whole batch of operations; every figure is counted in SQL.
@@ -40,6 +41,7 @@ export function createOperationsLoaders(em: EntityManager) {
     alertById: loaderById(em, DocumentAlert),
     deploymentsByOperation: loaderByParent(em, Deployment, 'operation', (d) => d.operation.id, { startsAt: 'asc' }),
     deploymentsByCheckpoint: loaderByParent(em, Deployment, 'checkpoint', (d) => d.checkpoint.id, { startsAt: 'asc' }),
+    notificationsByHit: loaderByParent(em, HitNotification, 'hit', (n) => n.hit.id),
     resultsByOperation: loaderBySql<ResultsRow, OperationResults>(em, RESULTS_SQL, 'operation_id', (row) => ({
       checks: row?.checks ?? 0,
       hits: row?.hits ?? 0,

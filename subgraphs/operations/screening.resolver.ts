@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { FilterQuery } from '@mikro-orm/core';
-import { Arg, Args, Ctx, Field, FieldResolver, ID, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Ctx, Field, FieldResolver, Float, ID, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
 import { Connection, keysetPage, PageArgs } from '../shared/connection';
 import { Role, type Principal } from '../../identity';
 import { fail, found } from '../shared/errors';
@@ -15,6 +15,7 @@ import { Hit } from './hit.entity';
 import { Operation } from './operation.entity';
 import { ConfirmHitInput, HitFilter, RejectHitInput, ScreenDocumentInput } from './operation.input';
 import type { OperationsLoaders } from './operations.loaders';
+import { HitNotification } from './notifications/hit-notification.entity';
 
 type Context = SubgraphContext<OperationsLoaders>;
 
@@ -56,6 +57,21 @@ export class ScreeningResolver {
     if (filter?.status) where.push({ status: filter.status });
     const rows = await keyset.find(ctx.em, Hit, where);
     return keyset.connection(rows);
+  }
+
+  @Query(() => Hit, { nullable: true, description: 'One hit by id, with its decision once the owner has made it; null when it does not exist or is not visible to you (same rule as `hits`).' })
+  async hit(@Ctx() ctx: Context, @Arg('id', () => ID, { description: 'Identifier of the hit.' }) id: string): Promise<Hit | null> {
+    return ctx.em.findOne(Hit, { $and: [{ id }, hitsVisibleTo(ctx.principal)] });
+  }
+
+  @FieldResolver(() => Float, { nullable: true, description: 'Milliseconds from the match to the owner\'s decision; null while pending.' })
+  timeToDecisionMs(@Root() hit: Hit): number | null {
+    return hit.decidedAt ? hit.decidedAt.getTime() - hit.detectedAt.getTime() : null;
+  }
+
+  @FieldResolver(() => HitNotification, { nullable: true, description: 'The notification of this hit to the owner of the matched record, and whether its endpoint acknowledged it; null for hits recorded before notifications existed.' })
+  async notification(@Root() hit: Hit, @Ctx() ctx: Context): Promise<HitNotification | null> {
+    return (await ctx.loaders.notificationsByHit.load(hit.id))[0] ?? null;
   }
 
   @FieldResolver(() => Operation, { description: 'Operation during which the hit occurred.' })
@@ -118,9 +134,11 @@ export class ScreeningResolver {
       await ctx.em.insert(Check, recorded);
       return { checkId: recorded.id, checkedAt: recorded.checkedAt, matched: false, hit: null };
     }
-    // A match: the check and its hit are written together or not at all.
+    // A match: the check, its hit and the hit's notification to the record's owner (the outbox) are
+    // written in one transaction, so no hit goes unnotified and no notification outlives a lost hit.
     const check = ctx.em.create(Check, recorded);
-    const hit = ctx.em.create(Hit, { check, alert, operation: operation.id, checkpoint: input.checkpointId, database: check.database });
+    const hit = ctx.em.create(Hit, { check, alert, operation: operation.id, checkpoint: input.checkpointId, database: check.database, detectedAt: recorded.checkedAt });
+    ctx.em.create(HitNotification, { hit, organisation: alert.handling.owner, createdAt: recorded.checkedAt, nextAttemptAt: recorded.checkedAt });
     await ctx.em.flush();
     return { checkId: check.id, checkedAt: check.checkedAt, matched: true, hit };
   }
@@ -160,5 +178,7 @@ async function decide(ctx: Context, hitId: string, status: HitStatus, input: Con
   if (hit.status !== HitStatus.PENDING) throw fail.conflict(`hit ${hitId} is already ${hit.status}; only a PENDING hit can be decided`);
   ctx.em.assign(hit, { status, actionTaken: input.action, decisionNote: input.note ?? null, decidedAt: new Date() });
   await ctx.em.flush();
+  // The decision's access event names the hit with its owner, so the owner finds it in its view of the log.
+  ctx.records?.set(`Hit:${hit.id}`, { type: 'Hit', id: hit.id, owner: ctx.principal.organisation });
   return hit;
 }

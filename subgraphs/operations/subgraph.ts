@@ -6,6 +6,8 @@ import { Deployment } from './deployment.entity';
 import { DeploymentResolver } from './deployment.resolver';
 import { DocumentAlert } from './document-alert.entity';
 import { Hit } from './hit.entity';
+import { HitNotification } from './notifications/hit-notification.entity';
+import { NotificationResolver } from './notifications/notification.resolver';
 import { migrations } from './migrations';
 import { Operation } from './operation.entity';
 import { OperationResolver } from './operation.resolver';
@@ -17,8 +19,8 @@ export default defineSubgraph({
   name: 'operations',
   dbSchema: 'operations',
   description: 'Operations, checkpoints, deployments and screening (document alerts, checks, hits).',
-  entities: [Operation, Checkpoint, Deployment, DocumentAlert, Check, Hit],
-  resolvers: [OperationResolver, CheckpointResolver, DeploymentResolver, ScreeningResolver],
+  entities: [Operation, Checkpoint, Deployment, DocumentAlert, Check, Hit, HitNotification],
+  resolvers: [OperationResolver, CheckpointResolver, DeploymentResolver, ScreeningResolver, NotificationResolver],
   references: {
     Operation: (reference, ctx) => ctx.loaders.operationById.load(String(reference.id)),
     Checkpoint: (reference, ctx) => ctx.loaders.checkpointById.load(String(reference.id)),

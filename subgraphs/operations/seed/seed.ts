@@ -119,6 +119,8 @@ const COLUMNS = {
     issuing_country: 'text', matched: 'boolean' },
   hit: { id: 'uuid', check_id: 'uuid', alert_id: 'uuid', operation_id: 'uuid', checkpoint_id: 'uuid', database: 'text', status: 'text', action_taken: 'text',
     decision_note: 'text', detected_at: 'timestamptz', decided_at: 'timestamptz' },
+  hit_notification: { id: 'uuid', hit_id: 'uuid', organisation: 'text', event: 'text', state: 'text', attempts: 'integer', created_at: 'timestamptz',
+    next_attempt_at: 'timestamptz', last_attempt_at: 'timestamptz', delivered_at: 'timestamptz' },
 } satisfies Record<string, Record<string, Column>>;
 
 // Rows use the tables' column names so they serialise straight into jsonb_to_recordset.
@@ -148,6 +150,9 @@ export async function seedOperations(em: EntityManager, tools: SubgraphTools): P
     for (const op of screened) await insertChecks(tx, op, deployments.get(op.code)!);
     await insert(tx, '"check"', hits.map((h) => h.check));
     await insert(tx, 'hit', hits.map((h) => h.hit));
+    // Every hit has its notification to the owner (checked when this transaction commits): the
+    // demo's were delivered two seconds after the match, so a hub started on them sends nothing.
+    await insert(tx, 'hit_notification', hits.map((h) => h.notification));
   });
 }
 
@@ -223,7 +228,7 @@ function alertRows(tools: SubgraphTools, rng: Rng): AlertRow[] {
 }
 
 /** Each hit comes with its own matching check; the owner's decision follows a few hours later. */
-function hitRows(op: OperationSeed, deployments: DeploymentRow[], alerts: AlertRow[], used: Set<string>, rng: Rng): { check: Row; hit: Row }[] {
+function hitRows(op: OperationSeed, deployments: DeploymentRow[], alerts: AlertRow[], used: Set<string>, rng: Rng): { check: Row; hit: Row; notification: Row }[] {
   const pool = sample(rng, alerts.filter((a) => a.reported_on < op.startsOn && !used.has(a.id)), op.hits);
   const operationId = seedId('operation', op.code);
   return pool.map((alert, n) => {
@@ -241,6 +246,9 @@ function hitRows(op: OperationSeed, deployments: DeploymentRow[], alerts: AlertR
       hit: { id: seedId('hit', `${op.code}:${n}`), check_id: checkId, alert_id: alert.id, ...common, status, action_taken: action,
         decision_note: pending ? null : status === HitStatus.CONFIRMED ? 'Owner bureau confirmed the record is current.' : 'Owner bureau reported the record as outdated; holder released.',
         detected_at: detectedAt, decided_at: pending ? null : new Date(detectedAt.getTime() + (1 + rng() * 7) * HOUR) },
+      // No draw from rng: the rest of the demo data stays exactly as it was before notifications existed.
+      notification: { id: seedId('hit-notification', `${op.code}:${n}`), hit_id: seedId('hit', `${op.code}:${n}`), organisation: alert.handling_owner, event: 'hit.created',
+        state: 'DELIVERED', attempts: 1, created_at: detectedAt, next_attempt_at: detectedAt, last_attempt_at: detectedAt, delivered_at: new Date(detectedAt.getTime() + 2_000) },
     };
   });
 }
