@@ -1,16 +1,19 @@
 import { randomUUID } from 'node:crypto';
 import { Classification, Role } from '../identity';
-import { databaseUrl, withClient } from '../platform/database';
+import { databaseUrl, withClient, type DatabaseServer } from '../platform/database';
 import { callers, useTestHub, type Caller } from './harness';
-import { testDatabase } from './database';
+import { scratchDatabase } from './database';
 
 // Aggregates count only what the caller may see: the training figures (counted in raw SQL) go
 // through the same releasability filter as the participant lists, and the partners' totals are
 // counted from the rows the caller gets. A restricted row is counted for a caller who may see it
 // and not for one who may not.
 
-const t = useTestHub();
-const admin = <T>(work: (client: import('pg').Client) => Promise<T>) => withClient(databaseUrl(testDatabase()), work);
+// A database of its own: the officers it adds (one released to everyone) must not change what
+// other suites' callers see in the shared one.
+let database: DatabaseServer;
+const t = useTestHub({}, async () => (database = await scratchDatabase('aggregates', { seed: true })));
+const admin = <T>(work: (client: import('pg').Client) => Promise<T>) => withClient(databaseUrl(database), work);
 
 const noClearance: Caller = { organisation: 'frontex', roles: [Role.PARTNER_LIAISON] };
 

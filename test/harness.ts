@@ -119,10 +119,10 @@ export async function startTestHub(overrides: Record<string, string> = {}, datab
  * The test hub of a suite: started before its tests and stopped after them. Call it at the top of
  * a test file; what it returns works inside the tests.
  */
-export function useTestHub(overrides: Record<string, string> = {}): TestHub {
+export function useTestHub(overrides: Record<string, string> = {}, database?: () => Promise<DatabaseServer>): TestHub {
   let started: TestHub | undefined;
   beforeAll(async () => {
-    started = await startTestHub(overrides);
+    started = await startTestHub(overrides, database ? await database() : undefined);
   });
   afterAll(async () => {
     await started?.stop();

@@ -33,6 +33,8 @@
  * `waitFor` polls a condition against a deadline: no case asserts after a fixed sleep.
  */
 import { spawn, type ChildProcessByStdio } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import readline from 'node:readline';
@@ -250,7 +252,11 @@ export async function startFaultHub(db: FaultDatabase, options: FaultHubOptions)
   const gatewayPort = base + SUBGRAPHS.length;
   const ports = new Map(SUBGRAPHS.map((name, i) => [name, base + i]));
   const subgraphUrl = (name: string) => `http://127.0.0.1:${ports.get(name)}/graphql`;
+  // A witness of its own per hub: the fault databases are recreated by name on every run, and a
+  // witness that outlived its database would (rightly) report the chains it saw as lost.
+  const witnessRoot = mkdtempSync(path.join(os.tmpdir(), 'frontera-fault-witness-'));
   const env = {
+    AUDIT_WITNESS_DIR: witnessRoot,
     NODE_ENV: 'test',
     LOG_LEVEL: 'warn',
     DATABASE_URL: db.adminUrl,
@@ -315,6 +321,7 @@ export async function startFaultHub(db: FaultDatabase, options: FaultHubOptions)
   }
   const stop = async () => {
     await Promise.all([...processes.values()].map((p) => p.kill('SIGKILL')));
+    rmSync(witnessRoot, { recursive: true, force: true });
   };
   try {
     // Subgraphs first (the gateway's readiness asks them), in parallel.
