@@ -9,6 +9,13 @@ import type { RequestRecord } from '../access-log/recorder';
 import type { Principal } from '../identity/principal';
 import { bodyDigest, CALL_PROOF_HEADER, proveSubgraphCall, type GatewayKeyRing, type subgraphTokenMinter } from '../identity/subgraph-token';
 import { codedError, ErrorCode, unauthenticated } from '../platform/errors';
+import { inSpan, injectTraceContext, SpanKind } from '../platform/tracing';
+
+/** Why a subgraph call failed, as metrics count it. */
+export type SubgraphFailure = 'timeout' | 'network' | 'http_4xx' | 'http_5xx';
+
+/** Told of every subgraph call as it ends (metrics); must not throw. */
+export type SubgraphCallObserver = (subgraph: string, seconds: number, failure: SubgraphFailure | null) => void;
 
 /** PEM contents of the gateway's TLS material for subgraph calls. */
 export interface SubgraphTlsOptions {
@@ -29,6 +36,8 @@ export interface SubgraphFetcherOptions {
    */
   keys?: GatewayKeyRing;
   tls?: SubgraphTlsOptions;
+  /** Told of every call's duration and failure (metrics). */
+  observe?: SubgraphCallObserver;
 }
 
 /**
@@ -39,24 +48,33 @@ export interface SubgraphFetcherOptions {
  * fails its part of the answer instead of holding the client (and the audit event) forever.
  */
 export function subgraphFetchers(options: SubgraphFetcherOptions): (subgraph: string) => Fetcher {
-  const { timeoutMs, keys, tls } = options;
+  const { timeoutMs, keys, tls, observe } = options;
   const agents = {
     'http:': new http.Agent({ keepAlive: true }),
     'https:': new https.Agent({ keepAlive: true, minVersion: 'TLSv1.2', ...(tls?.ca ? { ca: tls.ca } : {}), ...(tls?.cert && tls.key ? { cert: tls.cert, key: tls.key } : {}) }),
   };
   const agent = (url: URL) => agents[url.protocol as keyof typeof agents];
   return (subgraph) =>
-    (async (url: string, init?: RequestInit) => {
-      const timeout = AbortSignal.timeout(timeoutMs);
-      const request = keys ? withCallProof(keys, subgraph, init) : init;
-      try {
-        return await nodeFetch(url, { ...request, agent, signal: init?.signal ? AbortSignal.any([init.signal as AbortSignal, timeout]) : timeout });
-      } catch (error) {
-        if (!timeout.aborted) throw error;
-        // @apollo/gateway hands a GraphQLError to the client as it is, with its code.
-        throw codedError(ErrorCode.SUBGRAPH_TIMEOUT, `The ${subgraph} service did not answer within ${timeoutMs} ms; retry later`);
-      }
-    }) as unknown as Fetcher;
+    ((url: string, init?: RequestInit) =>
+      // A client span per call, whose context the subgraph continues (W3C `traceparent`).
+      inSpan(`subgraph ${subgraph}`, { 'frontera.subgraph': subgraph, 'http.request.method': init?.method ?? 'POST', 'url.full': url }, async (span) => {
+        const started = performance.now();
+        const timeout = AbortSignal.timeout(timeoutMs);
+        const request = keys ? withCallProof(keys, subgraph, init) : init;
+        const headers = { ...(request?.headers as Record<string, string> | undefined) };
+        injectTraceContext(headers);
+        try {
+          const response = await nodeFetch(url, { ...request, headers, agent, signal: init?.signal ? AbortSignal.any([init.signal as AbortSignal, timeout]) : timeout });
+          span.setAttribute('http.response.status_code', response.status);
+          observe?.(subgraph, (performance.now() - started) / 1000, response.status >= 500 ? 'http_5xx' : response.status >= 400 ? 'http_4xx' : null);
+          return response;
+        } catch (error) {
+          observe?.(subgraph, (performance.now() - started) / 1000, timeout.aborted ? 'timeout' : 'network');
+          if (!timeout.aborted) throw error;
+          // @apollo/gateway hands a GraphQLError to the client as it is, with its code.
+          throw codedError(ErrorCode.SUBGRAPH_TIMEOUT, `The ${subgraph} service did not answer within ${timeoutMs} ms; retry later`);
+        }
+      }, { kind: SpanKind.CLIENT, requireParent: true })) as unknown as Fetcher;
 }
 
 /** `init` with the call's proof added, when it carries a subgraph token and a request id. */

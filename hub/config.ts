@@ -3,6 +3,7 @@ import { auditSettings } from '../access-log/settings';
 import { checkGatewaySettings, gatewaySettings } from '../gateway/settings';
 import { checkIdentitySettings, identitySettings, resolveIdentitySettings } from '../identity/settings';
 import { checkPlatformSettings, flag, limit, platformSettings, port, readConfig } from '../platform/config';
+import { telemetrySettings } from '../platform/telemetry-settings';
 
 export { ConfigError } from '../platform/config';
 
@@ -46,7 +47,7 @@ const hubSettings = {
 };
 
 const schema = z
-  .object({ ...platformSettings, ...identitySettings, ...auditSettings, ...gatewaySettings, ...hubSettings })
+  .object({ ...platformSettings, ...identitySettings, ...auditSettings, ...gatewaySettings, ...telemetrySettings, ...hubSettings })
   .superRefine((config, ctx) => {
     checkPlatformSettings(config, ctx);
     checkIdentitySettings(config, ctx);

@@ -14,6 +14,8 @@ import type { HttpService, TlsServerOptions } from '../platform/http';
 import type { Logger } from '../platform/logger';
 import { keyedHash, type HubSecrets } from '../platform/secrets';
 import { loadSecurity } from '../identity/trust';
+import { gatewayMetrics } from '../gateway/metrics';
+import { metrics, startMetricsServer, watchAuditWriter, watchPool, type MetricsServer, type PoolUse } from '../platform/metrics';
 
 /** A subgraph the hub runs in this process, with its ORM (closed on stop). */
 interface RunningSubgraph {
@@ -31,6 +33,8 @@ export interface StopOptions {
 
 export interface RunningHub {
   gatewayUrl: string | null;
+  /** `http://host:port/metrics` when METRICS_PORT is set, else `null`. */
+  metricsUrl: string | null;
   subgraphs: Map<string, { url: string; orm: MikroORM }>;
   /**
    * Drains, then stops: the gateway first (readiness 503 at once, no new requests, in-flight ones
@@ -120,6 +124,15 @@ export function subgraphUrls(config: Config, ports: Map<string, number>): Record
   return { ...urls, ...config.SUBGRAPH_URLS };
 }
 
+/** A MikroORM (knex) connection pool's use, read at each scrape; `null` before it exists. */
+function ormPoolUse(orm: MikroORM): () => PoolUse | null {
+  return () => {
+    // knex's tarn pool: not in MikroORM's public types, hence the guarded reads.
+    const pool = (orm.em.getConnection().getKnex() as { client?: { pool?: { numUsed(): number; numFree(): number; numPendingAcquires(): number; max: number } } }).client?.pool;
+    return pool ? { used: pool.numUsed(), idle: pool.numFree(), waiting: pool.numPendingAcquires(), max: pool.max } : null;
+  };
+}
+
 /** The TLS material the subgraphs this process runs serve with, read once; `undefined`: plain HTTP. */
 function subgraphServerTls(config: Config): TlsServerOptions | undefined {
   if (!config.SUBGRAPH_TLS_CERT_FILE || !config.SUBGRAPH_TLS_KEY_FILE) return undefined;
@@ -147,6 +160,9 @@ export async function startHub(
   const running: RunningSubgraph[] = [];
   let gateway: HttpService | null = null;
   let audit: AuditWriter | null = null;
+  let metricsServer: MetricsServer | null = null;
+  /** What the metrics read at each scrape, let go on stop. */
+  const unwatch: (() => void)[] = [];
   const stop = async ({ deadlineMs = config.DRAIN_TIMEOUT_MS, force }: StopOptions = {}) => {
     const deadline = Date.now() + deadlineMs;
     if (gateway) {
@@ -162,11 +178,14 @@ export async function startHub(
     }));
     // Last: the gateway and the subgraphs record events until they are closed.
     await audit?.close();
+    for (const stopWatching of unwatch.splice(0)) stopWatching();
+    await metricsServer?.close();
   };
   const auditKey = loadAuditKey(config.SECRETS_DIR);
   const tls = subgraphServerTls(config);
   try {
-    if (!runsHere(config, 'gateway') && local.length === 0) return { gatewayUrl: null, subgraphs: new Map(), stop };
+    if (!runsHere(config, 'gateway') && local.length === 0) return { gatewayUrl: null, metricsUrl: null, subgraphs: new Map(), stop };
+    const metered = config.METRICS_PORT !== undefined;
     // The gateway logs every request it receives; each subgraph logs the direct calls it refuses.
     const writerId = auditWriterId(config);
     const writer = await createAuditWriter({
@@ -178,8 +197,31 @@ export async function startHub(
       signIntervalMs: config.AUDIT_HEAD_INTERVAL_MS,
       signEvery: config.AUDIT_HEAD_EVERY,
       log,
+      observer: metered
+        ? {
+          committed(events, seconds) {
+            metrics.auditCommitDuration.observe(seconds);
+            if (events) metrics.auditBatchSize.observe(events);
+          },
+          failed(_events, seconds) {
+            metrics.auditCommitDuration.observe(seconds);
+            metrics.auditWriteFailures.inc();
+          },
+        }
+        : undefined,
     });
     audit = writer;
+    if (metered) {
+      unwatch.push(
+        watchAuditWriter(() => ({ queued: writer.stats().queued, healthy: writer.healthy() })),
+        watchPool('audit-writer', () => {
+          const { pool } = writer.stats();
+          return { used: pool.total - pool.idle, idle: pool.idle, waiting: pool.waiting, max: pool.max };
+        }),
+      );
+      metricsServer = await startMetricsServer({ host: config.METRICS_HOST ?? config.HOST, port: options.ephemeralPorts ? 0 : config.METRICS_PORT! });
+      log.info({ url: metricsServer.url }, 'metrics served');
+    }
     const opened = await openSubgraphs(server, secrets, local);
     for (const { definition, orm } of opened) {
       const port = options.ephemeralPorts ? 0 : defaultPort(definition.name, config.SUBGRAPH_PORT_BASE);
@@ -198,14 +240,24 @@ export async function startHub(
         maxPageSize: config.MAX_PAGE_SIZE,
       });
       running.push({ definition, orm, service });
+      if (metered) unwatch.push(watchPool(definition.name, ormPoolUse(orm)));
     }
     const ports = new Map(running.map(({ definition, service }) => [definition.name, service.port]));
     const urls = subgraphUrls(config, ports);
     if (runsHere(config, 'gateway')) {
-      gateway = await createGatewayServer(config, { subgraphUrls: urls, log, security, audit: writer, port: options.ephemeralPorts ? 0 : config.GATEWAY_PORT });
+      gateway = await createGatewayServer(config, {
+        subgraphUrls: urls,
+        log,
+        security,
+        audit: writer,
+        port: options.ephemeralPorts ? 0 : config.GATEWAY_PORT,
+        metrics: metered ? gatewayMetrics({ maxOperationNames: config.METRICS_MAX_OPERATION_NAMES }) : undefined,
+        honourTraceparent: config.TRACES_HONOUR_TRACEPARENT,
+      });
     }
     return {
       gatewayUrl: gateway ? gateway.url : null,
+      metricsUrl: metricsServer?.url ?? null,
       subgraphs: new Map(running.map(({ definition, service, orm }) => [definition.name, { url: service.url, orm }])),
       stop,
     };

@@ -9,6 +9,7 @@ import { Refusal, CALL_PROOF_HEADER, parseBearer, subgraphCallVerifier, type Gat
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { receivedBodyDigest, serveGraphQL, type HttpService, type TlsServerOptions } from '../../platform/http';
 import type { Logger } from '../../platform/logger';
+import { operationSpanPlugin } from '../../platform/tracing';
 import { scopeToCaller } from '../../authorization/subgraph/releasability';
 import type { SubgraphContext, SubgraphTools } from './context';
 import { buildFederatedSchema, type SubgraphDefinition } from './subgraph';
@@ -108,6 +109,7 @@ export async function startSubgraph(definition: SubgraphDefinition<any>, options
     logger: log,
     plugins: [
       ApolloServerPluginLandingPageDisabled(),
+      operationSpanPlugin<SubgraphContext>(`subgraph ${definition.name}`),
       {
         async requestDidStart() {
           return {
@@ -133,6 +135,8 @@ export async function startSubgraph(definition: SubgraphDefinition<any>, options
     requestTimeoutMs: options.requestTimeoutMs,
     tls: options.tls,
     digestBody: true,
+    // The gateway's trace continues here (its calls carry `traceparent`); its queries are children of this span.
+    trace: { name: `subgraph ${definition.name}`, incoming: 'honour' },
     async context(req) {
       const caller = await arrival(req).caller;
       // Refused here, recorded by onErrorAnswer before the 401 leaves. A good token with a bad
