@@ -71,6 +71,8 @@ const TABLE: Record<string, { auditor: (event: any, row: any) => unknown; owner:
   outcome: { auditor: (e) => e.outcome.toUpperCase(), owner: WITHHELD },
   refusalCode: { auditor: (e) => e.refusalCode, owner: WITHHELD },
   durationMs: { auditor: (e) => e.durationMs, owner: WITHHELD },
+  // The test hub runs without tracing: the field is there, empty. Its value is tested in observability.test.ts.
+  traceId: { auditor: (e) => e.traceId ?? null, owner: WITHHELD },
   chain: {
     auditor: (_e, row) => ({ chainId: row.chain_id, seq: Number(row.seq), hash: row.hash, recordedAt: new Date(row.recorded_at).toISOString() }),
     owner: WITHHELD,
