@@ -38,16 +38,18 @@ export function tracingActive(): boolean {
  * OTEL_BSP_*. Metrics and logs are never exported through it (metrics are prom-client's, see
  * platform/metrics.ts; logs go to stdout).
  */
-export function startTracing(settings: TracingSettings): void {
+export function startTracing(settings: TracingSettings, options: { /** Tests: spans go here, one by one, instead of the configured exporter. */ spanExporter?: import('@opentelemetry/sdk-trace-base').SpanExporter } = {}): void {
   if (active) return;
   // Loaded only here, so a hub without tracing never pays for the SDK's modules.
   const { NodeSDK, core } = require('@opentelemetry/sdk-node') as typeof import('@opentelemetry/sdk-node');
-  const { ConsoleSpanExporter } = require('@opentelemetry/sdk-trace-base') as typeof import('@opentelemetry/sdk-trace-base');
+  const { ConsoleSpanExporter, SimpleSpanProcessor } = require('@opentelemetry/sdk-trace-base') as typeof import('@opentelemetry/sdk-trace-base');
   const { OTLPTraceExporter } = require('@opentelemetry/exporter-trace-otlp-http') as typeof import('@opentelemetry/exporter-trace-otlp-http');
   const { PgInstrumentation } = require('@opentelemetry/instrumentation-pg') as typeof import('@opentelemetry/instrumentation-pg');
   const sdk = new NodeSDK({
     serviceName: settings.serviceName,
-    traceExporter: settings.exporter === 'console' ? new ConsoleSpanExporter() : new OTLPTraceExporter(),
+    ...(options.spanExporter
+      ? { spanProcessors: [new SimpleSpanProcessor(options.spanExporter)] }
+      : { traceExporter: settings.exporter === 'console' ? new ConsoleSpanExporter() : new OTLPTraceExporter() }),
     // W3C trace context only: no baggage, which would let a caller attach data to every hop.
     textMapPropagator: new core.W3CTraceContextPropagator(),
     // Explicitly none: the SDK would otherwise start OTLP metric and log exporters by default.
