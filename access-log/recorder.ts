@@ -69,8 +69,10 @@ export class RequestRecord {
     this.event.clientName = header(req, 'apollographql-client-name');
     this.event.clientVersion = header(req, 'apollographql-client-version');
     if (receivedBy !== RECEIVED_BY_GATEWAY) this.event.subgraphs = [receivedBy];
-    // Made inside the request's server span (platform/http.ts), whose trace this is.
-    const traceId = activeTraceId();
+    // Made inside the request's server span (platform/http.ts), whose trace this is. Not for a
+    // direct call to a subgraph: subgraphs continue the caller's traceparent, which there is the
+    // unverified caller's own choice, and the log keeps no id a caller picked.
+    const traceId = receivedBy === RECEIVED_BY_GATEWAY ? activeTraceId() : undefined;
     if (traceId) this.event.traceId = traceId;
   }
 

@@ -29,6 +29,7 @@ let hub: ChildProcessWithoutNullStreams;
 let stdout = '';
 let gatewayUrl: string;
 let metricsUrl: string;
+let operationsUrl: string;
 const writerId = `test-observability-${randomUUID()}`;
 
 const admin = { organisation: 'hub', roles: [Role.HUB_ADMIN], clearance: Classification.CONFIDENTIAL };
@@ -99,6 +100,7 @@ beforeAll(async () => {
   hub.stderr.on('data', (chunk) => (stdout += chunk));
   gatewayUrl = `http://127.0.0.1:${base}/graphql`;
   metricsUrl = `http://127.0.0.1:${base + 11}/metrics`;
+  operationsUrl = `http://127.0.0.1:${base + 1}/graphql`;
   await waitFor('the hub to be ready', () => (stdout.includes('ready at') ? true : undefined), 120_000);
 }, 240_000);
 
@@ -194,6 +196,22 @@ describe('traces', () => {
     const byTrace = await find(`{ traceId: "${node.traceId}" }`);
     expect(byTrace.body.data.accessEvents.edges.map((e: any) => e.node)).toEqual([{ requestId, traceId: node.traceId }]);
   });
+});
+
+test('a call made to a subgraph directly is refused and logged without a trace id: its traceparent is the caller\'s own choice', async () => {
+  const requestId = `obs-direct-${randomUUID()}`;
+  const response = await fetch(operationsUrl, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-request-id': requestId, traceparent: `00-${randomBytes(16).toString('hex')}-${randomBytes(8).toString('hex')}-01` },
+    body: JSON.stringify({ query: '{ operations(first: 1) { edges { node { code } } } }' }),
+  });
+  expect(response.status).toBe(401);
+  const rows = await waitFor('the refused call\'s event', async () => {
+    const found = await withClient(databaseUrl(testDatabase()), (c) => c.query<{ event: Record<string, unknown> }>('select event from audit.access_event where request_id = $1', [requestId]));
+    return found.rows.length ? found.rows : undefined;
+  });
+  expect(rows[0].event).toMatchObject({ receivedBy: 'operations', outcome: 'refused' });
+  expect(rows[0].event).not.toHaveProperty('traceId');
 });
 
 /** Prometheus text format → `name{labels}` → value (labels as written, sorted by the client). */
