@@ -33,7 +33,7 @@ const say = (line: string) => process.stdout.write(`${line}\n`);
 const WORK_DIR = path.join(repoRoot, '.frontera');
 
 interface Variant {
-  name: 'off' | 'metrics' | 'metrics+traces' | 'metrics+traces 10%';
+  name: 'off' | 'metrics' | 'metrics+traces' | 'metrics+traces 10%' | 'metrics+traces 0%';
   env: Record<string, string>;
 }
 
@@ -100,6 +100,8 @@ async function main(): Promise<void> {
       { name: 'metrics+traces', env: { METRICS_PORT: '+10', OTEL_EXPORTER_OTLP_ENDPOINT: sinkUrl } },
       // As one would run it under load: one trace in ten recorded (the others still get a trace id).
       { name: 'metrics+traces 10%', env: { METRICS_PORT: '+10', OTEL_EXPORTER_OTLP_ENDPOINT: sinkUrl, OTEL_TRACES_SAMPLER: 'parentbased_traceidratio', OTEL_TRACES_SAMPLER_ARG: '0.1' } },
+      // Tracing on, nothing recorded: what carrying the trace context through every request costs by itself.
+      { name: 'metrics+traces 0%', env: { METRICS_PORT: '+10', OTEL_EXPORTER_OTLP_ENDPOINT: sinkUrl, OTEL_TRACES_SAMPLER: 'always_off' } },
     ];
     const running: RunningVariant[] = [];
     for (const variant of variants) {
