@@ -99,6 +99,16 @@ describe('normaliseEvent', () => {
     expect(canonicalJson(old as never)).not.toContain('receivedBy');
   });
 
+  test('keeps a trace id when given and hashes it with the rest; an event without one (before tracing, or tracing off) encodes as before', () => {
+    const traceId = '4bf92f3577b34da6a3ce929d0e0e4736';
+    const traced = normaliseEvent({ ...base(), traceId });
+    expect(traced.traceId).toBe(traceId);
+    expect(canonicalJson(traced as never)).toContain(`"traceId":"${traceId}"`);
+    const untraced = normaliseEvent(base());
+    expect(Object.keys(untraced)).not.toContain('traceId');
+    expect(canonicalJson(untraced as never)).toBe(canonicalJson(normaliseEvent({ ...base(), traceId: undefined }) as never));
+  });
+
   test('replaces what PostgreSQL jsonb refuses (NUL, lone surrogates) instead of failing a whole batch', () => {
     const event = normaliseEvent({ ...base(), clientName: 'bad\u0000name\ud800', principal: { subject: 'x\u0000', organisation: 'hub', roles: [] } });
     expect(event.clientName).toBe('bad\uFFFDname\uFFFD');
@@ -113,6 +123,9 @@ describe('normaliseEvent', () => {
     ['a record without id', { records: [{ type: 'Operation', owner: null }] }, /records\[0\].id/],
     ['a receivedBy that is no service name', { receivedBy: 'Operations; drop' }, /receivedBy/],
     ['an empty receivedBy', { receivedBy: '' }, /receivedBy/],
+    ['a trace id that is not 32 hex digits', { traceId: '4bf92f35' }, /traceId/],
+    ['an upper-case trace id', { traceId: '4BF92F3577B34DA6A3CE929D0E0E4736' }, /traceId/],
+    ['the all-zero (invalid) trace id', { traceId: '0'.repeat(32) }, /traceId/],
   ])('refuses %s', (_name, change, message) => {
     expect(() => normaliseEvent({ ...base(), ...(change as object) })).toThrow(message);
   });

@@ -96,6 +96,12 @@ export interface AccessEvent {
    * it, and the chain hashes them as stored: absent means the gateway.
    */
   receivedBy?: string;
+  /**
+   * The W3C trace id (32 hex digits) of the request's trace, when tracing was on: an auditor
+   * finds the request's spans (gateway phases, subgraph calls, queries) under it. Optional, like
+   * `receivedBy`, for the events stored before it existed and for a hub without tracing.
+   */
+  traceId?: string;
 }
 
 /**
@@ -242,6 +248,8 @@ export function hashVariables(variables: unknown, auditKey: Buffer | string): Re
 }
 
 const HEX64 = /^[0-9a-f]{64}$/;
+/** A valid W3C trace id: 32 lower-case hex digits, not all zero. */
+const TRACE_ID = /^(?!0{32})[0-9a-f]{32}$/;
 const LONE_SURROGATE_OR_NUL = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]|\u0000/g;
 const MAX_TEXT = 512;
 
@@ -304,6 +312,9 @@ export function normaliseEvent(input: AccessEvent): AccessEvent {
   if (input.receivedBy !== undefined && (typeof input.receivedBy !== 'string' || !SERVICE_NAME.test(input.receivedBy))) {
     throw new TypeError('access event receivedBy must be "gateway" or a subgraph name (lower-case letters, digits, _ and -), or absent');
   }
+  if (input.traceId !== undefined && (typeof input.traceId !== 'string' || !TRACE_ID.test(input.traceId))) {
+    throw new TypeError('access event traceId must be 32 lower-case hex digits, not all zero, or absent');
+  }
 
   const denied = input.denied
     .map((d, i) => ({ path: requiredText(d?.path, `denied[${i}].path`, 2048), coordinate: optionalText(d?.coordinate, `denied[${i}].coordinate`), rule: requiredText(d?.rule, `denied[${i}].rule`, 2048) }))
@@ -339,5 +350,6 @@ export function normaliseEvent(input: AccessEvent): AccessEvent {
     durationMs: Math.round(input.durationMs * 1000) / 1000,
     // Left out rather than undefined when absent, so the stored JSON is what was hashed.
     ...(input.receivedBy === undefined ? {} : { receivedBy: input.receivedBy }),
+    ...(input.traceId === undefined ? {} : { traceId: input.traceId }),
   };
 }

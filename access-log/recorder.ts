@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { REFUSAL_CODES } from '../platform/errors';
+import { activeTraceId } from '../platform/tracing';
 import type { Principal } from '../identity/principal';
 import { auditPrincipal, emptyAccessEvent, RECEIVED_BY_GATEWAY, type AccessEvent, type AccessOutcome, type DeniedPath, type OperationType, type ReturnedRecord } from './event';
 import type { AuditWriter } from './writer';
@@ -68,6 +69,16 @@ export class RequestRecord {
     this.event.clientName = header(req, 'apollographql-client-name');
     this.event.clientVersion = header(req, 'apollographql-client-version');
     if (receivedBy !== RECEIVED_BY_GATEWAY) this.event.subgraphs = [receivedBy];
+    // Made inside the request's server span (platform/http.ts), whose trace this is. Not for a
+    // direct call to a subgraph: subgraphs continue the caller's traceparent, which there is the
+    // unverified caller's own choice, and the log keeps no id a caller picked.
+    const traceId = receivedBy === RECEIVED_BY_GATEWAY ? activeTraceId() : undefined;
+    if (traceId) this.event.traceId = traceId;
+  }
+
+  /** The trace the request belongs to, when tracing is on. */
+  get traceId(): string | undefined {
+    return this.event.traceId;
   }
 
   /** The client application, as its headers named it. */

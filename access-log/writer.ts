@@ -7,6 +7,7 @@ import { signHead, type AuditSigner, type ChainPosition, type SealReason, type S
 import type { WitnessWriter } from './witness';
 import { AUDIT_SCHEMA } from './store';
 import { ErrorCode } from '../platform/errors';
+import { activeSpanLink, inSpan, type SpanLink } from '../platform/tracing';
 
 /** `record` failed: the event is not known to be committed, so the response must not be released. */
 export class AuditUnavailableError extends Error {
@@ -41,6 +42,16 @@ export interface AuditWriterOptions {
   retryIntervalMs?: number;
   /** Most events waiting for a commit (default 10 000); beyond it `record` fails at once instead of piling up. */
   maxQueue?: number;
+  /** Told of every transaction as it ends (metrics); must not throw. */
+  observer?: AuditWriterObserver;
+}
+
+/** What the writer reports of each transaction, for metrics. */
+export interface AuditWriterObserver {
+  /** A batch of `events` was committed in `seconds` (`events` is 0 for a transaction of heads only). */
+  committed(events: number, seconds: number): void;
+  /** A transaction of `events` failed after `seconds`: those requests fail closed. */
+  failed(events: number, seconds: number): void;
 }
 
 /** Counters for health pages and tests. */
@@ -58,6 +69,10 @@ export interface AuditWriterStats {
   chainsStarted: number;
   /** Where the chain this writer found unsealed at start ended (it sealed it as `recovered`), if any. */
   recovered: ChainPosition | null;
+  /** Events waiting for a commit now (the one in flight excluded). */
+  queued: number;
+  /** The writer's connection pool (one connection at most). */
+  pool: { total: number; idle: number; waiting: number; max: number };
 }
 
 export interface AuditWriter {
@@ -80,6 +95,8 @@ interface Pending {
   event: AccessEvent;
   resolve(): void;
   reject(error: Error): void;
+  /** The span of the request that queued the event, for the link from the transaction's span. */
+  link?: SpanLink;
 }
 
 /** Inserts a batch of events and any heads in one statement, hence one implicit transaction and one round trip. */
@@ -211,8 +228,28 @@ export async function createAuditWriter(options: AuditWriterOptions): Promise<Au
   const headRow = (h: SignedHead) => ({ chain_id: h.chainId, seq: h.seq, hash: h.hash, signed_at: h.signedAt, writer: h.writer ?? null, previous: h.previous ?? null, sealed: h.sealed ?? null, kid: h.kid, signature: h.signature });
   const eventRow = (l: ChainedEvent) => ({ chain_id: l.chainId, seq: l.seq, prev_hash: l.prevHash, hash: l.hash, recorded_at: l.recordedAt, event: l.event });
 
-  /** One transaction: the batch's events, plus whatever heads are due. */
-  async function write(batch: Pending[], forceHead: boolean): Promise<void> {
+  /**
+   * One transaction, traced as a trace of its own (it serves many requests) linked to the span of
+   * each request whose event it commits; its PostgreSQL queries are its children.
+   */
+  function write(batch: Pending[], forceHead: boolean): Promise<void> {
+    const links = batch.flatMap((p) => (p.link ? [p.link] : []));
+    const started = performance.now();
+    const failedBefore = stats.failedTransactions;
+    const seconds = () => (performance.now() - started) / 1000;
+    return inSpan('frontera.audit.write', { 'frontera.audit.events': batch.length }, () => writeBatch(batch, forceHead), { root: true, links }).then(
+      () => {
+        if (stats.failedTransactions > failedBefore) options.observer?.failed(batch.length, seconds());
+        else options.observer?.committed(batch.length, seconds());
+      },
+      (error: unknown) => {
+        options.observer?.failed(batch.length, seconds());
+        throw error;
+      },
+    );
+  }
+
+  async function writeBatch(batch: Pending[], forceHead: boolean): Promise<void> {
     // Monotonic per writer, so a chain's events never go back in time (retention drops prefixes).
     const now = Math.max(Date.now(), lastRecordedAt);
     const recordedAt = new Date(now).toISOString();
@@ -327,13 +364,20 @@ export async function createAuditWriter(options: AuditWriterOptions): Promise<Au
         return Promise.reject(error as Error);
       }
       return new Promise<void>((resolve, reject) => {
-        queue.push({ event: normalised, resolve, reject });
+        queue.push({ event: normalised, resolve, reject, link: activeSpanLink() });
         pump();
       });
     },
     hashVariables: (variables) => hashVariables(variables, options.auditKey),
     healthy: () => isHealthy,
-    stats: () => ({ ...stats, chainId: head.chainId, seq: head.seq, recovered }),
+    stats: () => ({
+      ...stats,
+      chainId: head.chainId,
+      seq: head.seq,
+      recovered,
+      queued: queue.length,
+      pool: { total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount, max: 1 },
+    }),
     async close() {
       if (closing) return;
       closing = true;

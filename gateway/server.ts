@@ -22,7 +22,9 @@ import type { GatewayConfig } from './settings';
 import { auditUnavailable, ErrorCode, unauthenticated } from '../platform/errors';
 import { sendJson, serveGraphQL, type HttpService } from '../platform/http';
 import type { Logger } from '../platform/logger';
+import { inSpan, operationSpanPlugin } from '../platform/tracing';
 import { createApolloGateway } from './apollo-gateway';
+import type { gatewayMetrics } from './metrics';
 import { healthRoutes } from './health';
 import { jsonRequestErrorStatusPlugin, operationResolutionPlugin } from './request-errors';
 import { introspectionPlugin } from './introspection';
@@ -142,9 +144,15 @@ export async function createGatewayServer(
     events?: GatewayEvents;
     /** Public JSON documents served by GET at their path (the hit notifications' JWKS), beside the health endpoints. */
     publicDocuments?: Record<string, unknown>;
+    /** Request and subgraph-call metrics (METRICS_PORT set); none when absent. */
+    metrics?: ReturnType<typeof gatewayMetrics>;
+    /** Continue the trace a client's `traceparent` names (TRACES_HONOUR_TRACEPARENT) instead of starting one per request. */
+    honourTraceparent?: boolean;
   },
 ): Promise<GatewayService> {
   const log = options.log.child({ service: 'gateway' });
+  // Every request ends in one access event: counted there (see gateway/metrics.ts).
+  const audit = options.metrics ? options.metrics.auditWriter(options.audit) : options.audit;
   const production = config.NODE_ENV === 'production';
   const supergraphFile = config.SUPERGRAPH_FILE ?? SUPERGRAPH_PATH;
   const readSupergraph = () => options.supergraphSdl ?? readFileSync(supergraphFile, 'utf8');
@@ -164,6 +172,7 @@ export async function createGatewayServer(
     },
     onBreakerStateChange: options.events?.onBreakerStateChange,
     onRetry: options.events?.onRetry,
+    observe: options.metrics?.subgraphCall,
   });
   const limits = limitsFromConfig(config);
   const documents = documentLimits(limits, { blockFieldSuggestions: production });
@@ -230,8 +239,9 @@ export async function createGatewayServer(
       introspectionPlugin<GatewayContext>({ production, roles: config.INTROSPECTION_ROLES }),
       operationLimitsPlugin<GatewayContext>(limits),
       accessControlPlugin<GatewayContext>((schema) => rulesBySchema.get(schema) ?? state.rules, config.AUTHZ_MODE, log),
-      accessLogPlugin<GatewayContext>(options.audit, { beforeRecording: (context, result) => shapeForCaller(context.access, result) }),
+      accessLogPlugin<GatewayContext>(audit, { beforeRecording: (context, result) => shapeForCaller(context.access, result) }),
       requestLog(log),
+      operationSpanPlugin<GatewayContext>('gateway'),
     ],
   });
   // Runs inside `update`, synchronously, before any request can see the new schema.
@@ -296,11 +306,17 @@ export async function createGatewayServer(
     port: options.port,
     maxBodyBytes: config.MAX_BODY_BYTES,
     requestTimeoutMs: config.REQUEST_TIMEOUT_MS,
+    trace: { name: 'gateway', incoming: options.honourTraceparent ? 'honour' : 'ignore' },
     context: async (req, request) => {
       const record = new RequestRecord(req);
       records.set(req, record);
       const purpose = parsePurpose(req.headers['x-purpose']);
-      const caller = await identifyCaller(req.headers.authorization, verifier);
+      const caller = await inSpan('frontera.identity', {}, async (span) => {
+        const identified = await identifyCaller(req.headers.authorization, verifier);
+        span.setAttribute('frontera.caller.authenticated', identified.ok && identified.principal !== null);
+        if (identified.principal) span.setAttribute('frontera.caller.organisation', identified.principal.organisation);
+        return identified;
+      });
       record.identify(caller.principal, purpose);
       // Both refusals below are logged by onErrorAnswer, with this record.
       if (!caller.ok) throw unauthenticated(caller.reason);
@@ -310,10 +326,10 @@ export async function createGatewayServer(
       const trustedOperation = state.trusted?.admit(record.clientName ?? undefined, request);
       return { principal: caller.principal, bearer: caller.bearer, purpose, record, trustedOperation };
     },
-    onRefused: (req, code) => logged(new RequestRecord(req).refuse(options.audit, code)),
+    onRefused: (req, code) => logged(new RequestRecord(req).refuse(audit, code)),
     onErrorAnswer: async (req, { status, code }) => {
       const record = records.get(req) ?? new RequestRecord(req);
-      if (!record.closed) await logged(record.answered(options.audit, status, code));
+      if (!record.closed) await logged(record.answered(audit, status, code));
     },
     // A request still running when the drain deadline passed: its event says it was cut (if it
     // ends after all, its own ending comes too late to change what was recorded).
@@ -321,10 +337,10 @@ export async function createGatewayServer(
       const record = records.get(req) ?? new RequestRecord(req);
       if (record.closed) return;
       log.warn({ requestId: record.requestId }, 'request cut by shutdown');
-      await record.commit(options.audit, { outcome: 'error', code: ErrorCode.REQUEST_CUT_BY_SHUTDOWN }).catch((error: unknown) => log.error({ err: error, requestId: record.requestId }, 'could not record a request cut by shutdown'));
+      await record.commit(audit, { outcome: 'error', code: ErrorCode.REQUEST_CUT_BY_SHUTDOWN }).catch((error: unknown) => log.error({ err: error, requestId: record.requestId }, 'could not record a request cut by shutdown'));
     },
     routes: {
-      ...healthRoutes(options.subgraphUrls, { keys: gatewayKeys, fetcherFor }, options.audit),
+      ...healthRoutes(options.subgraphUrls, { keys: gatewayKeys, fetcherFor }, audit),
       ...Object.fromEntries(Object.entries(options.publicDocuments ?? {}).map(([path, document]) => [path, (_req: IncomingMessage, res: ServerResponse) => sendJson(res, 200, document)])),
     },
     cors: config.CORS_ORIGINS.length ? { origins: config.CORS_ORIGINS, maxAgeSeconds: config.CORS_MAX_AGE_SECONDS } : undefined,

@@ -11,6 +11,13 @@ import type { Principal } from '../identity/principal';
 import { bodyDigest, CALL_PROOF_HEADER, proveSubgraphCall, type GatewayKeyRing, type subgraphTokenMinter } from '../identity/subgraph-token';
 import { codedError, ErrorCode, unauthenticated } from '../platform/errors';
 import type { Logger } from '../platform/logger';
+import { inSpan, injectTraceContext, SpanKind } from '../platform/tracing';
+
+/** Why a subgraph call failed, as metrics count it. */
+export type SubgraphFailure = 'timeout' | 'network' | 'http_4xx' | 'http_5xx';
+
+/** Told of every subgraph call as it ends (metrics); must not throw. */
+export type SubgraphCallObserver = (subgraph: string, seconds: number, failure: SubgraphFailure | null) => void;
 
 /** PEM contents of the gateway's TLS material for subgraph calls. */
 export interface SubgraphTlsOptions {
@@ -53,6 +60,8 @@ export interface SubgraphFetcherOptions {
   onBreakerStateChange?(subgraph: string, state: BreakerState): void;
   /** Called for each retried call (a hook for metrics). */
   onRetry?(subgraph: string): void;
+  /** Told of every call's duration and failure (metrics). */
+  observe?: SubgraphCallObserver;
 }
 
 /** Retries any subgraph may spend before its budget counts: a few failures after a quiet spell are always retried. */
@@ -148,7 +157,7 @@ async function lastOutcome(call: () => Promise<Response>): Promise<Response> {
  * not retried (it has cost its time already), nor is a mutation.
  */
 export function subgraphFetchers(options: SubgraphFetcherOptions): (subgraph: string) => Fetcher {
-  const { timeoutMs, keys, tls, resilience } = options;
+  const { timeoutMs, keys, tls, resilience, observe } = options;
   const agents = {
     'http:': new http.Agent({ keepAlive: true }),
     'https:': new https.Agent({ keepAlive: true, minVersion: 'TLSv1.2', ...(tls?.ca ? { ca: tls.ca } : {}), ...(tls?.cert && tls.key ? { cert: tls.cert, key: tls.key } : {}) }),
@@ -179,30 +188,38 @@ export function subgraphFetchers(options: SubgraphFetcherOptions): (subgraph: st
     return found;
   };
   return (subgraph) => {
-    const once = async (url: string, init: RequestInit | undefined, mayRetry: () => boolean) => {
-      const timeout = AbortSignal.timeout(timeoutMs);
-      const request = keys ? withCallProof(keys, subgraph, init) : init;
-      let response: Response;
-      try {
-        response = await nodeFetch(url, { ...request, agent, signal: init?.signal ? AbortSignal.any([init.signal as AbortSignal, timeout]) : timeout });
-      } catch (error) {
-        // @apollo/gateway hands a GraphQLError to the client as it is, with its code.
-        if (timeout.aborted) throw codedError(ErrorCode.SUBGRAPH_TIMEOUT, `The ${subgraph} service did not answer within ${timeoutMs} ms; retry later`);
-        if (init?.signal?.aborted || (error as Error).name === 'AbortError') throw error;
-        // A subgraph that is down (refused, reset): its fields fail with a code naming it, not as an
-        // INTERNAL_SERVER_ERROR carrying its internal URL, and the rest of the answer is served.
-        const reason = (error as { code?: unknown }).code;
-        const unreachable = codedError(ErrorCode.SUBGRAPH_ERROR, `The ${subgraph} service could not be reached${typeof reason === 'string' ? ` (${reason})` : ''}; its part of the answer is missing, retry later`);
-        throw new AttemptFailed(unreachable, isTransient(error as Error) && mayRetry());
-      }
-      if (response.status >= 500) {
-        // Read now, so the connection goes back to the pool whatever comes next; the gateway
-        // still gets this answer if it is the last (see `errorFromResponse`).
-        const answer = new Response(await response.text(), { status: response.status, statusText: response.statusText, headers: response.headers });
-        throw new AttemptFailed(answer, RETRYABLE_STATUSES.has(response.status) && mayRetry());
-      }
-      return response;
-    };
+    // One attempt, in a client span whose context the subgraph continues (W3C `traceparent`).
+    const once = (url: string, init: RequestInit | undefined, mayRetry: () => boolean) =>
+      inSpan(`subgraph ${subgraph}`, { 'frontera.subgraph': subgraph, 'http.request.method': init?.method ?? 'POST', 'url.full': url }, async (span) => {
+        const started = performance.now();
+        const timeout = AbortSignal.timeout(timeoutMs);
+        const request = keys ? withCallProof(keys, subgraph, init) : init;
+        const headers = { ...(request?.headers as Record<string, string> | undefined) };
+        injectTraceContext(headers);
+        let response: Response;
+        try {
+          response = await nodeFetch(url, { ...request, headers, agent, signal: init?.signal ? AbortSignal.any([init.signal as AbortSignal, timeout]) : timeout });
+        } catch (error) {
+          observe?.(subgraph, (performance.now() - started) / 1000, timeout.aborted ? 'timeout' : 'network');
+          // @apollo/gateway hands a GraphQLError to the client as it is, with its code.
+          if (timeout.aborted) throw codedError(ErrorCode.SUBGRAPH_TIMEOUT, `The ${subgraph} service did not answer within ${timeoutMs} ms; retry later`);
+          if (init?.signal?.aborted || (error as Error).name === 'AbortError') throw error;
+          // A subgraph that is down (refused, reset): its fields fail with a code naming it, not as an
+          // INTERNAL_SERVER_ERROR carrying its internal URL, and the rest of the answer is served.
+          const reason = (error as { code?: unknown }).code;
+          const unreachable = codedError(ErrorCode.SUBGRAPH_ERROR, `The ${subgraph} service could not be reached${typeof reason === 'string' ? ` (${reason})` : ''}; its part of the answer is missing, retry later`);
+          throw new AttemptFailed(unreachable, isTransient(error as Error) && mayRetry());
+        }
+        span.setAttribute('http.response.status_code', response.status);
+        observe?.(subgraph, (performance.now() - started) / 1000, response.status >= 500 ? 'http_5xx' : response.status >= 400 ? 'http_4xx' : null);
+        if (response.status >= 500) {
+          // Read now, so the connection goes back to the pool whatever comes next; the gateway
+          // still gets this answer if it is the last (see `errorFromResponse`).
+          const answer = new Response(await response.text(), { status: response.status, statusText: response.statusText, headers: response.headers });
+          throw new AttemptFailed(answer, RETRYABLE_STATUSES.has(response.status) && mayRetry());
+        }
+        return response;
+      }, { kind: SpanKind.CLIENT, requireParent: true });
     return (async (url: string, init?: RequestInit) => {
       const policy = policiesOf(subgraph);
       if (!policy) return lastOutcome(() => once(url, init, () => false));

@@ -4,6 +4,7 @@ import { checkGatewaySettings, gatewaySettings } from '../gateway/settings';
 import { checkIdentitySettings, identitySettings, resolveIdentitySettings } from '../identity/settings';
 import { checkPlatformSettings, flag, limit, platformSettings, port, readConfig } from '../platform/config';
 import { notificationSettings } from '../subgraphs/operations/notifications/settings';
+import { telemetrySettings } from '../platform/telemetry-settings';
 
 export { ConfigError } from '../platform/config';
 
@@ -47,7 +48,7 @@ const hubSettings = {
 };
 
 const schema = z
-  .object({ ...platformSettings, ...identitySettings, ...auditSettings, ...gatewaySettings, ...notificationSettings, ...hubSettings })
+  .object({ ...platformSettings, ...identitySettings, ...auditSettings, ...gatewaySettings, ...notificationSettings, ...telemetrySettings, ...hubSettings })
   .superRefine((config, ctx) => {
     checkPlatformSettings(config, ctx);
     checkIdentitySettings(config, ctx);

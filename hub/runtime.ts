@@ -20,6 +20,8 @@ import { loadSecurity } from '../identity/trust';
 import { startHitNotifier, type HitNotifier, type HitNotifierOptions } from '../subgraphs/operations/notifications/deliverer';
 import { readEndpointRegistry } from '../subgraphs/operations/notifications/endpoints';
 import { loadNotificationKey, NOTIFICATION_JWKS_PATH, notificationJwks } from '../subgraphs/operations/notifications/signature';
+import { gatewayMetrics } from '../gateway/metrics';
+import { metrics, startMetricsServer, watchAuditWriter, watchPool, type MetricsServer, type PoolUse } from '../platform/metrics';
 
 /** A subgraph the hub runs in this process, with its ORM (closed on stop). */
 interface RunningSubgraph {
@@ -37,6 +39,8 @@ export interface StopOptions {
 
 export interface RunningHub {
   gatewayUrl: string | null;
+  /** `http://host:port/metrics` when METRICS_PORT is set, else `null`. */
+  metricsUrl: string | null;
   subgraphs: Map<string, { url: string; orm: MikroORM }>;
   /** The hit notifications' deliverer, in the process that runs the operations subgraph; else `null`. */
   notifier: HitNotifier | null;
@@ -138,6 +142,15 @@ export function subgraphUrls(config: Config, ports: Map<string, number>): Record
   return { ...urls, ...config.SUBGRAPH_URLS };
 }
 
+/** A MikroORM (knex) connection pool's use, read at each scrape; `null` before it exists. */
+function ormPoolUse(orm: MikroORM): () => PoolUse | null {
+  return () => {
+    // knex's tarn pool: not in MikroORM's public types, hence the guarded reads.
+    const pool = (orm.em.getConnection().getKnex() as { client?: { pool?: { numUsed(): number; numFree(): number; numPendingAcquires(): number; max: number } } }).client?.pool;
+    return pool ? { used: pool.numUsed(), idle: pool.numFree(), waiting: pool.numPendingAcquires(), max: pool.max } : null;
+  };
+}
+
 /** The TLS material the subgraphs this process runs serve with, read once; `undefined`: plain HTTP. */
 function subgraphServerTls(config: Config): TlsServerOptions | undefined {
   if (!config.SUBGRAPH_TLS_CERT_FILE || !config.SUBGRAPH_TLS_KEY_FILE) return undefined;
@@ -185,6 +198,9 @@ export async function startHub(
   let audit: AuditWriter | null = null;
   const watchers: FSWatcher[] = [];
   let notifier: HitNotifier | null = null;
+  let metricsServer: MetricsServer | null = null;
+  /** What the metrics read at each scrape, let go on stop. */
+  const unwatch: (() => void)[] = [];
   const stop = async ({ deadlineMs = config.DRAIN_TIMEOUT_MS, force }: StopOptions = {}) => {
     for (const watcher of watchers.splice(0)) watcher.close();
     const deadline = Date.now() + deadlineMs;
@@ -210,11 +226,14 @@ export async function startHub(
     // Last: the gateway and the subgraphs record events until they are closed.
     await audit?.close();
     if (audit) log.info({ chainId: audit.stats().chainId, seq: audit.stats().seq }, 'access log closed: chain sealed');
+    for (const stopWatching of unwatch.splice(0)) stopWatching();
+    await metricsServer?.close();
   };
   const auditKey = loadAuditKey(config.SECRETS_DIR);
   const tls = subgraphServerTls(config);
   try {
-    if (!runsHere(config, 'gateway') && local.length === 0) return { gatewayUrl: null, subgraphs: new Map(), notifier: null, stop, reload: async () => null };
+    if (!runsHere(config, 'gateway') && local.length === 0) return { gatewayUrl: null, metricsUrl: null, subgraphs: new Map(), notifier: null, stop, reload: async () => null };
+    const metered = config.METRICS_PORT !== undefined;
     // The gateway logs every request it receives; each subgraph logs the direct calls it refuses.
     const writerId = auditWriterId(config);
     const writer = await createAuditWriter({
@@ -226,8 +245,31 @@ export async function startHub(
       signIntervalMs: config.AUDIT_HEAD_INTERVAL_MS,
       signEvery: config.AUDIT_HEAD_EVERY,
       log,
+      observer: metered
+        ? {
+          committed(events, seconds) {
+            metrics.auditCommitDuration.observe(seconds);
+            if (events) metrics.auditBatchSize.observe(events);
+          },
+          failed(_events, seconds) {
+            metrics.auditCommitDuration.observe(seconds);
+            metrics.auditWriteFailures.inc();
+          },
+        }
+        : undefined,
     });
     audit = writer;
+    if (metered) {
+      unwatch.push(
+        watchAuditWriter(() => ({ queued: writer.stats().queued, healthy: writer.healthy() })),
+        watchPool('audit-writer', () => {
+          const { pool } = writer.stats();
+          return { used: pool.total - pool.idle, idle: pool.idle, waiting: pool.waiting, max: pool.max };
+        }),
+      );
+      metricsServer = await startMetricsServer({ host: config.METRICS_HOST ?? config.HOST, port: options.ephemeralPorts ? 0 : config.METRICS_PORT! });
+      log.info({ url: metricsServer.url }, 'metrics served');
+    }
     const serve = async (definition: SubgraphDefinition<any>, orm: MikroORM, port: number) => {
       const service = await startSubgraph(definition, {
         orm,
@@ -244,6 +286,7 @@ export async function startHub(
         maxPageSize: config.MAX_PAGE_SIZE,
       });
       running.push({ definition, orm, service });
+      if (metered) unwatch.push(watchPool(definition.name, ormPoolUse(orm)));
       return service;
     };
     const opened = await openSubgraphs(server, secrets, local);
@@ -280,6 +323,7 @@ export async function startHub(
         await provisionDatabase(server, [grant]);
         rateLimitStore = { connectionString: databaseUrl(server, { user: grant.role, password: grant.password }), schema: RATE_LIMIT_SCHEMA };
       }
+      const observed = metered ? gatewayMetrics({ maxOperationNames: config.METRICS_MAX_OPERATION_NAMES }) : undefined;
       gateway = await createGatewayServer(config, {
         subgraphUrls: urls,
         log,
@@ -288,6 +332,9 @@ export async function startHub(
         port: options.ephemeralPorts ? 0 : config.GATEWAY_PORT,
         rateLimitStore,
         publicDocuments: notificationKey ? { [NOTIFICATION_JWKS_PATH]: notificationJwks(notificationKey) } : {},
+        metrics: observed,
+        events: observed?.events,
+        honourTraceparent: config.TRACES_HONOUR_TRACEPARENT,
       });
     }
 
@@ -320,6 +367,7 @@ export async function startHub(
     }
     return {
       gatewayUrl: gateway ? gateway.url : null,
+      metricsUrl: metricsServer?.url ?? null,
       subgraphs,
       notifier,
       stop,

@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { HeaderMap, type ApolloServer, type BaseContext, type HTTPGraphQLRequest } from '@apollo/server';
 import { applyCors, type CorsOptions } from './cors';
 import { ErrorCode, statusOf } from './errors';
+import { endSpan, startServerSpan, traceContext, tracingActive, type IncomingTraceContext } from './tracing';
 
 /** The readiness probe's path: answered 503 by the service itself while it drains. */
 export const READINESS_PATH = '/health/ready';
@@ -57,6 +58,11 @@ export interface HttpServiceOptions<Context extends BaseContext> {
   onFinished?(req: IncomingMessage): void;
   /** Called for each request still running when a drain ends at its deadline or is forced, before `drain` resolves. */
   onCut?(req: IncomingMessage): Promise<void>;
+  /**
+   * With tracing on, each `/graphql` request runs in a server span of this name; `incoming` says
+   * whether a caller's `traceparent` is continued or a new trace starts.
+   */
+  trace?: { name: string; incoming: IncomingTraceContext };
 }
 
 /** PEM contents of a server's TLS material. */
@@ -149,11 +155,26 @@ export async function serveGraphQL<Context extends BaseContext>(
   // Node checks the two timeouts below only this often (30 s by default), so a slow client
   // could otherwise hold its connection that much longer than the bound.
   const timeouts = { requestTimeout: options.requestTimeoutMs, headersTimeout: options.requestTimeoutMs, connectionsCheckingInterval: Math.min(1_000, options.requestTimeoutMs) };
-  const listener = (req: IncomingMessage, res: ServerResponse) => {
+  const serve = (req: IncomingMessage, res: ServerResponse) => {
     handle(req, res).catch((error: unknown) => {
       if (!res.headersSent) sendError(res, 500, ErrorCode.INTERNAL_SERVER_ERROR, 'Unexpected error');
       else res.destroy(error as Error);
     });
+  };
+  const traced = options.trace && tracingActive() ? options.trace : null;
+  const listener = !traced ? serve : (req: IncomingMessage, res: ServerResponse) => {
+    // Health probes are not traced: a trace per probe would drown the requests'.
+    if (!req.url?.startsWith('/graphql')) return serve(req, res);
+    const { span, context } = startServerSpan(traced.name, req.headers, traced.incoming, {
+      'http.request.method': req.method ?? 'GET',
+      'url.path': '/graphql',
+      'server.port': (server.address() as AddressInfo | null)?.port ?? 0,
+    });
+    res.once('close', () => {
+      span.setAttribute('http.response.status_code', res.statusCode);
+      endSpan(span, res.statusCode >= 500 ? new Error(`HTTP ${res.statusCode}`) : undefined);
+    });
+    traceContext.with(context, serve, undefined, req, res);
   };
   const { tls } = options;
   const server = tls

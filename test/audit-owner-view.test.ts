@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { Classification, Role } from '../identity';
+import { InMemorySpanExporter } from '@opentelemetry/sdk-trace-base';
 import { databaseUrl, withClient } from '../platform/database';
+import { startTracing, stopTracing } from '../platform/tracing';
 import { callers, useTestHub, type Caller } from './harness';
 import { testDatabase } from './database';
 
@@ -11,6 +13,9 @@ import { testDatabase } from './database';
 // owner (`wco`) only which organisation read which of its records, when, for which purpose code;
 // a data owner whose records did not come back gets nothing; everyone else is refused.
 
+// Traced, so that the event has a trace id to withhold (spans stay in memory).
+beforeAll(() => startTracing({ exporter: 'console', serviceName: 'test' }, { spanExporter: new InMemorySpanExporter() }));
+afterAll(() => stopTracing());
 const t = useTestHub();
 const admin = <T>(work: (client: import('pg').Client) => Promise<T>) => withClient(databaseUrl(testDatabase()), work);
 
@@ -71,6 +76,7 @@ const TABLE: Record<string, { auditor: (event: any, row: any) => unknown; owner:
   outcome: { auditor: (e) => e.outcome.toUpperCase(), owner: WITHHELD },
   refusalCode: { auditor: (e) => e.refusalCode, owner: WITHHELD },
   durationMs: { auditor: (e) => e.durationMs, owner: WITHHELD },
+  traceId: { auditor: (e) => e.traceId, owner: WITHHELD },
   chain: {
     auditor: (_e, row) => ({ chainId: row.chain_id, seq: Number(row.seq), hash: row.hash, recordedAt: new Date(row.recorded_at).toISOString() }),
     owner: WITHHELD,

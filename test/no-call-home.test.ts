@@ -112,3 +112,18 @@ test('a running hub (every subgraph, the gateway, the access log) opens no socke
   }
   expect(attempts).toEqual([]);
 });
+
+test('with the metrics server on, still nothing beyond the loopback (scraping pulls; nothing pushes)', async () => {
+  attempts.length = 0;
+  const hub = await startTestHub({ METRICS_PORT: '0' });
+  try {
+    await hub.ok('{ operations(first: 2) { edges { node { code wco { seizureCount } } } } }');
+    const scraped = await fetch(hub.hub.metricsUrl!);
+    expect(scraped.status).toBe(200);
+    expect(await scraped.text()).toMatch(/^frontera_gateway_requests_total\{operation="anonymous",outcome="ok",organisation="hub"\} 1$/m);
+    await settle();
+  } finally {
+    await hub.stop();
+  }
+  expect(attempts).toEqual([]);
+});

@@ -1,6 +1,7 @@
 import { HeaderMap, type ApolloServerPlugin, type BaseContext, type GraphQLRequestContextResponseForOperation, type GraphQLRequestContextWillSendResponse } from '@apollo/server';
 import type { DocumentNode, GraphQLFormattedError } from 'graphql';
 import { auditUnavailable, ErrorCode, REFUSAL_CODES } from '../../platform/errors';
+import { inSpan } from '../../platform/tracing';
 import { documentHash } from '../event';
 import type { Ending, RequestRecord } from '../recorder';
 import type { AuditWriter } from '../writer';
@@ -73,7 +74,7 @@ export function accessLogPlugin<Context extends AuditedContext>(
           if (requestContext.operation.operation !== 'mutation') return null;
           describe(requestContext);
           try {
-            await requestContext.contextValue.record.attempt(audit);
+            await inSpan('frontera.audit.commit', { 'frontera.audit.outcome': 'attempted' }, () => requestContext.contextValue.record.attempt(audit));
             return null;
           } catch {
             const error = auditUnavailable();
@@ -90,7 +91,9 @@ export function accessLogPlugin<Context extends AuditedContext>(
           describe(requestContext);
           contextValue.record.denied(deniedPaths(contextValue.access?.denied ?? []));
           try {
-            await contextValue.record.commit(audit, endingOf(result, contextValue));
+            const ending = endingOf(result, contextValue);
+            // Until the group commit that carries this event is durable: the response waits for it.
+            await inSpan('frontera.audit.commit', { 'frontera.audit.outcome': ending.outcome }, () => contextValue.record.commit(audit, ending));
           } catch {
             const error = auditUnavailable();
             if (response.body.kind === 'single') response.body.singleResult = { errors: [{ message: error.message, extensions: { code: ErrorCode.AUDIT_UNAVAILABLE } }] };

@@ -62,6 +62,11 @@ function filterConditions(scope: Exclude<AuditScope, { kind: 'none' }>, filter: 
   if (filter.decision) conditions.push({ sql: filter.decision === AccessDecision.DENIED ? 'denied' : 'not denied', bindings: [] });
   if (filter.fieldCoordinate != null) conditions.push(contains({ fieldCoordinates: [text('filter.fieldCoordinate', filter.fieldCoordinate)] }));
   if (filter.entity) conditions.push(recordCondition(scope, text('filter.entity.type', filter.entity.type), text('filter.entity.id', filter.entity.id)));
+  if (filter.traceId != null) {
+    const traceId = text('filter.traceId', filter.traceId, 32);
+    if (!/^[0-9a-f]{32}$/.test(traceId)) throw fail.badInput('filter.traceId must be a W3C trace id: 32 lower-case hex digits', 'filter.traceId');
+    conditions.push(contains({ traceId }));
+  }
   if (filter.receivedBy != null) {
     const receivedBy = text('filter.receivedBy', filter.receivedBy, 100);
     // Events from before `receivedBy` existed lack it and were all the gateway's; any other value is in the indexed event.
@@ -87,6 +92,7 @@ function fullNode(row: EventRow): AccessEventNode {
     requestId: event.requestId,
     time: new Date(event.time),
     receivedBy: event.receivedBy ?? RECEIVED_BY_GATEWAY,
+    traceId: event.traceId ?? null,
     principal: event.principal ? { ...event.principal, roles: [...event.principal.roles] } : null,
     clientName: event.clientName,
     clientVersion: event.clientVersion,

@@ -163,6 +163,9 @@ export class AccessEventNode {
   @Field(() => Float, { nullable: true, description: 'Time from receipt to response, in milliseconds. Withheld from data owners.' })
   durationMs!: number | null;
 
+  @Field(() => String, { nullable: true, description: 'W3C trace id (32 hex digits) of the request\'s trace, when the hub was tracing (OpenTelemetry): the spans of its gateway phases, subgraph calls and database queries are found under it in the trace store. Withheld from data owners.' })
+  traceId!: string | null;
+
   @Field(() => AuditChainPosition, { nullable: true, description: 'Place of the event in the tamper-evident log. Withheld from data owners.' })
   chain!: AuditChainPosition | null;
 }

@@ -49,4 +49,7 @@ export class AccessEventFilter {
 
   @Field({ nullable: true, description: 'Only requests received there: `gateway`, a subgraph name for the direct calls it refused, or `notifier` for the hub\'s hit notification tries.' })
   receivedBy?: string;
+
+  @Field({ nullable: true, description: 'Only the request of this W3C trace id (32 hex digits, see `AccessEvent.traceId`): from a trace to its access events. Auditors only.' })
+  traceId?: string;
 }

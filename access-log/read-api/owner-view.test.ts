@@ -26,6 +26,7 @@ const node = (): AccessEventNode => ({
   outcome: AccessOutcome.PARTIAL,
   refusalCode: 'UNAUTHORIZED_FIELD_OR_TYPE',
   durationMs: 12,
+  traceId: '4bf92f3577b34da6a3ce929d0e0e4736',
   chain: { chainId: 'c', seq: 7, hash: 'h', recordedAt: new Date() },
 });
 
@@ -50,6 +51,7 @@ test('the owner sees who (organisation, roles), when, the purpose code and its o
     outcome: null,
     refusalCode: null,
     durationMs: null,
+    traceId: null,
     chain: null,
   });
 });

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { ApolloServerPlugin } from '@apollo/server';
+import type { ApolloServerPlugin, GraphQLRequestContextDidResolveOperation } from '@apollo/server';
 import { Kind, parse, print, type DocumentNode, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
 import { codedError, ErrorCode } from '../../platform/errors';
 import {
@@ -15,6 +15,7 @@ import {
   type AuthorizationMode,
 } from '.';
 import type { Logger } from '../../platform/logger';
+import { endSpan, startChildSpan } from '../../platform/tracing';
 import { perDocument, perDocumentAnd } from '../../gateway/document-cache';
 import { decidePolicy, unknownPolicies, type PolicyInput } from '../policies';
 
@@ -83,34 +84,48 @@ export function accessControlPlugin<Context extends AccessContext>(rulesOf: Acce
   // Documents are cached per schema (Apollo Server's document store), so a reload starts afresh.
   const claimsOf = perDocument((document: DocumentNode, schema: GraphQLSchema) => documentClaims(rulesFor(schema), schema, document));
   const verdicts = perDocumentAnd((_document: DocumentNode, _key: string, judge: () => AuthorizationVerdict) => judge(), 256);
+  /** Decides for one request and keeps the decision in its context; throws when the operation is refused. */
+  const authorize = (requestContext: GraphQLRequestContextDidResolveOperation<Context>): void => {
+    const context = requestContext.contextValue;
+    const input: PolicyInput = { principal: context.principal, purpose: context.purpose };
+    const caller = { authenticated: context.principal !== null, scopes: context.principal?.scopes ?? [], policies: (name: string) => decidePolicy(name, input) };
+    const { schema, document, operationName, request } = requestContext;
+    const key = JSON.stringify([operationName ?? null, decisionCacheKey(claimsOf(document, schema), caller, request.variables)]);
+    const verdict = verdicts(document, key, () => {
+      const result = authorizeOperation(rulesFor(schema), schema, document, operationName, request.variables, caller);
+      return { result, queryHash: result.document === document ? null : createHash('sha256').update(print(result.document)).digest('hex') };
+    });
+    const decision = applyMode(mode, verdict.result);
+    context.access = {
+      original: document,
+      denied: decision.denied,
+      errors: decision.errors,
+      nullDenied: decision.nullDenied,
+      rejected: decision.rejected,
+      filtered: decision.document && decision.document !== document && verdict.queryHash ? { document: decision.document, queryHash: verdict.queryHash } : null,
+    };
+    if (mode === 'dry-run' && decision.denied.length) {
+      log.info({ paths: decision.denied.map((d) => ({ path: d.path.join('.'), rule: d.rule })) }, 'dry-run: these fields would be denied');
+    }
+    if (decision.rejected) {
+      const paths = decision.denied.map((d) => d.path);
+      throw codedError(ErrorCode.UNAUTHORIZED_FIELD_OR_TYPE, `Unauthorized fields or types: ${paths.map((p) => p.join('.')).join(', ')}`, { paths });
+    }
+  };
   return {
     async requestDidStart() {
       return {
         async didResolveOperation(requestContext) {
-          const context = requestContext.contextValue;
-          const input: PolicyInput = { principal: context.principal, purpose: context.purpose };
-          const caller = { authenticated: context.principal !== null, scopes: context.principal?.scopes ?? [], policies: (name: string) => decidePolicy(name, input) };
-          const { schema, document, operationName, request } = requestContext;
-          const key = JSON.stringify([operationName ?? null, decisionCacheKey(claimsOf(document, schema), caller, request.variables)]);
-          const verdict = verdicts(document, key, () => {
-            const result = authorizeOperation(rulesFor(schema), schema, document, operationName, request.variables, caller);
-            return { result, queryHash: result.document === document ? null : createHash('sha256').update(print(result.document)).digest('hex') };
-          });
-          const decision = applyMode(mode, verdict.result);
-          context.access = {
-            original: document,
-            denied: decision.denied,
-            errors: decision.errors,
-            nullDenied: decision.nullDenied,
-            rejected: decision.rejected,
-            filtered: decision.document && decision.document !== document && verdict.queryHash ? { document: decision.document, queryHash: verdict.queryHash } : null,
-          };
-          if (mode === 'dry-run' && decision.denied.length) {
-            log.info({ paths: decision.denied.map((d) => ({ path: d.path.join('.'), rule: d.rule })) }, 'dry-run: these fields would be denied');
-          }
-          if (decision.rejected) {
-            const paths = decision.denied.map((d) => d.path);
-            throw codedError(ErrorCode.UNAUTHORIZED_FIELD_OR_TYPE, `Unauthorized fields or types: ${paths.map((p) => p.join('.')).join(', ')}`, { paths });
+          const span = startChildSpan('frontera.authorization', { 'frontera.authorization.mode': mode });
+          let failure: unknown;
+          try {
+            authorize(requestContext);
+          } catch (error) {
+            failure = error;
+            throw error;
+          } finally {
+            span.setAttribute('frontera.authorization.denied', requestContext.contextValue.access?.denied.length ?? 0);
+            endSpan(span, failure);
           }
         },
         // The filtered document replaces the one sent only now, once every plugin has judged what

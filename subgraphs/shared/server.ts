@@ -9,6 +9,7 @@ import { Refusal, CALL_PROOF_HEADER, parseBearer, subgraphCallVerifier, type Gat
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { READINESS_PATH, receivedBodyDigest, sendJson, serveGraphQL, type HttpService, type Route, type TlsServerOptions } from '../../platform/http';
 import type { Logger } from '../../platform/logger';
+import { operationSpanPlugin } from '../../platform/tracing';
 import { scopeToCaller } from '../../authorization/subgraph/releasability';
 import type { SubgraphContext, SubgraphTools } from './context';
 import { buildFederatedSchema, type SubgraphDefinition } from './subgraph';
@@ -150,6 +151,7 @@ export async function startSubgraph(definition: SubgraphDefinition<any>, options
       ApolloServerPluginUsageReportingDisabled(),
       ApolloServerPluginSchemaReportingDisabled(),
       ApolloServerPluginInlineTraceDisabled(),
+      operationSpanPlugin<SubgraphContext>(`subgraph ${definition.name}`),
       {
         async requestDidStart() {
           return {
@@ -176,6 +178,8 @@ export async function startSubgraph(definition: SubgraphDefinition<any>, options
     tls: options.tls,
     digestBody: true,
     routes: subgraphHealthRoutes(options.orm),
+    // The gateway's trace continues here (its calls carry `traceparent`); its queries are children of this span.
+    trace: { name: `subgraph ${definition.name}`, incoming: 'honour' },
     async context(req) {
       const caller = await arrival(req).caller;
       // Refused here, recorded by onErrorAnswer before the 401 leaves. A good token with a bad
