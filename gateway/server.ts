@@ -193,6 +193,8 @@ export async function createGatewayServer(
   const limiter = config.RATE_LIMITS ? new RequestLimiter(config.RATE_LIMITS, { store: options.rateLimitStore ?? null, log, onRefused: options.events?.onRateLimited }) : null;
   await limiter?.start();
   const admissions = new WeakMap<IncomingMessage, Admission>();
+  /** Requests whose response is over (or whose client is gone), so a late admission is given back at once. */
+  const finished = new WeakSet<IncomingMessage>();
   /** Each request's record from the moment its context is built, for answers Apollo gives outside the pipeline. */
   const records = new WeakMap<IncomingMessage, RequestRecord>();
   /** A refusal must be logged like any request; if it cannot be, the caller learns that instead. */
@@ -322,7 +324,12 @@ export async function createGatewayServer(
       if (!caller.ok) throw unauthenticated(caller.reason);
       // The hash of what was sent stays in the event whether or not it is admitted.
       if (state.trusted) record.sent(requestedDocumentHash(request));
-      if (limiter && caller.principal) admissions.set(req, await limiter.admit(caller.principal));
+      if (limiter && caller.principal) {
+        const admission = await limiter.admit(caller.principal);
+        // The client may have gone while the shared counters answered: its slot goes back now.
+        if (finished.has(req)) admission.release();
+        else admissions.set(req, admission);
+      }
       const trustedOperation = state.trusted?.admit(record.clientName ?? undefined, request);
       return { principal: caller.principal, bearer: caller.bearer, purpose, record, trustedOperation };
     },
@@ -344,7 +351,10 @@ export async function createGatewayServer(
       ...Object.fromEntries(Object.entries(options.publicDocuments ?? {}).map(([path, document]) => [path, (_req: IncomingMessage, res: ServerResponse) => sendJson(res, 200, document)])),
     },
     cors: config.CORS_ORIGINS.length ? { origins: config.CORS_ORIGINS, maxAgeSeconds: config.CORS_MAX_AGE_SECONDS } : undefined,
-    onFinished: (req) => admissions.get(req)?.release(),
+    onFinished: (req) => {
+      finished.add(req);
+      admissions.get(req)?.release();
+    },
   });
   return {
     ...service,

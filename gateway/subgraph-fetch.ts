@@ -176,7 +176,9 @@ export function subgraphFetchers(options: SubgraphFetcherOptions): (subgraph: st
       });
       const budget = new RetryBudget(resilience.retryBudget);
       // Retries wrap the breaker: each attempt is counted, and an open breaker is never retried.
-      const retrying = retry(handleWhen((error) => error instanceof AttemptFailed && error.retryable && budget.spend()), {
+      // The budget is paid when an attempt is found retryable (see `mayRetry`), not here: cockatiel
+      // asks this filter after the last attempt too, when no retry follows.
+      const retrying = retry(handleWhen((error) => error instanceof AttemptFailed && error.retryable), {
         maxAttempts: resilience.retries,
         backoff: new ExponentialBackoff({ initialDelay: 25, maxDelay: 250 }),
       });
@@ -190,7 +192,7 @@ export function subgraphFetchers(options: SubgraphFetcherOptions): (subgraph: st
   return (subgraph) => {
     // One attempt, in a client span whose context the subgraph continues (W3C `traceparent`).
     const once = (url: string, init: RequestInit | undefined, mayRetry: () => boolean) =>
-      inSpan(`subgraph ${subgraph}`, { 'frontera.subgraph': subgraph, 'http.request.method': init?.method ?? 'POST', 'url.full': url }, async (span) => {
+      inSpan(`subgraph ${subgraph}`, { 'frontera.subgraph': subgraph, 'http.request.method': init?.method ?? 'POST', 'url.full': spanUrl(url) }, async (span) => {
         const started = performance.now();
         const timeout = AbortSignal.timeout(timeoutMs);
         const request = keys ? withCallProof(keys, subgraph, init) : init;
@@ -225,7 +227,10 @@ export function subgraphFetchers(options: SubgraphFetcherOptions): (subgraph: st
       if (!policy) return lastOutcome(() => once(url, init, () => false));
       policy.budget.called();
       let query: boolean | undefined;
-      const mayRetry = () => resilience!.retries > 0 && (query ??= !isMutationCall(init?.body));
+      let failed = 0;
+      // Asked once per failed attempt that could be retried: another attempt is left, it is a
+      // query, and the subgraph's retry budget pays for it.
+      const mayRetry = () => failed++ < resilience!.retries && (query ??= !isMutationCall(init?.body)) && policy.budget.spend();
       return lastOutcome(async () => {
         try {
           // Each attempt gets its own proof (a fresh nonce): a subgraph refuses a proof twice.
@@ -302,5 +307,15 @@ export class SubgraphDataSource<Context extends SubgraphCallContext> extends Rem
     }
     const code = response.status === 401 ? ErrorCode.UNAUTHENTICATED : ErrorCode.SUBGRAPH_ERROR;
     return new GraphQLError(`A subgraph request failed with HTTP ${response.status}`, { extensions: { code } });
+  }
+}
+
+/** A URL as a span may carry it: no credentials, no query string (either could hold a secret). */
+function spanUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    return `${parsed.protocol}//${parsed.host}${parsed.pathname}`;
+  } catch {
+    return 'unparseable';
   }
 }

@@ -21,7 +21,7 @@ import { startHitNotifier, type HitNotifier, type HitNotifierOptions } from '../
 import { readEndpointRegistry } from '../subgraphs/operations/notifications/endpoints';
 import { loadNotificationKey, NOTIFICATION_JWKS_PATH, notificationJwks } from '../subgraphs/operations/notifications/signature';
 import { gatewayMetrics } from '../gateway/metrics';
-import { metrics, startMetricsServer, watchAuditWriter, watchPool, type MetricsServer, type PoolUse } from '../platform/metrics';
+import { metrics, startMetricsServer, watchAuditWriter, watchPendingNotifications, watchPool, type MetricsServer, type PoolUse } from '../platform/metrics';
 
 /** A subgraph the hub runs in this process, with its ORM (closed on stop). */
 interface RunningSubgraph {
@@ -201,8 +201,13 @@ export async function startHub(
   let metricsServer: MetricsServer | null = null;
   /** What the metrics read at each scrape, let go on stop. */
   const unwatch: (() => void)[] = [];
+  let stopped = false;
+  let reloading: Promise<ReloadOutcome | null> = Promise.resolve(null);
   const stop = async ({ deadlineMs = config.DRAIN_TIMEOUT_MS, force }: StopOptions = {}) => {
+    stopped = true;
     for (const watcher of watchers.splice(0)) watcher.close();
+    // A reload under way finishes first, so whatever it started is stopped below.
+    await reloading.catch(() => undefined);
     const deadline = Date.now() + deadlineMs;
     // Notification tries in flight finish within the drain (or are cut, recorded, and tried again
     // by whichever process runs next); none is claimed once the drain starts.
@@ -312,8 +317,17 @@ export async function startHub(
         timeoutMs: config.NOTIFICATION_TIMEOUT_MS,
         pollMs: config.NOTIFICATION_POLL_MS,
         concurrency: config.NOTIFICATION_CONCURRENCY,
-        onAttempt: options.onNotificationAttempt,
+        onAttempt: (report) => {
+          options.onNotificationAttempt?.(report);
+          if (!metered) return;
+          metrics.notificationAttempts.inc({ organisation: report.organisation, result: report.result, cause: report.cause ?? 'none' });
+          if (report.latencyMs !== null) metrics.notificationLatency.observe(report.latencyMs / 1000);
+        },
       });
+      if (metered) {
+        const started = notifier;
+        unwatch.push(watchPendingNotifications(() => started.pending()));
+      }
     }
     if (runsHere(config, 'gateway')) {
       let rateLimitStore: { connectionString: string; schema: string } | null = null;
@@ -352,9 +366,10 @@ export async function startHub(
         log.info({ subgraph: definition.name, url: service.url }, 'partner subgraph added to the running hub');
       }
     };
-    let reloading: Promise<ReloadOutcome | null> = Promise.resolve(null);
     const reload = () => {
       reloading = reloading.then(async () => {
+        // A change seen just before stop starts nothing: stop would not close it.
+        if (stopped) return null;
         await startAddedPartners().catch((error: unknown) => log.error({ err: error }, 'a partner added to the registry could not be started: restart the hub to serve it'));
         return gateway ? gateway.reload() : null;
       });

@@ -135,6 +135,28 @@ export const metrics = {
       }
     },
   }),
+  notificationAttempts: new Counter({
+    name: 'frontera_notification_attempts_total',
+    help: 'Hit-notification tries, by owner organisation and result (delivered, retry, dead, no-endpoint) and failure cause.',
+    labelNames: ['organisation', 'result', 'cause'] as const,
+    registers: [registry],
+  }),
+  notificationLatency: new Histogram({
+    name: 'frontera_notification_delivery_latency_seconds',
+    help: 'From the hit to its owner acknowledging the notification.',
+    buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900],
+    registers: [registry],
+  }),
+  notificationsPending: new Gauge({
+    name: 'frontera_notifications_pending',
+    help: 'Hit notifications waiting to be delivered (retries included), read from the outbox at each scrape.',
+    registers: [registry],
+    async collect() {
+      const counts = await Promise.all([...pendingSources].map((source) => source().catch(() => null)));
+      const known = counts.filter((n): n is number => n !== null);
+      if (known.length) this.set(Math.max(...known));
+    },
+  }),
   subgraphBreakerOpen: new Gauge({
     name: 'frontera_subgraph_breaker_open',
     help: 'Whether a subgraph\'s circuit breaker is open (1) or half-open (0.5): its calls fail at once.',
@@ -195,6 +217,14 @@ const poolSources = new Map<string, () => PoolUse | null>();
 export function watchAuditWriter(source: () => AuditGaugeSource): () => void {
   auditSources.add(source);
   return () => auditSources.delete(source);
+}
+
+const pendingSources = new Set<() => Promise<number>>();
+
+/** Reads the notification outbox's pending count at each scrape; returns the function that stops it. */
+export function watchPendingNotifications(source: () => Promise<number>): () => void {
+  pendingSources.add(source);
+  return () => pendingSources.delete(source);
 }
 
 /** Reads the pool named `pool` at each scrape; returns the function that stops it. */
