@@ -1,5 +1,5 @@
 import { Client, Pool, type PoolClient } from 'pg';
-import { RECEIVED_BY_NOTIFIER, type AccessEvent, type AuditPrincipal } from '../../../access-log/event';
+import { emptyAccessEvent, RECEIVED_BY_NOTIFIER, type AccessEvent, type AuditPrincipal } from '../../../access-log/event';
 import type { AuditWriter } from '../../../access-log/writer';
 import { ident } from '../../../platform/database';
 import type { SigningKeyPair } from '../../../platform/key-store';
@@ -212,27 +212,16 @@ export async function startHitNotifier(options: HitNotifierOptions): Promise<Hit
   };
 
   const deliveryEvent = (row: OutboxRow, attempt: number, time: Date): AccessEvent => ({
-    requestId: `hit-notification:${row.id}:${attempt}`,
-    time: time.toISOString(),
+    ...emptyAccessEvent(`hit-notification:${row.id}:${attempt}`, time),
     principal: NOTIFIER_PRINCIPAL,
-    clientName: null,
-    clientVersion: null,
     // Starts with the operation code, so the owner sees it as `purposeCode`.
     purpose: `${row.operation_code} hit notification attempt ${attempt}`,
     operationName: 'HitNotification',
-    operationType: null,
-    documentHash: null,
-    variables: {},
-    fieldCoordinates: [],
-    denied: [],
-    subgraphs: [],
     records: [
       { type: 'Hit', id: row.hit_id, owner: row.organisation },
       { type: 'DocumentAlert', id: row.alert_id, owner: row.organisation },
     ],
     outcome: 'attempted',
-    refusalCode: null,
-    durationMs: 0,
     receivedBy: RECEIVED_BY_NOTIFIER,
   });
 
