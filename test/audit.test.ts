@@ -39,9 +39,8 @@ import { loadSecrets } from '../platform/secrets';
 import { subgraphTools } from '../hub/runtime';
 import audit from '../access-log/read-api/subgraph';
 import { openOrm } from '../subgraphs/shared/orm';
-import { startSubgraph } from '../subgraphs/shared/server';
 import { scratchDatabase, testConfig } from './database';
-import { callers, startTestHub } from './harness';
+import { callers, startTestHub, startTestSubgraph } from './harness';
 
 const config = testConfig();
 // A database of its own: these tests lock, revoke and tamper with the audit store on purpose.
@@ -565,18 +564,12 @@ describe('the audit subgraph', () => {
     orm = await openOrm(audit, databaseUrl(server, { user: grant.role, password: grant.password }));
     keyDir = mkdtempSync(path.join(os.tmpdir(), 'frontera-audit-test-'));
     internalKey = await loadOrCreateHubInternalKey(keyDir);
-    subgraph = await startSubgraph(audit, {
+    subgraph = await startTestSubgraph(audit, {
       orm,
       tools: subgraphTools(secrets, auditKey),
       gatewayKeys: staticKeyRing(internalKey),
       audit: writer,
-      host: '127.0.0.1',
-      port: 0,
-      production: false,
       log,
-      maxBodyBytes: config.SUBGRAPH_MAX_BODY_BYTES,
-      requestTimeoutMs: config.REQUEST_TIMEOUT_MS,
-      maxPageSize: config.MAX_PAGE_SIZE,
     });
   });
 

@@ -6,6 +6,9 @@ import { createLogger, type Logger } from '../platform/logger';
 import { startHub, type RunningHub } from '../hub/runtime';
 import { loadSecrets } from '../platform/secrets';
 import { sqlStatementTotal } from '../subgraphs/shared/orm';
+import { startSubgraph, type SubgraphServerOptions } from '../subgraphs/shared/server';
+import type { SubgraphDefinition } from '../subgraphs/shared/subgraph';
+import type { HttpService } from '../platform/http';
 import { testConfig, testDatabase } from './database';
 
 export interface GraphQLResponse<Data = any> {
@@ -145,4 +148,18 @@ export function useTestHub(overrides: Record<string, string> = {}, database?: ()
     countSql: (work) => current().countSql(work),
     stop: () => current().stop(),
   };
+}
+
+/** One subgraph served alone on a free loopback port, with the test configuration's limits (for suites that call it directly). */
+export function startTestSubgraph(definition: SubgraphDefinition<any>, options: Pick<SubgraphServerOptions, 'orm' | 'tools' | 'gatewayKeys' | 'audit' | 'log'>): Promise<HttpService> {
+  const config = testConfig();
+  return startSubgraph(definition, {
+    ...options,
+    host: '127.0.0.1',
+    port: 0,
+    production: false,
+    maxBodyBytes: config.SUBGRAPH_MAX_BODY_BYTES,
+    requestTimeoutMs: config.REQUEST_TIMEOUT_MS,
+    maxPageSize: config.MAX_PAGE_SIZE,
+  });
 }

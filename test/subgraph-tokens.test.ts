@@ -26,8 +26,8 @@ import { createLogger } from '../platform/logger';
 import { loadSecrets } from '../platform/secrets';
 import operations from '../subgraphs/operations/subgraph';
 import { openOrm } from '../subgraphs/shared/orm';
-import { startSubgraph } from '../subgraphs/shared/server';
 import { testConfig, testDatabase } from './database';
+import { startTestSubgraph } from './harness';
 
 // Issue #14, item 5: a subgraph token sniffed between the gateway and a subgraph must not be a pass.
 // A recording proxy stands where a sniffer would, between the gateway and the operations subgraph.
@@ -179,18 +179,12 @@ describe("rotating the gateway's signing key", () => {
     orm = await openOrm(operations, databaseUrl(server, { user: grant.role, password: grant.password }));
     const log = createLogger('silent');
     writer = await createAuditWriter({ connectionString: auditWriterLogin(server, secrets).connectionString, auditKey: loadAuditKey(config.SECRETS_DIR), signer: await loadAuditSigningKey(config.SECRETS_DIR), writer: `test-${randomUUID()}`, log });
-    subgraph = await startSubgraph(operations, {
+    subgraph = await startTestSubgraph(operations, {
       orm,
       tools: seedTools(secrets),
       gatewayKeys: subgraphRing,
       audit: writer,
-      host: '127.0.0.1',
-      port: 0,
-      production: false,
       log,
-      maxBodyBytes: config.SUBGRAPH_MAX_BODY_BYTES,
-      requestTimeoutMs: config.REQUEST_TIMEOUT_MS,
-      maxPageSize: config.MAX_PAGE_SIZE,
     });
   });
 
