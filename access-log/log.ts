@@ -80,20 +80,18 @@ function toSignedHead(r: HeadRecord): SignedHead {
   };
 }
 
-/** Signed heads, of one chain or of all. */
-export async function chainHeads(client: ClientBase, chainId?: string): Promise<SignedHead[]> {
+/** Every signed head (few: one per second of traffic at most). */
+export async function chainHeads(client: ClientBase): Promise<SignedHead[]> {
   const { rows } = await client.query<HeadRecord>(
-    `select h.chain_id, h.seq::text as seq, h.hash, h.signed_at, h.writer, h.previous, h.sealed, h.kid, h.signature from ${schema}.chain_head h ${chainId ? 'where h.chain_id = $1' : ''} order by h.signed_at, h.seq`,
-    chainId ? [chainId] : [],
+    `select h.chain_id, h.seq::text as seq, h.hash, h.signed_at, h.writer, h.previous, h.sealed, h.kid, h.signature from ${schema}.chain_head h order by h.signed_at, h.seq`,
   );
   return rows.map(toSignedHead);
 }
 
-/** Retention anchors, of one chain or of all. */
-export async function chainAnchors(client: ClientBase, chainId?: string): Promise<SignedAnchor[]> {
+/** Every retention anchor (one per chain and prune). */
+export async function chainAnchors(client: ClientBase): Promise<SignedAnchor[]> {
   const { rows } = await client.query<{ chain_id: string; first_seq: string; prev_hash: string; pruned_before: Date; created_at: Date; kid: string; signature: string }>(
-    `select chain_id, first_seq::text as first_seq, prev_hash, pruned_before, created_at, kid, signature from ${schema}.chain_anchor ${chainId ? 'where chain_id = $1' : ''} order by created_at`,
-    chainId ? [chainId] : [],
+    `select chain_id, first_seq::text as first_seq, prev_hash, pruned_before, created_at, kid, signature from ${schema}.chain_anchor order by created_at`,
   );
   return rows.map((r) => ({
     chainId: r.chain_id,

@@ -279,16 +279,20 @@ export async function verifyAuditLog(client: ClientBase, keys: AuditPublicKeys, 
   total.witnessedHeads = options.witness?.length ?? 0;
   const stored = await chainIds(client);
   const ids = only ?? [...new Set([...stored, ...witnessed.map((h) => h.chainId), ...links.keys()])].sort();
+  // Heads and anchors are few: read once and grouped, so each chain costs one read of its events.
+  const headsOf = groupByChain(allHeads);
+  const witnessedOf = groupByChain(witnessed);
+  const anchorsOf = groupByChain(await chainAnchors(client));
   for (const chainId of ids) {
-    const [rows, anchors] = [await chainEvents(client, chainId), await chainAnchors(client, chainId)];
-    const heads = allHeads.filter((h) => h.chainId === chainId);
-    const chainLinks = new Map(links.has(chainId) ? [[chainId, links.get(chainId)!]] : []);
-    const report = await verifyChainsLinked(rows, heads, witnessed.filter((h) => h.chainId === chainId), anchors, keys, chainLinks, chainId);
-    total.chains += report.chains;
+    const report = emptyReport();
+    report.chains = 1;
+    const input = { rows: await chainEvents(client, chainId), heads: headsOf.get(chainId) ?? [], witnessed: witnessedOf.get(chainId) ?? [], anchors: anchorsOf.get(chainId) ?? [] };
+    const problems = await verifyChain(chainId, input, keys, report, links.get(chainId) ?? []);
+    total.chains += 1;
     total.events += report.events;
     total.signedHeads += report.signedHeads;
     total.anchors += report.anchors;
-    total.problems.push(...report.problems);
+    total.problems.push(...problems.sort((a, b) => a.seq - b.seq));
     total.crashed.push(...report.crashed);
     total.open.push(...report.open);
     if (report.lastSignedHead && (!total.lastSignedHead || report.lastSignedHead.signedAt > total.lastSignedHead.signedAt)) total.lastSignedHead = report.lastSignedHead;
@@ -297,14 +301,14 @@ export async function verifyAuditLog(client: ClientBase, keys: AuditPublicKeys, 
   return total;
 }
 
-/** One chain of the stored log, with the links other chains make to it. */
-async function verifyChainsLinked(rows: ChainedEvent[], heads: SignedHead[], witnessed: SignedHead[], anchors: SignedAnchor[], keys: AuditPublicKeys, links: Map<string, Link[]>, chainId: string): Promise<VerifyReport> {
-  const report = emptyReport();
-  report.chains = 1;
-  const problems = await verifyChain(chainId, { rows, heads, witnessed, anchors }, keys, report, links.get(chainId) ?? []);
-  report.problems = problems.sort((a, b) => a.seq - b.seq);
-  report.ok = report.problems.length === 0;
-  return report;
+function groupByChain<T extends { chainId: string }>(items: readonly T[]): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const group = groups.get(item.chainId);
+    if (group) group.push(item);
+    else groups.set(item.chainId, [item]);
+  }
+  return groups;
 }
 
 /** The report as `npm run audit:verify` prints it: one line on success; the first problem first otherwise. */

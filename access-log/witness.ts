@@ -30,7 +30,7 @@ export async function openWitness(dir: string, writer: string): Promise<WitnessW
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   const location = witnessFile(dir, writer);
   const earlier = existsSync(location) ? readFileSync(location, 'utf8') : '';
-  let last: SignedHead | null = earlier ? (readHeads(location).at(-1) ?? null) : null;
+  let last: SignedHead | null = parseHeads(earlier, path.basename(location)).at(-1) ?? null;
   const file: FileHandle = await open(location, 'a', 0o600);
   // A line cut short by a crash is closed, so the next head starts a line of its own.
   let tail: Promise<void> = earlier && !earlier.endsWith('\n') ? file.appendFile('\n', 'utf8') : Promise.resolve();
@@ -59,14 +59,13 @@ export function readWitness(dir: string): SignedHead[] {
   return readdirSync(dir)
     .filter((n) => n.endsWith('.jsonl'))
     .sort()
-    .flatMap((name) => readHeads(path.join(dir, name)));
+    .flatMap((name) => parseHeads(readFileSync(path.join(dir, name), 'utf8'), name));
 }
 
-/** The heads of one witness file, in the order they were appended. */
-function readHeads(file: string): SignedHead[] {
+/** The heads of one witness file's text (`name` for errors), in the order they were appended. */
+function parseHeads(text: string, name: string): SignedHead[] {
   const heads: SignedHead[] = [];
-  const name = path.basename(file);
-  const lines = readFileSync(file, 'utf8').split('\n');
+  const lines = text.split('\n');
   lines.forEach((line, index) => {
     if (!line.trim()) return;
     // A crash can cut a line short (the last, or one closed by the next start): anything else

@@ -358,8 +358,6 @@ export async function createGatewayServer(
   });
   return {
     ...service,
-    url: service.url,
-    port: service.port,
     reload,
     async close() {
       await service.close();

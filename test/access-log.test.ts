@@ -121,7 +121,9 @@ test('a mutation is audited before its effect: the store failing while the write
 
     await admin((c) => c.query(`grant insert on all tables in schema audit to ${role}`));
     const deadline = Date.now() + 10_000;
-    while (!(await fetch(hub.gatewayUrl.replace('/graphql', '/health/ready'))).ok && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+    const ready = async () => (await fetch(hub.gatewayUrl.replace('/graphql', '/health/ready'))).ok;
+    while (!(await ready()) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+    expect(await ready()).toBe(true);
 
     const id = tag();
     const code = `ATTEMPT-${Date.now()}`;

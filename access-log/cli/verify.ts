@@ -24,10 +24,12 @@ async function main(argv: string[]): Promise<number> {
     const folder = root === 'off' ? null : witnessDir(root, server);
     if (flags.witness && folder && !existsSync(folder)) throw new UsageError([`--witness: no witness for database ${server.database} in ${root} (expected the folder ${folder})`]);
     const witness = folder && existsSync(folder) ? readWitness(folder) : undefined;
+    if (!witness && folder) {
+      // In production the witness is part of the promise: without it, a deleted tail goes unnoticed.
+      if (config.NODE_ENV === 'production') throw new UsageError([`no witness for database ${server.database} in ${root}: in production audit:verify needs it (--witness <folder>, or --witness off to check without it)`]);
+      process.stderr.write(`audit:verify: no witness checked (${folder} does not exist): a deleted tail or newest chain would go unnoticed\n`);
+    }
     const report = await withClient(databaseUrl(server), (client) => inSnapshot(client, () => verifyAuditLog(client, new Map([[key.kid, key.publicKey]]), undefined, { witness })));
-    // In production the witness is part of the promise: without it, a deleted tail goes unnoticed.
-    if (!witness && folder && config.NODE_ENV === 'production') throw new UsageError([`no witness for database ${server.database} in ${root}: in production audit:verify needs it (--witness <folder>, or --witness off to check without it)`]);
-    if (!witness && folder) process.stderr.write(`audit:verify: no witness checked (${folder ? `${folder} does not exist` : 'witness off'}): a deleted tail or newest chain would go unnoticed\n`);
     (report.ok ? process.stdout : process.stderr).write(formatReport(report));
     return report.ok ? EXIT.ok : EXIT.failed;
   });

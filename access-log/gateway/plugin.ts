@@ -55,7 +55,7 @@ export function accessLogPlugin<Context extends AuditedContext>(
   audit: AuditWriter,
   options: { beforeRecording?: (context: Context, result: SingleResult) => void } = {},
 ): ApolloServerPlugin<Context> {
-  /** What was sent and which operation it is, as soon as the operation is known (idempotent). */
+  /** What was sent and which operation it is, once the operation is known. */
   const describe = ({ contextValue, request, operation, operationName, document, schema }: GraphQLRequestContextWillSendResponse<Context> | GraphQLRequestContextResponseForOperation<Context>) => {
     const { record } = contextValue;
     record.sent(request.query ? documentHash(request.query) : null, audit.hashVariables(request.variables ?? {}));
@@ -67,12 +67,15 @@ export function accessLogPlugin<Context extends AuditedContext>(
   };
   return {
     async requestDidStart() {
+      // A mutation is described for its attempt: its outcome reuses that (hashing twice costs twice).
+      let described = false;
       return {
         // Called once every plugin has admitted the operation, just before execution; a response
         // returned here replaces execution.
         async responseForOperation(requestContext) {
           if (requestContext.operation.operation !== 'mutation') return null;
           describe(requestContext);
+          described = true;
           try {
             await inSpan('frontera.audit.commit', { 'frontera.audit.outcome': 'attempted' }, () => requestContext.contextValue.record.attempt(audit));
             return null;
@@ -88,7 +91,7 @@ export function accessLogPlugin<Context extends AuditedContext>(
           const { contextValue, response } = requestContext;
           const result = response.body.kind === 'single' ? (response.body.singleResult as SingleResult) : undefined;
           if (result) options.beforeRecording?.(contextValue, result);
-          describe(requestContext);
+          if (!described) describe(requestContext);
           contextValue.record.denied(deniedPaths(contextValue.access?.denied ?? []));
           try {
             const ending = endingOf(result, contextValue);
