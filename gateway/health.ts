@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { Fetcher } from '@apollo/utils.fetcher';
 import { signSubgraphToken, type GatewayKeyRing } from '../identity/subgraph-token';
 import type { Principal } from '../identity/principal';
-import { READINESS_PATH, sendJson, type Route } from '../platform/http';
+import { liveness, LIVENESS_PATH, READINESS_PATH, sendJson, type Route } from '../platform/http';
 
 /** The gateway's own identity for readiness probes: no role, no clearance, sees nothing. */
 const PROBE_PRINCIPAL: Principal = {
@@ -67,7 +67,7 @@ async function subgraphsReady(urls: Record<string, string>, tools: ProbeTools): 
  */
 export function healthRoutes(subgraphUrls: Record<string, string>, probe: ProbeTools, audit: Pick<AuditWriter, 'healthy'>): Record<string, Route> {
   return {
-    '/health/live': (_req, res) => sendJson(res, 200, { status: 'live' }),
+    [LIVENESS_PATH]: liveness,
     [READINESS_PATH]: async (_req, res) => {
       const failures = await subgraphsReady(subgraphUrls, probe);
       if (!audit.healthy()) failures['access log'] = 'cannot commit events';

@@ -222,8 +222,8 @@ export function subgraphFetchers(options: SubgraphFetcherOptions): (subgraph: st
         }
         return response;
       }, { kind: SpanKind.CLIENT, requireParent: true });
+    const policy = policiesOf(subgraph);
     return (async (url: string, init?: RequestInit) => {
-      const policy = policiesOf(subgraph);
       if (!policy) return lastOutcome(() => once(url, init, () => false));
       policy.budget.called();
       let query: boolean | undefined;

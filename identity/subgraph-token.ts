@@ -1,3 +1,4 @@
+import { bodyDigest } from '../platform/http';
 import { createHash, createHmac, hkdfSync, randomBytes, timingSafeEqual, type KeyObject } from 'node:crypto';
 import { errors, jwtVerify, SignJWT, type JWTPayload, type KeyLike } from 'jose';
 import { LRUCache } from 'lru-cache';
@@ -231,10 +232,8 @@ export function callProofKey(key: HubInternalKey, audience: string): Buffer {
   return derived;
 }
 
-/** SHA-256 of a request body, as both sides compute it. */
-export function bodyDigest(body: string | Buffer): Buffer {
-  return createHash('sha256').update(body).digest();
-}
+// The body digest both sides compute lives with the HTTP serving that takes it of received bodies.
+export { bodyDigest };
 
 function proofMac(proofKey: Buffer, audience: string, call: SubgraphCall, issuedAt: string, nonce: string): Buffer {
   const tokenDigest = createHash('sha256').update(call.token).digest('base64url');

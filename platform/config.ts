@@ -43,7 +43,7 @@ export const platformSettings = {
    * Largest `first` a connection accepts: the gateway refuses larger values (literal, variable or
    * default) before planning, and every subgraph checks it again on its connection fields.
    */
-  MAX_PAGE_SIZE: z.coerce.number().int().min(1).max(1000).default(100),
+  MAX_PAGE_SIZE: limit(1, 1000, 100),
   /** `production` masks errors and turns introspection and the Sandbox off. */
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   /** Interface every server binds to. */

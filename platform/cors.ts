@@ -63,17 +63,21 @@ export type CorsVerdict =
  * answer; from any other origin, nothing, and the browser withholds the answer from the page.
  * Credentials (cookies) are never allowed: callers authenticate with a bearer token.
  */
+const EXPOSED = CORS_EXPOSED_HEADERS.join(', ');
+const METHODS = CORS_METHODS.join(', ');
+const REQUEST_HEADERS = CORS_REQUEST_HEADERS.join(', ');
+
 export function applyCors(req: IncomingMessage, res: ServerResponse, options: CorsOptions): CorsVerdict {
   const origin = typeof req.headers.origin === 'string' ? req.headers.origin : undefined;
   const requestedMethod = req.headers['access-control-request-method'];
   const preflight = req.method === 'OPTIONS' && origin !== undefined && typeof requestedMethod === 'string';
-  // Caches must not give one origin's answer to another.
-  if (options.origins.length) res.setHeader('vary', 'origin');
   const allowed = origin !== undefined && options.origins.includes(origin);
   if (!preflight) {
+    // Caches must not give one origin's answer to another.
+    if (options.origins.length) res.setHeader('vary', 'origin');
     if (allowed) {
       res.setHeader('access-control-allow-origin', origin);
-      res.setHeader('access-control-expose-headers', CORS_EXPOSED_HEADERS.join(', '));
+      res.setHeader('access-control-expose-headers', EXPOSED);
     }
     return 'continue';
   }
@@ -85,8 +89,8 @@ export function applyCors(req: IncomingMessage, res: ServerResponse, options: Co
   const served = (CORS_METHODS as readonly string[]).includes(method) && headers.every((h) => (CORS_REQUEST_HEADERS as readonly string[]).includes(h));
   if (allowed && served) {
     res.setHeader('access-control-allow-origin', origin);
-    res.setHeader('access-control-allow-methods', CORS_METHODS.join(', '));
-    res.setHeader('access-control-allow-headers', CORS_REQUEST_HEADERS.join(', '));
+    res.setHeader('access-control-allow-methods', METHODS);
+    res.setHeader('access-control-allow-headers', REQUEST_HEADERS);
     res.setHeader('access-control-max-age', String(options.maxAgeSeconds));
   }
   res.setHeader('vary', 'origin, access-control-request-method, access-control-request-headers');

@@ -7,6 +7,15 @@ import { applyCors, type CorsOptions } from './cors';
 import { ErrorCode, statusOf } from './errors';
 import { endSpan, startServerSpan, traceContext, tracingActive, type IncomingTraceContext } from './tracing';
 
+/** SHA-256 of a request body exactly as sent: what a subgraph call's proof binds (both sides compute it here). */
+export function bodyDigest(body: string | Buffer): Buffer {
+  return createHash('sha256').update(body).digest();
+}
+
+/** `/health/live`: the process answers. */
+export const LIVENESS_PATH = '/health/live';
+export const liveness: Route = (_req, res) => sendJson(res, 200, { status: 'live' });
+
 /** The readiness probe's path: answered 503 by the service itself while it drains. */
 export const READINESS_PATH = '/health/ready';
 
@@ -238,7 +247,7 @@ export async function serveGraphQL<Context extends BaseContext>(
     }
     try {
       const bytes = await readBody(req, options.maxBodyBytes);
-      if (options.digestBody) bodyDigests.set(req, createHash('sha256').update(bytes).digest());
+      if (options.digestBody) bodyDigests.set(req, bodyDigest(bytes));
       raw = bytes.toString('utf8');
     } catch (error) {
       if (error instanceof BodyTooLarge) return refuse(ErrorCode.PAYLOAD_TOO_LARGE, `Request body is larger than ${options.maxBodyBytes} bytes`);

@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { EXIT, runCli, usageMessage } from '../../platform/cli';
 import { ConfigError, loadConfig } from '../../hub/config';
 import { DEMO_ORGANISATIONS, loadOrCreateLocalIssuer, mintToken, type MintRequest } from '../local-issuer';
-import { Classification, isCountryCode, isRole, isScope, nationalCountryOf, Role } from '../principal';
+import { Classification, isClassification, isCountryCode, isRole, isScope, nationalCountryOf, Role } from '../principal';
 
 /** Longest lifetime a minted token may have: demo tokens should not outlive a week of trying things out. */
 export const MAX_TTL_SECONDS = 7 * 24 * 3600;
@@ -73,7 +73,7 @@ export function parseTokenArgs(argv: readonly string[]): TokenArgs {
   for (const role of roles.filter((r) => !isRole(r))) errors.push(`--role "${role}" is not a role`);
 
   const clearance = values.clearance;
-  if (clearance !== undefined && !(Object.values(Classification) as string[]).includes(clearance)) {
+  if (clearance !== undefined && !isClassification(clearance)) {
     errors.push(`--clearance "${clearance}" is not a clearance level`);
   }
 

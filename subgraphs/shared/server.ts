@@ -7,7 +7,7 @@ import type { AuditWriter } from '../../access-log/writer';
 import { ErrorCode, genericMessage, unauthenticated } from '../../platform/errors';
 import { Refusal, CALL_PROOF_HEADER, parseBearer, subgraphCallVerifier, type GatewayKeyRing, type SubgraphTokenResult } from '../../identity';
 import type { MikroORM } from '@mikro-orm/postgresql';
-import { READINESS_PATH, receivedBodyDigest, sendJson, serveGraphQL, type HttpService, type Route, type TlsServerOptions } from '../../platform/http';
+import { liveness, LIVENESS_PATH, READINESS_PATH, receivedBodyDigest, sendJson, serveGraphQL, type HttpService, type Route, type TlsServerOptions } from '../../platform/http';
 import type { Logger } from '../../platform/logger';
 import { operationSpanPlugin } from '../../platform/tracing';
 import { scopeToCaller } from '../../authorization/subgraph/releasability';
@@ -58,7 +58,7 @@ const DATABASE_PROBE_MS = 1_000;
  */
 export function subgraphHealthRoutes(orm: MikroORM): Record<string, Route> {
   return {
-    '/health/live': (_req, res) => sendJson(res, 200, { status: 'live' }),
+    [LIVENESS_PATH]: liveness,
     [READINESS_PATH]: async (_req, res) => {
       let timer: NodeJS.Timeout | undefined;
       const timeout = new Promise<never>((_, reject) => {

@@ -134,7 +134,7 @@ export async function startHitNotifier(options: HitNotifierOptions): Promise<Hit
   pool.on('error', (error) => log.warn({ err: error }, 'outbox connection lost'));
   const shutdown = new AbortController();
   const inFlight = new Set<Promise<void>>();
-  const counters: NotifierStats = { attempts: 0, delivered: 0, failed: 0, deadLettered: 0, noEndpoint: 0, inFlight: 0, byOrganisation: {} };
+  const counters: Omit<NotifierStats, 'inFlight'> = { attempts: 0, delivered: 0, failed: 0, deadLettered: 0, noEndpoint: 0, byOrganisation: {} };
   let stopping = false;
   let timer: NodeJS.Timeout | undefined;
   let cycle: Promise<void> | null = null;
@@ -306,12 +306,10 @@ export async function startHitNotifier(options: HitNotifierOptions): Promise<Hit
         if (!claimed) break;
         const trying: Promise<void> = deliver(claimed).finally(() => {
           inFlight.delete(trying);
-          counters.inFlight = inFlight.size;
           // A slot is free: there may be more due.
           wake();
         });
         inFlight.add(trying);
-        counters.inFlight = inFlight.size;
       }
       const { rows } = await pool.query<{ ms: number }>(nextDueSql);
       if (rows.length) delay = Math.min(delay, rows[0].ms);
@@ -340,7 +338,7 @@ export async function startHitNotifier(options: HitNotifierOptions): Promise<Hit
   log.info({ endpoints: options.registry.entries.filter((e) => e.enabled).map((e) => e.organisation) }, 'hit notifications: delivering');
 
   return {
-    stats: () => ({ ...counters, byOrganisation: Object.fromEntries(Object.entries(counters.byOrganisation).map(([k, v]) => [k, { ...v }])) }),
+    stats: () => ({ ...counters, inFlight: inFlight.size, byOrganisation: Object.fromEntries(Object.entries(counters.byOrganisation).map(([k, v]) => [k, { ...v }])) }),
     async pending() {
       const { rows } = await pool.query<{ n: number }>(`select count(*)::int as n from ${s}.hit_notification where state = 'PENDING'`);
       return rows[0].n;

@@ -1,15 +1,15 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { ORGANISATION_CODE } from '../../../identity/principal';
 
 /** What an organisation can be notified of. One event today: a screening matched one of its records. */
 export const NOTIFICATION_EVENTS = ['hit.created'] as const;
 export type NotificationEvent = (typeof NOTIFICATION_EVENTS)[number];
 
 // Organisation codes as tokens and handling carry them (`ncb-fra`, `wco`).
-const ORGANISATION = /^[a-z][a-z0-9-]{1,39}$/;
 
 const entry = z.object({
-  organisation: z.string().regex(ORGANISATION, 'must be an organisation code: 2 to 40 lower-case letters, digits or dashes, starting with a letter'),
+  organisation: z.string().regex(ORGANISATION_CODE, 'must be an organisation code: 2 to 40 lower-case letters, digits or dashes, starting with a letter'),
   url: z.url({ protocol: /^https?$/, error: 'must be an http or https URL' }),
   events: z.array(z.enum(NOTIFICATION_EVENTS)).min(1, 'must list at least one event ("hit.created")'),
   /** `false` keeps the entry but sends nothing: notifications for it wait as `NO_ENDPOINT`. */

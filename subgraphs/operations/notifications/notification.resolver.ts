@@ -43,13 +43,11 @@ export class NotificationResolver {
   })
   @RequireRole(Role.HUB_ADMIN)
   async redeliverHitNotification(@Ctx() ctx: Context, @Arg('id', () => ID, { description: 'Identifier of the notification.' }) id: string): Promise<HitNotification> {
-    const notification = found(await ctx.em.findOne(HitNotification, { id }), 'HitNotification', `id ${id}`);
-    if (notification.state === NotificationState.PENDING) throw fail.conflict(`notification ${id} is PENDING: its next try is due at ${notification.nextAttemptAt.toISOString()}`);
-    // Only if it is still not PENDING when the row is written: a deliverer (or another
-    // administrator) may have changed it since it was read, and a delivered one must not go again.
+    // One guarded update decides: a PENDING one (or one a deliverer just made PENDING) is left alone,
+    // so a delivered notification is never sent again by a redelivery that raced it.
     const changed = await ctx.em.nativeUpdate(HitNotification, { id, state: { $ne: NotificationState.PENDING } }, { state: NotificationState.PENDING, attempts: 0, nextAttemptAt: new Date() });
-    if (changed === 0) throw fail.conflict(`notification ${id} was made PENDING meanwhile: its next try is already due`);
-    await ctx.em.refresh(notification);
+    const notification = found(await ctx.em.findOne(HitNotification, { id }), 'HitNotification', `id ${id}`);
+    if (changed === 0) throw fail.conflict(`notification ${id} is PENDING: its next try is due at ${notification.nextAttemptAt.toISOString()}`);
     return notification;
   }
 
