@@ -1,62 +1,20 @@
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import type { Client } from 'pg';
 import { databaseUrl, withClient } from '../platform/database';
 import { scratchDatabase } from './database';
 import { startTestHub, type TestHub } from './harness';
+import { slowSubgraph } from './slow-subgraph';
 
 // Graceful drain, in one process: what `npm start` does on SIGTERM (hub.stop), with frontex behind
 // a proxy that holds each call, so requests are in flight when the drain begins.
 
 const SLOW = `{ operation(code: "ANCHOR-III") { code frontex { riskAnalyses { title } } } }`;
 
-/** Forwards to `target()` after `delayMs`: a slow subgraph. */
-function slowProxy(delayMs: number, target: () => string) {
-  let held = 0;
-  const server = http.createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      // Only the gateway's fetches of frontex data are slow; readiness probes are not.
-      const slow = Buffer.concat(chunks).includes('_entities');
-      if (slow) held += 1;
-      const delay = slow ? delayMs : 0;
-      setTimeout(async () => {
-        try {
-          const answer = await fetch(target(), { method: 'POST', headers: req.headers as Record<string, string>, body: Buffer.concat(chunks) });
-          res.writeHead(answer.status, { 'content-type': answer.headers.get('content-type') ?? 'application/json' });
-          res.end(Buffer.from(await answer.arrayBuffer()));
-        } catch {
-          res.destroy();
-        }
-      }, delay);
-    });
-  });
-  return {
-    /** Resolves once `count` slow calls have arrived: their requests are surely in flight. */
-    async holding(count: number) {
-      const deadline = Date.now() + 10_000;
-      while (held < count) {
-        if (Date.now() > deadline) throw new Error(`only ${held} of ${count} subgraph calls arrived`);
-        await new Promise((resolve) => setTimeout(resolve, 20));
-      }
-    },
-    async listen() {
-      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-      return `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`;
-    },
-    async close() {
-      server.closeAllConnections();
-      await new Promise((resolve) => server.close(resolve));
-    },
-  };
-}
-
 async function startDrainingHub(name: string, delayMs: number, drainMs: number) {
   const server = await scratchDatabase(name, { seed: true });
   let frontex = '';
-  const proxy = slowProxy(delayMs, () => frontex);
+  // Only the gateway's fetches of frontex data are slow; readiness probes are not.
+  const proxy = slowSubgraph(() => frontex, { holdMs: delayMs, holds: (body) => body.includes('_entities') });
   const writer = `drain-${randomUUID()}`;
   const hub = await startTestHub({ SUBGRAPH_URLS: `frontex=${await proxy.listen()}`, DRAIN_TIMEOUT_MS: String(drainMs), AUDIT_WRITER_ID: writer }, server);
   frontex = hub.hub.subgraphs.get('frontex')!.url;

@@ -1,6 +1,5 @@
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { checkAccessLog, defaultMix, figures, loadPlan, readiness, startFaultDatabase, startFaultHub, startLoad, SUBGRAPHS, waitFor, type FaultDatabase, type FaultHub } from './harness';
+import { slowSubgraph } from '../slow-subgraph';
 
 // SIGTERM to the gateway process under load, with the operations subgraph slow (every call held
 // 400 ms) and screenings (writes) in flight: readiness turns 503 before the process stops
@@ -12,42 +11,13 @@ const HOLD_MS = 400;
 const WRITER = 'fault-drain-gateway';
 let db: FaultDatabase;
 let hub: FaultHub;
-let proxy: http.Server;
 let operationsUrl = '';
-/** How long the proxy holds each call now, and how many it has held. */
-let hold = HOLD_MS;
-let held = 0;
-let released = 0;
-
-/** Forwards each call unchanged (its call proof covers the body) after HOLD_MS; readiness probes pass at once. */
-function slowProxy(): http.Server {
-  return http.createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const body = Buffer.concat(chunks);
-      const probe = req.method !== 'POST' || body.includes('__typename }');
-      if (!probe) held += 1;
-      setTimeout(async () => {
-        try {
-          const headers = Object.fromEntries(Object.entries(req.headers).filter(([name]) => !['host', 'connection', 'content-length'].includes(name))) as Record<string, string>;
-          const answer = await fetch(new URL(req.url ?? '/graphql', operationsUrl), { method: req.method, headers, body: req.method === 'POST' ? body : undefined });
-          res.writeHead(answer.status, { 'content-type': answer.headers.get('content-type') ?? 'application/json' });
-          res.end(Buffer.from(await answer.arrayBuffer()));
-        } catch {
-          res.destroy();
-        }
-        if (!probe) released += 1;
-      }, probe ? 0 : hold);
-    });
-  });
-}
+/** Operations behind a proxy that holds every call but readiness probes. */
+const slow = slowSubgraph(() => operationsUrl, { holdMs: HOLD_MS, holds: (body) => !body.includes('__typename }') });
 
 beforeAll(async () => {
   db = await startFaultDatabase('drain');
-  proxy = slowProxy();
-  await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
-  const proxied = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}/graphql`;
+  const proxied = await slow.listen();
   hub = await startFaultHub(db, {
     processes: { subgraphs: SUBGRAPHS, gateway: ['gateway'] },
     processEnv: { gateway: { AUDIT_WRITER_ID: WRITER } },
@@ -61,8 +31,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await hub?.stop();
   await db?.close();
-  proxy?.closeAllConnections();
-  await new Promise((resolve) => proxy?.close(resolve));
+  await slow.close();
 }, 60_000);
 
 test('SIGTERM under load with a slow subgraph and writes in flight: every answer has its event, the chain is sealed, readiness fails first', async () => {
@@ -123,15 +92,14 @@ test('SIGTERM under load with a slow subgraph and writes in flight: every answer
 
 test('a second SIGTERM cuts the drain short: requests still running are recorded as cut, the chain is still sealed', async () => {
   await hub.process('gateway').start();
-  hold = 6_000; // the operations subgraph now holds each call longer than the test waits
-  held = 0;
-  released = 0;
+  slow.holdMs = 6_000; // the operations subgraph now holds each call longer than the test waits
+  slow.reset();
   const plan = await loadPlan(hub.gatewayUrl);
   const load = startLoad(hub.gatewayUrl, defaultMix(plan).filter((op) => op.name !== 'join'), { workers: 4, maxRequests: 8, maxMs: 30_000 });
   let exitCode: number | null = null;
   let stoppedMs = 0;
   try {
-    await waitFor(() => held >= 4, { timeoutMs: 20_000, what: '4 calls held by the slow subgraph' });
+    await waitFor(() => slow.held >= 4, { timeoutMs: 20_000, what: '4 calls held by the slow subgraph' });
     const gateway = hub.process('gateway');
     const signalledAt = Date.now();
     const exited = gateway.kill('SIGTERM');
@@ -140,11 +108,11 @@ test('a second SIGTERM cuts the drain short: requests still running are recorded
     exitCode = await exited;
     stoppedMs = Date.now() - signalledAt;
   } finally {
-    hold = HOLD_MS;
+    slow.holdMs = HOLD_MS;
     await load.stop();
   }
   // The held calls reach the subgraph after the gateway is gone: writes among them take effect then.
-  await waitFor(() => released >= held, { timeoutMs: 15_000, what: 'the held subgraph calls to be let through' });
+  await waitFor(() => slow.released >= slow.held, { timeoutMs: 15_000, what: 'the held subgraph calls to be let through' });
   const log = await checkAccessLog(db, load.responses);
   const cut = [...log.events.values()].flat().filter((e) => e.refusalCode === 'REQUEST_CUT_BY_SHUTDOWN');
   console.log(figures('second SIGTERM', log, { exitCode, stoppedMs, cut: cut.length }));
