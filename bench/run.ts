@@ -15,7 +15,7 @@ import { cpuMeter, residentMiB } from './cpu';
 import { BENCH_PURPOSE, borderOfficer, HUB_ADMIN, principalOf } from './identities';
 import { measure, type Probes, type RunMeasurement, type Target, type Workload } from './load';
 import { compareProfiles, formatProfile, summariseProfile, type ProfiledRun } from './profile';
-import { checkTargets, machine, markdown, summarise, TARGET_LABELS, type BenchReport, type MemoryRow, type ScenarioResult, type TargetName } from './report';
+import { checkTargets, DETAIL_HEADING, machine, markdown, summarise, TARGET_LABELS, type BenchReport, type MemoryRow, type ScenarioResult, type TargetName } from './report';
 import { BENCH_ISSUING_COUNTRY, dataOf, ensureOperations, findScreeningSite, graphql, hubHeaders, JOIN_SIZE, joinQuery, ONE_SUBGRAPH_QUERY, screenBody, SCREEN_MUTATION } from './scenarios';
 import { prepareBaseline, type Baseline } from './baseline';
 import { startStack, withGateway, type StackClient, type StackOptions } from './stack-client';
@@ -154,6 +154,9 @@ async function main(): Promise<void> {
     const splitGateways = splitSubgraphs
       ? await Promise.all([1, 2].map((n) => started$(`split: gateway ${n}`, stackOptions('gateways', `split-gateway-${n}`, { subgraphUrls: splitSubgraphs.subgraphUrls })).then(withGateway)))
       : [];
+    // Listed (CPU columns, notes) in the order of their roles, not of their start-up.
+    const ROLE_ORDER = ['hub', 'hub, coalescing off', 'split: subgraphs', 'split: gateway 1', 'split: gateway 2'];
+    processes.sort((a, b) => (ROLE_ORDER.indexOf(a.name) + 1 || 99) - (ROLE_ORDER.indexOf(b.name) + 1 || 99));
     // Without the setting (a tree before coalescing), that process is the hub as is: not needed twice.
     const coalescingSetting = !unCoalesced.ignoredEnv.includes(Object.keys(COALESCING_SETTING)[0]);
     if (!coalescingSetting) {
@@ -363,6 +366,10 @@ async function main(): Promise<void> {
       `Soaks: ${config.BENCH_SOAK_MS / 1000} s each, half the connections reading (scenario 1) and half screening (scenario 3) through the hub; resident memory (VmRSS) read once the process is idle after each.`,
       `Data: the seeded demo set, topped up with planned BENCH-nnn operations to ${JOIN_SIZE} for the join; screenings use issuing country ${BENCH_ISSUING_COUNTRY} and are deleted before and after the run; the database is vacuumed and analysed before the stacks start.`,
     );
+    const unanswered = rawRuns.filter((r) => r.run.answered === 0);
+    if (unanswered.length) {
+      notes.unshift(`**Warning: ${unanswered.length} run(s) got no answer at all within their ${config.BENCH_SECONDS} s (${unanswered.map((r) => `${r.scenario} ${TARGET_LABELS[r.target]}`).join(', ')}): too short for this machine's latency; their ratios are meaningless.**`);
+    }
     const foreign = rawRuns.map((r) => r.run.cpu?.other ?? 0);
     const busyRuns = foreign.filter((c) => c > CONTENDED_CORES).length;
     if (busyRuns) {
@@ -393,11 +400,27 @@ async function main(): Promise<void> {
     writeFileSync(path.join(RESULTS_DIR, 'latest.json'), `${JSON.stringify(report, null, 2)}\n`);
     writeFileSync(path.join(RESULTS_DIR, 'latest.md'), `# Benchmark: the Frontera hub against bare @apollo/gateway, Hive Gateway${baselineBuild ? ' and a baseline commit' : ''}\n\n${table}`);
     say(`\n${table}`);
+    // A full run of every scenario is what the README keeps; a quick or partial one never replaces it.
+    if (!config.BENCH_QUICK && plans.length === allPlans.length) say(updateReadme(table) ? 'README.md: the Performance figures replaced by this run\'s' : `README.md: no ${README_BEGIN} marker, figures not copied`);
     say(`written: ${path.relative(process.cwd(), path.join(RESULTS_DIR, 'latest.json'))}, ${path.relative(process.cwd(), path.join(RESULTS_DIR, 'latest.md'))} (total ${((Date.now() - started) / 1000).toFixed(0)} s)`);
   } finally {
     await stopAll();
     clearTimeout(watchdog);
   }
+}
+
+const README_BEGIN = '<!-- bench:latest:begin -->';
+const README_END = '<!-- bench:latest:end -->';
+
+/** Replaces the README's figures between the bench markers by this run's summary (everything before the detail). */
+function updateReadme(table: string): boolean {
+  const readme = path.join(repoRoot, 'README.md');
+  const text = readFileSync(readme, 'utf8');
+  const [begin, end] = [text.indexOf(README_BEGIN), text.indexOf(README_END)];
+  if (begin < 0 || end < begin) return false;
+  const summary = table.split(DETAIL_HEADING)[0].trimEnd();
+  writeFileSync(readme, `${text.slice(0, begin + README_BEGIN.length)}\n${summary}\n\nEvery target's detail (latency, errors, SQL, audit events, CPU) and the notes: \`bench/results/latest.md\`.\n${text.slice(end)}`);
+  return true;
 }
 
 main().catch((error: unknown) => {
