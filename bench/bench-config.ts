@@ -10,9 +10,9 @@ const seconds = (min: number, max: number) => z.coerce.number().min(min).max(max
 const port = z.coerce.number().int().min(1024).max(65535);
 
 const schema = z.object({
-  /** A short run to try the bench out (1 round × 2 s, 0.5 s warm-up, 5 s soaks): every table, indicative figures only. */
+  /** A short run to try the bench out (1 round × 3 s, 0.5 s warm-up, 5 s soaks): every table, indicative figures only. */
   BENCH_QUICK: flag(false),
-  /** Measured seconds of one target in one round (default 5; 2 with BENCH_QUICK). */
+  /** Measured seconds of one target in one round (default 5; 3 with BENCH_QUICK). */
   BENCH_SECONDS: seconds(1, 120).optional(),
   /** Interleaved rounds per scenario (default 3; 1 with BENCH_QUICK). */
   BENCH_ROUNDS: z.coerce.number().int().min(1).max(20).optional(),
@@ -52,7 +52,7 @@ const schema = z.object({
 /** Defaults of a full run and of a quick one (BENCH_QUICK). */
 const DURATIONS = {
   full: { BENCH_SECONDS: 5, BENCH_ROUNDS: 3, BENCH_WARMUP_SECONDS: 1, BENCH_SOAK_MS: 60_000 },
-  quick: { BENCH_SECONDS: 2, BENCH_ROUNDS: 1, BENCH_WARMUP_SECONDS: 0.5, BENCH_SOAK_MS: 5_000 },
+  quick: { BENCH_SECONDS: 3, BENCH_ROUNDS: 1, BENCH_WARMUP_SECONDS: 0.5, BENCH_SOAK_MS: 5_000 },
 };
 
 /** The benchmark's settings, read once from the environment. */
