@@ -90,7 +90,7 @@ async function main(): Promise<void> {
     await database?.stop().catch(() => undefined);
   };
   // Bounded in time whatever happens: rounds, warm-ups, soaks and a generous start-up allowance.
-  const runsPerRound = 9 + 7 + 6;
+  const runsPerRound = 9 + 7 + 5;
   const budgetMs =
     1000 * (runsPerRound * config.BENCH_ROUNDS * (config.BENCH_SECONDS + 5) + runsPerRound * (config.BENCH_WARMUP_SECONDS + 5) + (config.BENCH_PROFILE ? 9 * (config.BENCH_SECONDS + 6) : 0) + 360) +
     2 * config.BENCH_SOAK_MS;
@@ -228,7 +228,8 @@ async function main(): Promise<void> {
         query: SCREEN_MUTATION,
         workload: { nextBody: () => screenBody(site, documents++) },
         targets: [
-          ...peerTargets('officer'),
+          // Hive never merges mutations, so its dedup-off variant would only measure the defaults again.
+          ...peerTargets('officer').filter((t) => t.name !== 'hive-nodedup'),
           ...hubTargets(officerHeaders, false).filter((t) => t.name !== 'hub-nodedup'),
           // The ceiling any gateway can reach on this write: the operations subgraph alone.
           { name: 'direct' as const, target: directAs(borderOfficer(site.organisation)), subgraphs: main },
@@ -263,6 +264,11 @@ async function main(): Promise<void> {
       }
     }
     say(`same answers from ${[...new Set(plans.flatMap((p) => p.targets.map((t) => TARGET_LABELS[t.name])))].join(', ')}${baselineProcess && !baselineSameAnswer ? ' (but the baseline differs)' : ''}`);
+
+    // Roughly 1 s of settling and counting per run, measured on a quiet 2-core machine.
+    const runCount = plans.reduce((sum, p) => sum + p.targets.length, 0);
+    const remainingS = runCount * (config.BENCH_ROUNDS * (config.BENCH_SECONDS + 1) + config.BENCH_WARMUP_SECONDS + 1) + (2 * config.BENCH_SOAK_MS) / 1000 + 20;
+    say(`plan: ${runCount} targets × ${config.BENCH_ROUNDS} round(s) × ${config.BENCH_SECONDS} s, then SQL counts and 2 soaks × ${config.BENCH_SOAK_MS / 1000} s: about ${Math.ceil(remainingS / 60)} min from here on a quiet machine`);
 
     const settle = async () => (await Promise.all(processes.map((p) => p.client.waitIdle()))).every(Boolean);
     const auditEvents = async () => (auditStore ? Number((await admin!.query(`select count(*)::bigint as n from ${auditTable}`)).rows[0].n) : null);
@@ -356,7 +362,7 @@ async function main(): Promise<void> {
     notes.push(
       `Processes: ${processes.map((p) => p.name).join('; ')}. "hub" is one process running every subgraph and the Frontera gateway exactly as \`npm start\` runs it; the peer gateways (bare @apollo/gateway, Hive Gateway) run in that same process and call its subgraphs. Only one target is under load at a time; the load generator runs in the parent process.`,
       'Bare gateway: `new ApolloServer({ gateway: new ApolloGateway({ supergraphSdl, buildService }) })` on `startStandaloneServer`, all defaults but Apollo\'s telemetry (off, as for the hub: `createApolloGateway`); the only other deviation is one static, pre-signed subgraph token per subgraph (hub admin for scenarios 1–2, an NCB border officer for 3; 300 s TTL, re-signed every 60 s by a timer), since the subgraphs answer only gateway-signed calls. Security links are stripped from its supergraph (`stripSecurityLinks`), as for the hub.',
-      'Hive Gateway: `createGatewayRuntime({ supergraph, transportEntries, plugins })` (@graphql-hive/gateway-runtime 2.12.1, @graphql-mesh/transport-http 1.2.1) on `node:http`, with the same supergraph, subgraphs and static tokens as the bare gateway (added per fetch in a plugin\'s `onFetch`, after deduplication). "defaults": identical in-flight subgraph queries are merged (`deduplicateInflightRequests`, on by default); "dedup off": `deduplicateInflightRequests: false`.',
+      'Hive Gateway: `createGatewayRuntime({ supergraph, transportEntries, plugins })` (@graphql-hive/gateway-runtime 2.12.1, @graphql-mesh/transport-http 1.2.1) on `node:http`, with the same supergraph, subgraphs and static tokens as the bare gateway (added per fetch in a plugin\'s `onFetch`, after deduplication). "defaults": identical in-flight subgraph queries are merged (`deduplicateInflightRequests`, on by default); "dedup off": `deduplicateInflightRequests: false` (not run on the screening: mutations are never merged).',
       `Hub: a real bearer token from the local issuer and \`x-purpose\` on every request; JWT verification, @policy enforcement, per-subgraph signed tokens${auditStore ? ', one audit event committed per request' : ''} and the request log (level ${config.BENCH_LOG_LEVEL}, to ${path.relative(repoRoot, STACK_LOG)}). NODE_ENV=production for every gateway. ${coalescingSetting ? '"hub, coalescing off": a second one-process hub with `SUBGRAPH_DEDUP=off`, for the gateway-cost target.' : 'This tree\'s hub has no `SUBGRAPH_DEDUP` setting, so the gateway-cost target uses the hub as is.'}`,
       ...(splitSubgraphs ? ['Layouts: "split" runs every subgraph in one process and the Frontera gateway in others (`HUB_SERVICES`); with 2 gateway processes the load generator spreads its connections evenly over both (one autocannon per process; p50 is then the answer-weighted mean of theirs, p99 the worse).'] : []),
       ...(baselineBuild ? [`Baseline: commit ${baselineBuild.commit.slice(0, 12)} checked out in ${path.relative(repoRoot, baselineBuild.dir)} (${baselineBuild.install}), compiled, and started as its own one-process stack through its own bench/stack.js, on the same database as this tree (migrated by this tree${baselineBuild.ancestor ? '; the baseline is an ancestor, so its migrations are a subset' : '; **the baseline is not an ancestor of HEAD**'}). Its audit writer id is its default.`] : []),
