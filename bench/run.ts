@@ -138,21 +138,21 @@ async function main(): Promise<void> {
       ...extra,
       env: { AUDIT_WRITER_ID: `bench-${writer}`, ...extra.env },
     });
-    const started$ = async (name: string, options: StackOptions) => {
+    const startNamed = async (name: string, options: StackOptions) => {
       const client = await startStack(options);
       processes.push({ name, client });
       return client;
     };
     // Independent processes start together; a split layout's gateways once its subgraphs listen.
     const [main, unCoalesced, splitSubgraphs, baselineProcess] = await Promise.all([
-      started$('hub', stackOptions('all', 'hub')).then(withGateway),
-      started$('hub, coalescing off', stackOptions('all', 'hub-uncoalesced', { env: COALESCING_SETTING })).then(withGateway),
-      config.BENCH_LAYOUTS ? started$('split: subgraphs', stackOptions('subgraphs', 'split-subgraphs')) : null,
+      startNamed('hub', stackOptions('all', 'hub')).then(withGateway),
+      startNamed('hub, coalescing off', stackOptions('all', 'hub-uncoalesced', { env: COALESCING_SETTING })).then(withGateway),
+      config.BENCH_LAYOUTS ? startNamed('split: subgraphs', stackOptions('subgraphs', 'split-subgraphs')) : null,
       // The baseline's own stack script (its protocol is this one's, less the extras it ignores).
-      baselineBuild ? started$(`baseline ${baselineBuild.commit.slice(0, 12)}`, { ...stackOptions('all', 'baseline'), script: baselineBuild.script, env: undefined }).then(withGateway) : null,
+      baselineBuild ? startNamed(`baseline ${baselineBuild.commit.slice(0, 12)}`, { ...stackOptions('all', 'baseline'), script: baselineBuild.script, env: undefined }).then(withGateway) : null,
     ]);
     const splitGateways = splitSubgraphs
-      ? await Promise.all([1, 2].map((n) => started$(`split: gateway ${n}`, stackOptions('gateways', `split-gateway-${n}`, { subgraphUrls: splitSubgraphs.subgraphUrls })).then(withGateway)))
+      ? await Promise.all([1, 2].map((n) => startNamed(`split: gateway ${n}`, stackOptions('gateways', `split-gateway-${n}`, { subgraphUrls: splitSubgraphs.subgraphUrls })).then(withGateway)))
       : [];
     // Listed (CPU columns, notes) in the order of their roles, not of their start-up.
     const ROLE_ORDER = ['hub', 'hub, coalescing off', 'split: subgraphs', 'split: gateway 1', 'split: gateway 2'];
