@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { repoRoot } from '../platform/config';
 
@@ -22,15 +23,17 @@ const git = (args: string[], cwd = repoRoot) => execFileSync('git', args, { cwd,
 
 /**
  * `BENCH_BASELINE=<commit>`: a detached git worktree of that commit under
- * `.frontera/bench-baseline/<commit>`, its dependencies (this tree's node_modules, symlinked, when
+ * `<tmp>/frontera-bench-baseline/<commit>`, its dependencies (this tree's node_modules, symlinked, when
  * the lockfiles are the same; else `npm ci` there) and its compiled code (`tsc -p
  * tsconfig.build.json`). Kept after the run, marked as built, so the next run against the same
  * commit starts at once (`git worktree remove <dir>` removes it).
  */
 export function prepareBaseline(ref: string, say: (line: string) => void): Baseline {
   const commit = git(['rev-parse', '--verify', `${ref}^{commit}`]);
-  const subject = git(['log', '-1', '--format=%s', commit]).slice(0, 100);
-  const dir = path.join(repoRoot, '.frontera', 'bench-baseline', commit.slice(0, 12));
+  const fullSubject = git(['log', '-1', '--format=%s', commit]);
+  const subject = fullSubject.length > 80 ? `${fullSubject.slice(0, 79)}…` : fullSubject;
+  // Outside the repository, where jest, dependency-cruiser and tsc never look.
+  const dir = path.join(os.tmpdir(), 'frontera-bench-baseline', commit.slice(0, 12));
   const built = path.join(dir, '.bench-built');
   const script = path.join(dir, 'dist', 'bench', 'stack.js');
   const sameLock = (() => {
@@ -49,7 +52,7 @@ export function prepareBaseline(ref: string, say: (line: string) => void): Basel
     ancestor = false;
   }
   if (existsSync(built) && existsSync(script)) {
-    say(`baseline ${commit.slice(0, 12)} already built in ${path.relative(repoRoot, dir)}`);
+    say(`baseline ${commit.slice(0, 12)} already built in ${dir}`);
     return { commit, subject, dir, script, install, ancestor };
   }
   if (existsSync(dir)) {
@@ -68,6 +71,6 @@ export function prepareBaseline(ref: string, say: (line: string) => void): Basel
   execFileSync(process.execPath, [path.join(dir, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json'], { cwd: dir, stdio: 'inherit' });
   if (!existsSync(script)) throw new Error(`baseline ${commit.slice(0, 12)} has no bench/stack.ts (the stack process the bench drives): pick a later commit`);
   writeFileSync(built, `${new Date().toISOString()}\n`);
-  say(`baseline ${commit.slice(0, 12)} checked out and built in ${path.relative(repoRoot, dir)} (${install}; ${((Date.now() - started) / 1000).toFixed(0)} s)`);
+  say(`baseline ${commit.slice(0, 12)} checked out and built in ${dir} (${install}; ${((Date.now() - started) / 1000).toFixed(0)} s)`);
   return { commit, subject, dir, script, install, ancestor };
 }

@@ -173,6 +173,9 @@ const ratioOf = (scenario: ScenarioResult, a: TargetName, b: TargetName) => {
 const rpsCell = (scenario: ScenarioResult, name: TargetName) => (rps(scenario, name) === undefined ? '–' : fmt(rps(scenario, name)!));
 const times = (ratio: number | null) => (ratio === null ? '–' : `${fmt(ratio, 2)}×`);
 
+/** How a note that qualifies the figures starts (shown above the tables). */
+export const WARNING = '**Warning:';
+
 /** Where the detail starts: the README keeps what comes before. */
 export const DETAIL_HEADING = '### Every target in detail';
 
@@ -185,6 +188,8 @@ export function markdown(report: BenchReport, auditStore: boolean): string {
     `Machine: ${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB, Node ${m.node}, ${m.os}. Date: ${m.date}. Load average (1 min) ${fmt(m.loadAverage.start, 2)} before, ${fmt(m.loadAverage.end, 2)} after.`,
     `Settings: ${s.quick ? '**quick mode (BENCH_QUICK): indicative only**, ' : ''}${s.rounds} interleaved round(s) × ${s.seconds} s per target (${s.order}), ${s.warmupSeconds} s warm-up, ${s.connections} connections, stack log level ${s.logLevel}, soaks 2 × ${s.soakSeconds} s.`,
     report.baseline ? `Baseline: \`${report.baseline.commit.slice(0, 12)}\` (${report.baseline.subject}); ${report.baseline.install}; same answers as this tree: ${report.baseline.sameAnswer ? 'yes' : '**no**'}.` : 'Baseline: none (set `BENCH_BASELINE=<commit>` to race one).',
+    // Warnings (a busy machine, runs without answers) belong with the figures they qualify.
+    ...report.notes.filter((n) => n.startsWith(WARNING)).map((n) => `\n${n}`),
     '',
     '### Throughput, one stack process (req/s, all rounds)',
     '',
@@ -237,7 +242,8 @@ export function markdown(report: BenchReport, auditStore: boolean): string {
   }
   lines.push('', `| Join list size | SQL / request, hub | SQL / request, bare${report.baseline ? ' | SQL / request, baseline' : ''} |`, `|---:|---:|---:|${report.baseline ? '---:|' : ''}`);
   for (const row of report.sqlByListSize) lines.push(`| first: ${row.first} | ${fmt(row.hub, 2)} | ${fmt(row.bare, 2)} |${report.baseline ? ` ${row.baseline === null ? 'n/a' : fmt(row.baseline, 2)} |` : ''}`);
-  if (report.notes.length) lines.push('', ...report.notes.map((n) => `- ${n}`));
+  const notes = report.notes.filter((n) => !n.startsWith(WARNING));
+  if (notes.length) lines.push('', ...notes.map((n) => `- ${n}`));
   const samples = report.scenarios.flatMap((sc) => Object.entries(sc.targets).filter(([, t]) => t?.sample).map(([name, t]) => `- ${sc.title}, ${name}: \`${t!.sample!.replace(/`/g, "'")}\``));
   if (samples.length) lines.push('', 'First failing response per target:', ...samples);
   return `${lines.join('\n')}\n`;

@@ -15,7 +15,7 @@ import { cpuMeter, residentMiB } from './cpu';
 import { BENCH_PURPOSE, borderOfficer, HUB_ADMIN, principalOf } from './identities';
 import { measure, type Probes, type RunMeasurement, type Target, type Workload } from './load';
 import { compareProfiles, formatProfile, summariseProfile, type ProfiledRun } from './profile';
-import { checkTargets, DETAIL_HEADING, machine, markdown, summarise, TARGET_LABELS, type BenchReport, type MemoryRow, type ScenarioResult, type TargetName } from './report';
+import { checkTargets, DETAIL_HEADING, machine, markdown, summarise, TARGET_LABELS, WARNING, type BenchReport, type MemoryRow, type ScenarioResult, type TargetName } from './report';
 import { BENCH_ISSUING_COUNTRY, dataOf, ensureOperations, findScreeningSite, graphql, hubHeaders, JOIN_SIZE, joinQuery, ONE_SUBGRAPH_QUERY, screenBody, SCREEN_MUTATION } from './scenarios';
 import { prepareBaseline, type Baseline } from './baseline';
 import { startStack, withGateway, type StackClient, type StackOptions } from './stack-client';
@@ -365,7 +365,7 @@ async function main(): Promise<void> {
       'Hive Gateway: `createGatewayRuntime({ supergraph, transportEntries, plugins })` (@graphql-hive/gateway-runtime 2.12.1, @graphql-mesh/transport-http 1.2.1) on `node:http`, with the same supergraph, subgraphs and static tokens as the bare gateway (added per fetch in a plugin\'s `onFetch`, after deduplication). "defaults": identical in-flight subgraph queries are merged (`deduplicateInflightRequests`, on by default); "dedup off": `deduplicateInflightRequests: false` (not run on the screening: mutations are never merged).',
       `Hub: a real bearer token from the local issuer and \`x-purpose\` on every request; JWT verification, @policy enforcement, per-subgraph signed tokens${auditStore ? ', one audit event committed per request' : ''} and the request log (level ${config.BENCH_LOG_LEVEL}, to ${path.relative(repoRoot, STACK_LOG)}). NODE_ENV=production for every gateway. ${coalescingSetting ? '"hub, coalescing off": a second one-process hub with `SUBGRAPH_DEDUP=off`, for the gateway-cost target.' : 'This tree\'s hub has no `SUBGRAPH_DEDUP` setting, so the gateway-cost target uses the hub as is.'}`,
       ...(splitSubgraphs ? ['Layouts: "split" runs every subgraph in one process and the Frontera gateway in others (`HUB_SERVICES`); with 2 gateway processes the load generator spreads its connections evenly over both (one autocannon per process; p50 is then the answer-weighted mean of theirs, p99 the worse).'] : []),
-      ...(baselineBuild ? [`Baseline: commit ${baselineBuild.commit.slice(0, 12)} checked out in ${path.relative(repoRoot, baselineBuild.dir)} (${baselineBuild.install}), compiled, and started as its own one-process stack through its own bench/stack.js, on the same database as this tree (migrated by this tree${baselineBuild.ancestor ? '; the baseline is an ancestor, so its migrations are a subset' : '; **the baseline is not an ancestor of HEAD**'}). Its audit writer id is its default.`] : []),
+      ...(baselineBuild ? [`Baseline: commit ${baselineBuild.commit.slice(0, 12)} checked out in ${baselineBuild.dir} (${baselineBuild.install}), compiled, and started as its own one-process stack through its own bench/stack.js, on the same database as this tree (migrated by this tree${baselineBuild.ancestor ? '; the baseline is an ancestor, so its migrations are a subset' : '; **the baseline is not an ancestor of HEAD**'}). Its audit writer id is its default.`] : []),
       'Direct: the operations subgraph called with a token signed as the gateway signs it (scenario 1 as the hub admin, scenario 3 as the officer): the ceiling for any gateway.',
       'Before measuring, every target was checked to return the same data as the hub for scenarios 1 and 2 (the baseline\'s difference is reported, not fatal), and to accept the screening. Each run starts once every stack process is idle again (requests left in flight by the previous run finished).',
       'A response with GraphQL `errors` counts as a failure. SQL / request counts the subgraphs\' ORM statements per request sent (audit writes go through the writer\'s own pool and are not counted). Audit events are counted in the store after each run, so they include the requests still in flight when the load generator stopped (≤ connections per run).',
@@ -374,13 +374,13 @@ async function main(): Promise<void> {
     );
     const unanswered = rawRuns.filter((r) => r.run.answered === 0);
     if (unanswered.length) {
-      notes.unshift(`**Warning: ${unanswered.length} run(s) got no answer at all within their ${config.BENCH_SECONDS} s (${unanswered.map((r) => `${r.scenario} ${TARGET_LABELS[r.target]}`).join(', ')}): too short for this machine's latency; their ratios are meaningless.**`);
+      notes.unshift(`${WARNING} ${unanswered.length} run(s) got no answer at all within their ${config.BENCH_SECONDS} s (${unanswered.map((r) => `${r.scenario} ${TARGET_LABELS[r.target]}`).join(', ')}): too short for this machine's latency; their ratios are meaningless.**`);
     }
     const foreign = rawRuns.map((r) => r.run.cpu?.other ?? 0);
     const busyRuns = foreign.filter((c) => c > CONTENDED_CORES).length;
     if (busyRuns) {
       notes.unshift(
-        `**Warning: other work on this machine used more than ${CONTENDED_CORES} cores during ${busyRuns} of ${rawRuns.length} runs (up to ${Math.max(...foreign).toFixed(2)}; see the CPU column): those figures understate every target, unevenly. Rerun on a quiet machine.**`,
+        `${WARNING} other work on this machine used more than ${CONTENDED_CORES} cores during ${busyRuns} of ${rawRuns.length} runs (up to ${Math.max(...foreign).toFixed(2)}; see the CPU column): those figures understate every target, unevenly. Rerun on a quiet machine.**`,
       );
     }
     const partial: Omit<BenchReport, 'targets' | 'machine' | 'rawRuns'> = {
