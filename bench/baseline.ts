@@ -65,6 +65,8 @@ export function prepareBaseline(ref: string, say: (line: string) => void): Basel
     }
   }
   const started = Date.now();
+  // A worktree whose folder the system cleared from its temporary folder is still registered until pruned.
+  git(['worktree', 'prune']);
   git(['worktree', 'add', '--detach', dir, commit]);
   if (sameLock) symlinkSync(realpathSync(path.join(repoRoot, 'node_modules')), path.join(dir, 'node_modules'), 'dir');
   else execFileSync('npm', ['ci', '--no-audit', '--no-fund'], { cwd: dir, stdio: 'inherit' });
