@@ -89,18 +89,24 @@ async function readSmallJson(req: IncomingMessage, maxBytes: number): Promise<un
   return JSON.parse(Buffer.concat(chunks).toString('utf8'));
 }
 
+const organisations = DEMO_ORGANISATIONS.map(({ code, name }) => ({ code, name }));
+const roles = Object.values(Role);
+const clearances = Object.values(Classification);
+
 /**
- * The development sign-in: `GET` says what may be picked, `POST {organisation, role, clearance}`
- * answers a token from the local issuer. Only wired when the hub runs outside production with
- * its local issuer on, so the bundle holds no secret and a production hub mints nothing.
+ * How to sign in, for the console's first screen (`GET /console/sign-in`): with the development
+ * issuer, what may be picked; without, `null` (paste a token from the organisation's issuer).
+ */
+const signInOptions = (development: boolean): Route => (_req, res) => sendJson(res, 200, { developmentIssuer: development ? { organisations, roles, clearances } : null });
+
+/**
+ * The development sign-in, `POST {organisation, role, clearance}` to `/console/dev-token`: a
+ * token from the local issuer. Only wired when the hub runs outside production with its local
+ * issuer on, so the bundle holds no secret and a production hub mints nothing.
  */
 function developmentSignIn(issuer: LocalIssuer): Route {
-  const organisations = DEMO_ORGANISATIONS.map(({ code, name }) => ({ code, name }));
-  const roles = Object.values(Role);
-  const clearances = Object.values(Classification);
   return async (req, res) => {
-    if (req.method === 'GET') return sendJson(res, 200, { organisations, roles, clearances });
-    if (req.method !== 'POST') return sendError(res, 405, ErrorCode.METHOD_NOT_ALLOWED, 'GET or POST');
+    if (req.method !== 'POST') return sendError(res, 405, ErrorCode.METHOD_NOT_ALLOWED, 'POST {organisation, role, clearance}');
     // A page of another origin could post here but never read the answer (no CORS): still, only JSON bodies.
     if (!String(req.headers['content-type'] ?? '').startsWith('application/json')) return sendError(res, 415, ErrorCode.UNSUPPORTED_MEDIA_TYPE, 'Send application/json');
     let body: { organisation?: unknown; role?: unknown; clearance?: unknown };
@@ -136,9 +142,11 @@ export function consoleRoutes(options: { dir: string; developmentIssuer: LocalIs
   const files = readBuild(options.dir);
   if (!files.size) options.log.warn({ dir: options.dir }, 'the console is on but not built: run npm run console:build');
   const signIn = options.developmentIssuer ? developmentSignIn(options.developmentIssuer) : null;
+  const howToSignIn = signInOptions(signIn !== null);
   return (req, res) => {
     const { pathname } = new URL(req.url ?? '/', 'http://local');
     const local = pathname.slice(CONSOLE_PATH.length) || '';
+    if (local === '/sign-in' && req.method === 'GET') return howToSignIn(req, res);
     if (local === '/dev-token') {
       if (signIn) return signIn(req, res);
       return sendError(res, 404, ErrorCode.NOT_FOUND, 'No development sign-in: the local issuer is off or NODE_ENV=production; paste a token from your organisation’s issuer');

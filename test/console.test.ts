@@ -225,7 +225,9 @@ describe('the console with trusted documents enforced, on a production hub', () 
   });
 
   test('signing in takes a pasted token (no development sign-in), and every view runs on registered operations only', async () => {
-    expect((await fetch(`${origin(hub)}/console/dev-token`)).status).toBe(404);
+    const started = new Date().toISOString();
+    const mint = await fetch(`${origin(hub)}/console/dev-token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ organisation: 'hub', role: 'HUB_ADMIN', clearance: 'CONFIDENTIAL' }) });
+    expect(mint.status).toBe(404);
     const { context, page } = await openConsole(hub);
     await page.getByLabel('Token from your organisation’s issuer').fill(await hub.token(callers.auditor));
     await page.getByLabel('Purpose of use').fill('AUDIT enforced documents');
@@ -241,9 +243,15 @@ describe('the console with trusted documents enforced, on a production hub', () 
     expect(await page.locator('[role="alert"]').count()).toBe(0);
     await context.close();
 
-    // The console's requests name it, so the hub matched them against its manifest.
-    const { accessEvents } = await hub.ok(`{ accessEvents(first: 5, filter: { operationName: "ConsoleOperationPage" }) { edges { node { clientName outcome } } } }`, {}, { as: callers.auditor });
-    expect(accessEvents.edges[0].node).toEqual({ clientName: 'frontera-console', outcome: 'OK' });
+    // The console's requests name it, so the hub matched them against its manifest (both hubs
+    // write to the test database's log; the pasted token's subject is the harness's, not a minted one's).
+    const { accessEvents } = await t.ok(
+      `query($from: DateTimeISO!) { accessEvents(first: 1, filter: { operationName: "ConsoleOperationPage", subject: "test.hub.auditor", from: $from }) { edges { node { clientName outcome } } } }`,
+      { from: started },
+      { as: callers.auditor },
+    );
+    // PARTIAL: an auditor is not cleared for every part of an operation's page.
+    expect(accessEvents.edges[0].node).toEqual({ clientName: 'frontera-console', outcome: expect.stringMatching(/^(OK|PARTIAL)$/) });
     // Anything else under the console's name is refused.
     const other = await hub.query(`{ operations(first: 1) { edges { node { code } } } }`, {}, { as: callers.auditor, headers: { 'apollographql-client-name': 'frontera-console' } });
     expect(other.status).toBe(400);

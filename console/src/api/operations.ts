@@ -71,6 +71,7 @@ export const AuditSampleQuery = graphql(`
           refusalCode
           principal { organisation }
           records { type }
+          chain { chainId seq recordedAt }
         }
       }
     }

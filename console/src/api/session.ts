@@ -55,7 +55,7 @@ export function saveSession(session: Session | null): void {
   else sessionStorage.removeItem(KEY);
 }
 
-/** Organisations and roles the development sign-in offers, from the hub (`GET /console/dev-token`). */
+/** Organisations and roles the development sign-in offers, from the hub (`GET /console/sign-in`). */
 export interface DevelopmentIssuer {
   organisations: { code: string; name: string }[];
   roles: string[];
@@ -64,8 +64,9 @@ export interface DevelopmentIssuer {
 
 /** What the hub offers for signing in: `null` when its local issuer is off (production): paste a token. */
 export async function developmentIssuer(): Promise<DevelopmentIssuer | null> {
-  const response = await fetch('/console/dev-token', { headers: { accept: 'application/json' } });
-  return response.ok ? ((await response.json()) as DevelopmentIssuer) : null;
+  const response = await fetch('/console/sign-in', { headers: { accept: 'application/json' } });
+  if (!response.ok) throw new Error(`The hub did not say how to sign in (HTTP ${response.status}).`);
+  return ((await response.json()) as { developmentIssuer: DevelopmentIssuer | null }).developmentIssuer;
 }
 
 /** A token from the hub's local issuer (development only: the hub refuses this elsewhere). */

@@ -262,7 +262,49 @@ function Charts({ filter }: { filter: AccessEventFilter }) {
       <DayGrid days={days} organisations={organisations} count={(o, d) => events.filter((e) => (e.principal?.organisation ?? 'anonymous') === o && e.time.startsWith(d)).length} />
       <BarChart title="Refusals by code" data={countBy(events.flatMap((e) => (e.refusalCode ? [e.refusalCode] : [])))} />
       <BarChart title="Top accessed record types" data={countBy(events.flatMap((e) => e.records.map((r) => r.type)))} />
+      <ChainStatus events={events} contiguous={Object.keys(filter).length === 0} />
     </section>
+  );
+}
+
+/**
+ * The chains of the sampled events: each writer's newest position seen, and, without a filter
+ * (the sample is then the newest events of every chain), gaps between consecutive positions.
+ * The API exposes no verification result: `npm run audit:verify` checks signatures and anchors.
+ */
+function ChainStatus({ events, contiguous }: { events: { chain?: { chainId: string; seq: number; recordedAt: string } | null }[]; contiguous: boolean }) {
+  const chains = new Map<string, { seqs: number[]; newest: string }>();
+  for (const { chain } of events) {
+    if (!chain) continue;
+    const entry = chains.get(chain.chainId) ?? { seqs: [], newest: chain.recordedAt };
+    entry.seqs.push(chain.seq);
+    if (chain.recordedAt > entry.newest) entry.newest = chain.recordedAt;
+    chains.set(chain.chainId, entry);
+  }
+  const gapsOf = (seqs: number[]) => {
+    const sorted = [...seqs].sort((a, b) => a - b);
+    return sorted.slice(1).filter((seq, i) => seq !== sorted[i] + 1).length;
+  };
+  return (
+    <figure className="chart">
+      <figcaption>Chain heads in this sample</figcaption>
+      <table>
+        <thead>
+          <tr><th scope="col">Chain</th><th scope="col">Newest seq</th><th scope="col">Recorded</th><th scope="col">Gaps</th></tr>
+        </thead>
+        <tbody>
+          {[...chains].map(([id, c]) => (
+            <tr key={id}>
+              <td><code title={id}>{id.slice(0, 8)}</code></td>
+              <td>{Math.max(...c.seqs)}</td>
+              <td>{formatTime(c.newest)}</td>
+              <td>{contiguous ? gapsOf(c.seqs) : '–'}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <p className="hint">Signatures and anchors are checked by <code>npm run audit:verify</code> on the hub’s host.</p>
+    </figure>
   );
 }
 
