@@ -128,7 +128,7 @@ export function AccessLog({ owner }: { owner: boolean }) {
                   <span className="who">
                     {e.principal?.organisation ?? 'anonymous'} {e.principal?.roles.join(', ')}
                   </span>
-                  <span className="what">{owner ? e.records.map((r) => r.type).join(', ') : (e.operationName ?? e.receivedBy)}</span>
+                  <span className="what">{owner ? countBy(e.records.map((r) => r.type)).map(([type, n]) => (n > 1 ? `${n} × ${type}` : type)).join(', ') : (e.operationName ?? e.receivedBy)}</span>
                   {e.outcome && <span className={`badge ${e.outcome.toLowerCase()}`}>{e.outcome}</span>}
                   {e.refusalCode && <code>{e.refusalCode}</code>}
                   {owner && e.purposeCode && <span className="badge">{e.purposeCode}</span>}
