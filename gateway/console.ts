@@ -136,7 +136,7 @@ function developmentSignIn(issuer: LocalIssuer): Route {
 /**
  * The console's routes under CONSOLE_PATH: the page (for every path that is not an asset, so a
  * bookmarked view loads), its hashed assets, and the development sign-in when `developmentIssuer`
- * is given. A hub without a build answers 503 with how to build it.
+ * is given. A hub without a build answers 404 with how to build it.
  */
 export function consoleRoutes(options: { dir: string; developmentIssuer: LocalIssuer | null; log: Logger }): Route {
   const files = readBuild(options.dir);
@@ -157,7 +157,7 @@ export function consoleRoutes(options: { dir: string; developmentIssuer: LocalIs
       res.end();
       return;
     }
-    if (!files.size) return sendError(res, 503, ErrorCode.NOT_FOUND, 'The console is not built: run npm run console:build');
+    if (!files.size) return sendError(res, 404, ErrorCode.NOT_FOUND, 'The console is not built: run npm run console:build');
     const file = files.get(local) ?? (local.startsWith('/assets/') ? undefined : files.get('/'));
     if (!file) return sendError(res, 404, ErrorCode.NOT_FOUND, `No console file ${local}`);
     send(res, file, req.method === 'HEAD');
