@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
@@ -180,14 +180,23 @@ export async function createGatewayServer(
   });
   const limits = limitsFromConfig(config);
   const servesConsole = consoleEnabled(config);
-  // The console's build registers its own operations: its manifest is read with TRUSTED_DOCUMENTS_DIR's.
-  const registeredByHub: Record<string, string> = servesConsole ? { [CONSOLE_CLIENT_NAME]: consoleManifest(config.CONSOLE_DIR) } : {};
+  /**
+   * The console's build registers its own operations: its manifest is read with
+   * TRUSTED_DOCUMENTS_DIR's, at each load, once built (unbuilt, the console itself says so).
+   */
+  const registeredByHub = (): Record<string, string> => {
+    const manifest = consoleManifest(config.CONSOLE_DIR);
+    if (!servesConsole) return {};
+    if (existsSync(manifest)) return { [CONSOLE_CLIENT_NAME]: manifest };
+    log.warn({ manifest }, 'the console is on but not built (npm run console:build): its operations are not registered');
+    return {};
+  };
   const documents = documentLimits(limits, { blockFieldSuggestions: production });
   /** Everything a supergraph brings, checked; throws the first reason it cannot serve. */
   const prepare = (sdl: string): SchemaState => {
     const apiSchema = apiSchemaOf(sdl);
     const rules = loadAccessRules(sdl);
-    const trusted = config.TRUSTED_DOCUMENTS === 'enforce' ? loadTrustedDocuments(config.TRUSTED_DOCUMENTS_DIR, { schema: apiSchema, limits, manifests: registeredByHub }) : null;
+    const trusted = config.TRUSTED_DOCUMENTS === 'enforce' ? loadTrustedDocuments(config.TRUSTED_DOCUMENTS_DIR, { schema: apiSchema, limits, manifests: registeredByHub() }) : null;
     return { sdl, id: sdlId(sdl), apiSchema, rules, trusted };
   };
   let state = prepare(readSupergraph());
@@ -270,7 +279,7 @@ export async function createGatewayServer(
       // Same supergraph: only the manifests may have changed, and they switch alone.
       if (config.TRUSTED_DOCUMENTS !== 'enforce') return { result: 'unchanged', supergraph: state.id };
       try {
-        state = { ...state, trusted: loadTrustedDocuments(config.TRUSTED_DOCUMENTS_DIR, { schema: state.apiSchema, limits, manifests: registeredByHub }) };
+        state = { ...state, trusted: loadTrustedDocuments(config.TRUSTED_DOCUMENTS_DIR, { schema: state.apiSchema, limits, manifests: registeredByHub() }) };
       } catch (error) {
         return { result: 'refused', supergraph: state.id, reason: (error as Error).message };
       }

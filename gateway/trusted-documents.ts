@@ -141,7 +141,7 @@ export function loadTrustedDocuments(
     try {
       raw = JSON.parse(readFileSync(where, 'utf8'));
     } catch (error) {
-      problems.push(`${file}: ${existsSync(where) ? `not valid JSON (${(error as Error).message})` : 'missing (the console is on: run npm run console:build, or set CONSOLE=false)'}`);
+      problems.push(`${file}: not valid JSON (${(error as Error).message})`);
       continue;
     }
     const checked = checkManifest(file, raw, check);
