@@ -95,13 +95,14 @@ describe('the console', () => {
     const auditor = await openConsole(t);
     await signIn(auditor.page, { organisation: 'hub', role: 'AUDITOR', clearance: 'CONFIDENTIAL' }, 'console test timing');
     const timings: number[] = [];
-    for (let i = 0; i < 3; i++) {
+    for (let i = 0; i < 5; i++) {
       await auditor.page.reload();
       await auditor.page.locator('.timeline li').first().waitFor();
       timings.push(await auditor.page.evaluate(() => performance.now()));
     }
     await auditor.context.close();
-    console.log(`console bundle: ${(raw / 1024).toFixed(1)} KiB raw, ${(gzip / 1024).toFixed(1)} KiB gzip (${assets.length} files); time to first view (auditor's timeline, reloads): ${timings.map((ms) => `${Math.round(ms)} ms`).join(', ')}`);
+    const median = [...timings].sort((a, b) => a - b)[2];
+    console.log(`console bundle: ${(raw / 1024).toFixed(1)} KiB raw, ${(gzip / 1024).toFixed(1)} KiB gzip (${assets.length} files); time to first view (auditor's timeline, 5 reloads): median ${Math.round(median)} ms (${timings.map((ms) => Math.round(ms)).join(', ')} ms)`);
     expect(Math.min(...timings)).toBeLessThan(5_000);
   }, 60_000);
 
@@ -123,7 +124,9 @@ describe('the console', () => {
     await rows.first().waitFor();
     for (const who of await rows.allTextContents()) expect(who).toMatch(/^wco PARTNER_LIAISON/);
 
-    await page.locator('.timeline li button').first().click();
+    // By keyboard: an event is a button in the tab order.
+    await page.locator('.timeline li button').first().focus();
+    await page.keyboard.press('Enter');
     const details = page.locator('article.details');
     await details.getByRole('heading', { name: /^Event of/ }).waitFor();
     await expect(details.locator('dd').nth(1).textContent()).resolves.toBe('test.wco.partner_liaison');
