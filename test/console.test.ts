@@ -9,21 +9,22 @@ import { callers, startTestHub, useTestHub, type TestHub } from './harness';
 
 /*
  * The web console in a real browser (Debian's Chromium, installed by `.ci/system-packages`, the
- * pretest step) against a real hub: built first, as `npm run build` builds it, so the bundle
- * tested is the source's. Never skipped: a missing browser fails the suite.
+ * pretest step) against a real hub: built first (`npm run console:build`, into a folder of this
+ * suite's), so the bundle tested is the source's. Never skipped: a missing browser fails the suite.
  * CONSOLE_SCREENSHOTS=1 saves the main views under docs/console/.
  */
 
 const CHROMIUM = '/usr/bin/chromium';
 const SCREENSHOTS = process.env.CONSOLE_SCREENSHOTS === '1' ? path.join(repoRoot, 'docs', 'console') : null;
-const BUILD = path.join(repoRoot, 'dist', 'console');
+/** This suite's own build: a hub of another suite starting meanwhile never reads a half-written dist/console. */
+const BUILD = mkdtempSync(path.join(tmpdir(), 'frontera-console-'));
 
 let browser: Browser;
 /** Every console message of level error and every uncaught page error, by test: none is expected. */
 const browserErrors: string[] = [];
 
 beforeAll(async () => {
-  execFileSync('npm', ['run', '-s', 'console:build'], { cwd: repoRoot, stdio: 'inherit' });
+  execFileSync('npm', ['run', '-s', 'console:build', '--', '--outDir', BUILD], { cwd: repoRoot, stdio: 'inherit' });
   browser = await chromium.launch({
     executablePath: CHROMIUM,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
@@ -32,6 +33,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await browser?.close();
+  rmSync(BUILD, { recursive: true, force: true });
 });
 
 afterEach(() => {
@@ -39,7 +41,7 @@ afterEach(() => {
   browserErrors.length = 0;
 });
 
-const t = useTestHub();
+const t = useTestHub({ CONSOLE_DIR: BUILD });
 
 const origin = (hub: Pick<TestHub, 'gatewayUrl'>) => new URL(hub.gatewayUrl).origin;
 
@@ -220,6 +222,7 @@ describe('the console with trusted documents enforced, on a production hub', () 
       CONSOLE: 'true',
       TRUSTED_DOCUMENTS: 'enforce',
       TRUSTED_DOCUMENTS_DIR: documents,
+      CONSOLE_DIR: BUILD,
     });
   }, 60_000);
   afterAll(async () => {
