@@ -20,6 +20,8 @@ const SCREENSHOTS = process.env.CONSOLE_SCREENSHOTS === '1' ? path.join(repoRoot
 const BUILD = mkdtempSync(path.join(tmpdir(), 'frontera-console-'));
 
 let browser: Browser;
+/** When this suite started: the access events of its console sessions are the ones after it. */
+const suiteStarted = new Date().toISOString();
 /** Every console message of level error and every uncaught page error, by test: none is expected. */
 const browserErrors: string[] = [];
 
@@ -207,6 +209,17 @@ describe('the console', () => {
     await screenshot(officer.page, 'officer-training');
     await officer.context.close();
   }, 60_000);
+});
+
+test('no request of the console was refused on the way: the first of each operation carried its registered text', async () => {
+  const { accessEvents } = await t.ok(
+    `query($from: DateTimeISO!) { accessEvents(first: 100, filter: { outcome: REFUSED, from: $from }) { edges { node { clientName refusalCode } } } }`,
+    { from: suiteStarted },
+    { as: callers.auditor },
+  );
+  expect(accessEvents.edges.map((e: any) => e.node).filter((e: any) => e.clientName === 'frontera-console')).toEqual([]);
+  const { accessEvents: served } = await t.ok(`query($from: DateTimeISO!) { accessEvents(first: 1, filter: { from: $from, operationName: "ConsoleHits" }) { totalCount } }`, { from: suiteStarted }, { as: callers.auditor });
+  expect(served.totalCount).toBeGreaterThan(0);
 });
 
 describe('the console with trusted documents enforced, on a production hub', () => {

@@ -1,4 +1,4 @@
-import { ApolloClient, HttpLink, InMemoryCache } from '@apollo/client';
+import { ApolloClient, ApolloLink, HttpLink, InMemoryCache } from '@apollo/client';
 import { SetContextLink } from '@apollo/client/link/context';
 import { ErrorLink } from '@apollo/client/link/error';
 import { PersistedQueryLink } from '@apollo/client/link/persisted-queries';
@@ -22,9 +22,8 @@ const REFRESH_MARGIN_MS = 60_000;
  *   a pasted one is used until the hub answers UNAUTHENTICATED, then the sign-in asks again),
  * - `x-purpose`, the purpose declared at sign-in, which the hub records with every access,
  * - `apollographql-client-name`/`-version`, which select the console's trusted documents,
- * - only the persisted-query id of a registered operation; its text is sent only if the hub asks
- *   for it (automatic persisted queries, TRUSTED_DOCUMENTS=off), and then byte for byte the
- *   registered body.
+ * - the persisted-query id of a registered operation; the first request of each operation in
+ *   this page also carries its text, byte for byte the registered body (see `textOnFirstUse`).
  * `errorPolicy: 'all'` everywhere: a partial answer (fields withheld with
  * UNAUTHORIZED_FIELD_OR_TYPE) keeps its data, and each view shows what was withheld.
  */
@@ -55,9 +54,25 @@ export function createClient(
     if (isUnauthenticated(error)) on.unauthenticated();
   });
   const persisted = new PersistedQueryLink({ generateHash: registeredId });
+  /*
+   * The first request of each operation sends its registered text with the id: a hub enforcing
+   * trusted documents admits it (same text as its manifest), and one without stores it
+   * (automatic persisted queries) instead of answering PERSISTED_QUERY_NOT_FOUND, a refusal
+   * that would land in the access log once per operation. Later requests send the id alone; if
+   * the hub restarted meanwhile, PersistedQueryLink sends the text again when asked.
+   */
+  const sentOnce = new Set<string>();
+  const textOnFirstUse = new ApolloLink((operation, forward) => {
+    const name = operation.operationName;
+    if (name && !sentOnce.has(name)) {
+      sentOnce.add(name);
+      operation.setContext(({ http }: { http?: Record<string, unknown> }) => ({ http: { ...http, includeQuery: true } }));
+    }
+    return forward(operation);
+  });
   const http = new HttpLink({ uri: '/graphql', print: (node) => registeredBody(node as DocumentNode) });
   return new ApolloClient({
-    link: signedOut.concat(auth).concat(persisted).concat(http),
+    link: ApolloLink.from([signedOut, auth, persisted, textOnFirstUse, http]),
     cache: new InMemoryCache(),
     defaultOptions: {
       watchQuery: { errorPolicy: 'all', fetchPolicy: 'cache-and-network' },
