@@ -7,6 +7,8 @@
  *   gateway | subgraphs   the two sides, which never import each other
  *   root       the composition root: start-up, catalogue, CLIs, schema composition
  * Tests, fixtures and the benchmark sit above everything and nothing imports them.
+ * The web console (console/) is a client of the API like any other: it imports only itself and
+ * npm packages, and nothing imports it (the gateway serves its build, never its source).
  */
 const PLATFORM = '^platform/';
 const CONTRACTS = '^(identity/(?!cli/)|access-log/[^/]+$|authorization/[^/]+$)';
@@ -14,7 +16,8 @@ const GATEWAY = '^(gateway/|access-log/gateway/|authorization/gateway/)';
 const SUBGRAPHS = '^(subgraphs/|access-log/read-api/|authorization/subgraph/)';
 const ROOT = '^(hub/|identity/cli/|access-log/cli/|schema/)';
 const TESTS = '(^test/|\\.test\\.ts$|\\.fixture\\.ts$)';
-const LAYERED = `${PLATFORM}|${CONTRACTS}|${GATEWAY}|${SUBGRAPHS}|${ROOT}|${TESTS}|^bench/`;
+const CONSOLE = '^console/';
+const LAYERED = `${PLATFORM}|${CONTRACTS}|${GATEWAY}|${SUBGRAPHS}|${ROOT}|${TESTS}|^bench/|${CONSOLE}`;
 /** The repository's own configuration files (jest, this file). */
 const TOOLING = '^[^/]+\\.js$';
 
@@ -33,6 +36,14 @@ module.exports = {
     layer('gateway-not-on-subgraphs', GATEWAY, [PLATFORM, CONTRACTS, GATEWAY]),
     layer('subgraphs-not-on-gateway', SUBGRAPHS, [PLATFORM, CONTRACTS, SUBGRAPHS]),
     layer('root-not-on-tests', ROOT, [PLATFORM, CONTRACTS, GATEWAY, SUBGRAPHS, ROOT]),
+    layer('console-is-a-client', CONSOLE, [CONSOLE]),
+    {
+      name: 'nothing-imports-the-console',
+      severity: 'error',
+      comment: 'the console is a separate client built by Vite: the hub serves its build, never imports its source',
+      from: { pathNot: CONSOLE },
+      to: { path: CONSOLE },
+    },
     {
       name: 'nothing-imports-tests-or-bench',
       severity: 'error',

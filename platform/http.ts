@@ -36,6 +36,11 @@ export interface HttpServiceOptions<Context extends BaseContext> {
    */
   context(req: IncomingMessage, request: HTTPGraphQLRequest): Promise<Context>;
   routes?: Record<string, Route>;
+  /**
+   * Routes that answer every method at their path and every path under it (`/console` answers
+   * `/console/assets/…` too): a small site served beside the API (the web console).
+   */
+  sites?: Record<string, Route>;
   /** Serve HTTPS with this certificate instead of plain HTTP; with `clientCa`, require client certificates (mutual TLS). */
   tls?: TlsServerOptions;
   /** Keep the SHA-256 of each raw request body for {@link receivedBodyDigest} (subgraphs check it against the gateway's proof). */
@@ -212,6 +217,8 @@ export async function serveGraphQL<Context extends BaseContext>(
     }
     const route = options.routes?.[url.pathname];
     if (route && req.method === 'GET') return route(req, res);
+    const site = options.sites && Object.entries(options.sites).find(([prefix]) => url.pathname === prefix || url.pathname.startsWith(`${prefix}/`));
+    if (site) return site[1](req, res);
     if (url.pathname !== '/graphql') return sendError(res, 404, ErrorCode.NOT_FOUND, `No route ${url.pathname}: GraphQL is served at /graphql`);
     // A preflight carries no credentials and asks for no data: answered before anything else.
     if (options.cors && applyCors(req, res, options.cors) === 'preflight') return;
