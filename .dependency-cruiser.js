@@ -6,7 +6,7 @@
  *              the named policies
  *   gateway | subgraphs   the two sides, which never import each other
  *   root       the composition root: start-up, catalogue, CLIs, schema composition
- * Tests, fixtures and the benchmark sit above everything and nothing imports them.
+ * Tests, fixtures, the benchmark and the deployment checks (deploy/) sit above everything and nothing imports them.
  */
 const PLATFORM = '^platform/';
 const CONTRACTS = '^(identity/(?!cli/)|access-log/[^/]+$|authorization/[^/]+$)';
@@ -14,7 +14,7 @@ const GATEWAY = '^(gateway/|access-log/gateway/|authorization/gateway/)';
 const SUBGRAPHS = '^(subgraphs/|access-log/read-api/|authorization/subgraph/)';
 const ROOT = '^(hub/|identity/cli/|access-log/cli/|schema/)';
 const TESTS = '(^test/|\\.test\\.ts$|\\.fixture\\.ts$)';
-const LAYERED = `${PLATFORM}|${CONTRACTS}|${GATEWAY}|${SUBGRAPHS}|${ROOT}|${TESTS}|^bench/`;
+const LAYERED = `${PLATFORM}|${CONTRACTS}|${GATEWAY}|${SUBGRAPHS}|${ROOT}|${TESTS}|^bench/|^deploy/`;
 /** The repository's own configuration files (jest, this file). */
 const TOOLING = '^[^/]+\\.js$';
 
@@ -36,9 +36,9 @@ module.exports = {
     {
       name: 'nothing-imports-tests-or-bench',
       severity: 'error',
-      comment: 'tests, fixtures and the benchmark are leaves: production code never imports them',
-      from: { pathNot: `${TESTS}|^bench/` },
-      to: { path: `${TESTS}|^bench/` },
+      comment: 'tests, fixtures, the benchmark and the deployment checks are leaves: production code never imports them',
+      from: { pathNot: `${TESTS}|^bench/|^deploy/` },
+      to: { path: `${TESTS}|^bench/|^deploy/` },
     },
     {
       name: 'no-cycles',
