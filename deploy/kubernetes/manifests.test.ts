@@ -7,6 +7,7 @@ import { CONFIG_KEYS, loadConfig } from '../../hub/config';
 import { repoRoot } from '../../platform/config';
 import { LIVENESS_PATH, READINESS_PATH } from '../../platform/http';
 import { podContainers, renderKustomization, type KubernetesObject } from './render';
+import { typeErrors } from './typecheck';
 
 // The Kubernetes manifests, checked offline: the base and each overlay rendered (./render.ts, the
 // kustomize subset they use), every object validated against the Kubernetes v1.36 API schemas of
@@ -125,6 +126,13 @@ describe('the schema check', () => {
     expect(results[2].errors).toContain('cpu');
     expect(results[3].errors).toContain('selector');
   });
+
+  it('refuses a field the API does not have, which the schemas let through', () => {
+    const deployment = structuredClone(deployments(builds.get('base')!)[0]);
+    (deployment.spec.template.spec.containers[0] as unknown as Record<string, unknown>).readinesProbe = { httpGet: { path: READINESS_PATH, port: 'http' } };
+    expect(validateSchemas([deployment]).map((r) => r.status)).toEqual(['valid']);
+    expect(typeErrors([deployment], repoRoot)).toEqual([expect.stringMatching(/^Deployment\/gateway: .*'"readinesProbe"' does not exist in type 'IContainer'/)]);
+  });
 });
 
 describe.each(BUILDS)('%s', (build) => {
@@ -145,6 +153,10 @@ describe.each(BUILDS)('%s', (build) => {
     expect(cluster.spec.storage.size).toMatch(/^\d+(Mi|Gi|Ti)$/);
     expect(cluster.spec.bootstrap.initdb).toMatchObject({ database: 'frontera', owner: 'frontera' });
     expect(cluster.spec.bootstrap.initdb.postInitApplicationSQL.join('\n')).toContain('CREATEROLE');
+  });
+
+  it('uses only fields the Kubernetes API has (kubernetes-models’ exact interfaces)', () => {
+    expect(typeErrors(objects, repoRoot)).toEqual([]);
   });
 
   it('runs one Deployment and Service per service of the hub, on the ports the hub listens on', () => {
