@@ -48,10 +48,11 @@ COPY --from=build /app/dist ./dist
 COPY package.json ./
 COPY schema ./schema
 COPY subgraphs/partners/*.json ./subgraphs/partners/
-# Mount points owned by the unprivileged user, so a fresh volume mounted there is writable by it.
+# Mount points owned by the unprivileged user: a fresh volume mounted there takes their owner, so
+# that compose's one-shot `keys` service can write the key files and every service the witness.
 RUN mkdir -p /etc/frontera/secrets /var/lib/frontera/witness \
- && chown 1000:1000 /var/lib/frontera/witness \
- && chmod 0700 /var/lib/frontera/witness
+ && chown 1000:1000 /etc/frontera/secrets /var/lib/frontera/witness \
+ && chmod 0700 /etc/frontera/secrets /var/lib/frontera/witness
 # The base image's `node` user, by number so that runAsNonRoot can check it.
 USER 1000:1000
 EXPOSE 4000

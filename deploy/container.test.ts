@@ -109,10 +109,13 @@ describe('Dockerfile', () => {
     expect(Object.keys(runtimeEnv).filter((name) => !CONFIG_KEYS.includes(name) && !NOT_HUB_SETTINGS.has(name))).toEqual([]);
     const config = loadConfig({ ...runtimeEnv, DATABASE_URL: 'postgresql://frontera@db:5432/frontera', TRUSTED_ISSUERS_FILE: '/etc/frontera/trust/trusted-issuers.json' });
     expect(config.NODE_ENV).toBe('production');
-    // Where the hub writes: absolute, outside /app, created for the unprivileged user.
+    // Where the hub writes: absolute, outside /app, owned by the user the image runs as (a fresh
+    // volume mounted there takes that owner).
+    const user = runtime.instructions.find((i) => i.keyword === 'USER')!.args;
+    const chown = runs(runtime).join(' && ').split(' && ').find((command) => command.startsWith(`chown ${user} `))!;
     for (const dir of [config.SECRETS_DIR, config.AUDIT_WITNESS_DIR]) {
       expect(dir.startsWith('/') && !dir.startsWith('/app')).toBe(true);
-      expect(runs(runtime).join('\n')).toContain(dir);
+      expect(chown.split(/\s+/)).toContain(dir);
     }
   });
 
