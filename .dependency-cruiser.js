@@ -6,7 +6,7 @@
  *              the named policies
  *   gateway | subgraphs   the two sides, which never import each other
  *   root       the composition root: start-up, catalogue, CLIs, schema composition
- * Tests, fixtures and the benchmark sit above everything and nothing imports them.
+ * Tests, fixtures, the benchmark and the deployment checks (deploy/) sit above everything and nothing imports them.
  * The web console (console/) is a client of the API like any other: it imports only itself and
  * npm packages, and nothing imports it (the gateway serves its build, never its source).
  */
@@ -17,7 +17,7 @@ const SUBGRAPHS = '^(subgraphs/|access-log/read-api/|authorization/subgraph/)';
 const ROOT = '^(hub/|identity/cli/|access-log/cli/|schema/)';
 const TESTS = '(^test/|\\.test\\.ts$|\\.fixture\\.ts$)';
 const CONSOLE = '^console/';
-const LAYERED = `${PLATFORM}|${CONTRACTS}|${GATEWAY}|${SUBGRAPHS}|${ROOT}|${TESTS}|^bench/|${CONSOLE}`;
+const LAYERED = `${PLATFORM}|${CONTRACTS}|${GATEWAY}|${SUBGRAPHS}|${ROOT}|${TESTS}|^bench/|^deploy/|${CONSOLE}`;
 /** The repository's own configuration files (jest, this file). */
 const TOOLING = '^[^/]+\\.js$';
 
@@ -47,9 +47,9 @@ module.exports = {
     {
       name: 'nothing-imports-tests-or-bench',
       severity: 'error',
-      comment: 'tests, fixtures and the benchmark are leaves: production code never imports them',
-      from: { pathNot: `${TESTS}|^bench/` },
-      to: { path: `${TESTS}|^bench/` },
+      comment: 'tests, fixtures, the benchmark and the deployment checks are leaves: production code never imports them',
+      from: { pathNot: `${TESTS}|^bench/|^deploy/` },
+      to: { path: `${TESTS}|^bench/|^deploy/` },
     },
     {
       name: 'no-cycles',

@@ -47,8 +47,13 @@ const hubSettings = {
   DRAIN_TIMEOUT_MS: limit(0, 600_000, 15_000),
 };
 
+const settings = { ...platformSettings, ...identitySettings, ...auditSettings, ...gatewaySettings, ...notificationSettings, ...telemetrySettings, ...hubSettings };
+
+/** The name of every variable the hub reads (deployment files are checked against it). */
+export const CONFIG_KEYS: readonly string[] = Object.keys(settings);
+
 const schema = z
-  .object({ ...platformSettings, ...identitySettings, ...auditSettings, ...gatewaySettings, ...notificationSettings, ...telemetrySettings, ...hubSettings })
+  .object(settings)
   .superRefine((config, ctx) => {
     checkPlatformSettings(config, ctx);
     checkIdentitySettings(config, ctx);
