@@ -45,6 +45,13 @@ const hubSettings = {
    * (and recorded as cut); above SUBGRAPH_TIMEOUT_MS so a slow subgraph call can still answer.
    */
   DRAIN_TIMEOUT_MS: limit(0, 600_000, 15_000),
+  /**
+   * On SIGTERM, how long the gateway keeps serving new requests after its readiness turned 503, in
+   * ms, so that a load balancer checking readiness takes it out before it refuses anything (see
+   * README, "Replicas behind a load balancer"); then new requests get SHUTTING_DOWN. Counts within
+   * DRAIN_TIMEOUT_MS. 0: refused at once (one process, nothing in front).
+   */
+  DRAIN_LEAD_MS: limit(0, 60_000, 0),
 };
 
 const schema = z
@@ -53,6 +60,9 @@ const schema = z
     checkPlatformSettings(config, ctx);
     checkIdentitySettings(config, ctx);
     checkGatewaySettings(config, ctx);
+    if (config.DRAIN_LEAD_MS >= config.DRAIN_TIMEOUT_MS && config.DRAIN_LEAD_MS > 0) {
+      ctx.addIssue({ code: 'custom', path: ['DRAIN_LEAD_MS'], message: `must be below DRAIN_TIMEOUT_MS (${config.DRAIN_TIMEOUT_MS}): the lead is part of the drain, and requests in flight need the rest` });
+    }
   })
   .transform(resolveIdentitySettings);
 
