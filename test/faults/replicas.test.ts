@@ -93,6 +93,8 @@ test('SIGTERM to one replica and SIGKILL to another under load through HAProxy: 
         drainedExit = code;
       });
     await waitFor(() => states.some((s) => s.at > drainedAt && statusOf(DRAINED)(s).startsWith('DOWN')), { timeoutMs: 10_000, intervalMs: 20, what: `HAProxy to take ${DRAINED} out` });
+    // Killed while it is handling requests (HAProxy's count of them), so the kill cuts some.
+    await waitFor(async () => (await lb.states()).find((s) => s.name === KILLED)!.current > 0, { timeoutMs: 10_000, intervalMs: 10, what: `${KILLED} to be handling a request` });
     killedAt = Date.now();
     expect(await hub.process(KILLED).kill('SIGKILL')).toBeNull();
     killedExitedAt = Date.now();
