@@ -62,6 +62,7 @@ export async function supervise(config: Config, options: SupervisorOptions, log:
     new Promise<void>((resolve, reject) => {
       const entry = path.join(__dirname, `main${path.extname(__filename)}`);
       const current = fork(entry, [], { env: child.env, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+      const startedAt = Date.now();
       child.process = current;
       child.exited = new Promise((done) => current.once('exit', () => done()));
       current.on('message', (message) => {
@@ -70,7 +71,9 @@ export async function supervise(config: Config, options: SupervisorOptions, log:
       current.once('exit', (code, signal) => {
         reject(new Error(`${child.name} exited during start-up (${code ?? signal})`));
         if (stopping) return;
-        // A child that dies while the cluster runs is started again, later each time it keeps dying.
+        // A child that dies while the cluster runs is started again, later each time it keeps dying
+        // (one that had run for a minute starts the count afresh).
+        if (Date.now() - startedAt > 60_000) child.restarts = 0;
         const delayMs = Math.min(30_000, 1_000 * 2 ** Math.min(child.restarts, 5));
         child.restarts += 1;
         log.error({ child: child.name, code, signal, restartInMs: delayMs }, 'a hub process exited: starting it again');
