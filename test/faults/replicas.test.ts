@@ -80,7 +80,9 @@ test('SIGTERM to one replica and SIGKILL to another under load through HAProxy: 
     await waitFor(() => load.responses.filter((r) => r.answered).length >= 60, { timeoutMs: 40_000, what: '60 answers before the faults' });
     poller = (async () => {
       while (polling) {
-        states.push({ at: Date.now(), states: await lb.states() });
+        // Timed when the answer arrived: a change is never dated earlier than it was seen.
+        const now = await lb.states();
+        states.push({ at: Date.now(), states: now });
         await new Promise((resolve) => setTimeout(resolve, 25));
       }
     })();
