@@ -215,7 +215,7 @@ export async function startHub(
     const notifierStopped = notifier?.stop(force?.aborted ? 0 : deadlineMs);
     force?.addEventListener('abort', () => void notifier?.stop(0), { once: true });
     if (gateway) {
-      const cut = await gateway.drain(deadlineMs, force);
+      const cut = await gateway.drain(deadlineMs, force, config.DRAIN_LEAD_MS);
       if (cut.length) log.warn({ cut: cut.length }, 'drain deadline passed or forced: requests still running were cut and recorded as cut');
       await gateway.close();
       log.info('gateway stopped');
