@@ -1,6 +1,6 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { coalescingKey } from './inflight';
+import { coalescingKey, SEND_ALONE_HEADER } from './inflight';
 import { subgraphFetchers } from './subgraph-fetch';
 
 // The merging of identical in-flight subgraph calls, against a real HTTP server that answers each
@@ -14,10 +14,12 @@ let url = '';
 let received = 0;
 let abandoned = 0;
 let delays: number[] = [];
+let headersSeen: http.IncomingHttpHeaders[] = [];
 
 beforeAll(async () => {
   server = http.createServer((req, res) => {
     const delay = delays[received++] ?? 50;
+    headersSeen.push(req.headers);
     req.resume();
     const timer = setTimeout(() => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ data: { call: received } })), delay);
     res.on('close', () => {
@@ -38,6 +40,7 @@ beforeEach(() => {
   received = 0;
   abandoned = 0;
   delays = [];
+  headersSeen = [];
 });
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -144,5 +147,19 @@ describe('in-flight calls', () => {
     await Promise.all([fetch(url, init(mutation)), fetch(url, init(mutation))]);
     expect(received).toBe(2);
     expect(coalesced()).toBe(0);
+  });
+
+  test('calls marked to go alone (a mutation request\'s reads) are each sent, without the mark', async () => {
+    const { fetch, coalesced } = fetcher();
+    delays = [200, 200];
+    const alone = () => {
+      const call = init(QUERY);
+      call.headers[SEND_ALONE_HEADER] = '1';
+      return call;
+    };
+    await Promise.all([fetch(url, alone()), fetch(url, alone())]);
+    expect(received).toBe(2);
+    expect(coalesced()).toBe(0);
+    expect(headersSeen.map((h) => h[SEND_ALONE_HEADER])).toEqual([undefined, undefined]);
   });
 });

@@ -13,8 +13,8 @@ import { Headers, Response } from 'node-fetch';
  * (document, operation name, variables). What differs per call is left out: the request id and
  * the call proof, which the shared call carries for its first caller only (the proof binds the
  * token, request id and body; the subgraph checks it once, and the token and body are the same
- * for every merged call). Only queries are merged; a mutation or anything unrecognised is sent as
- * it came.
+ * for every merged call). Only queries are merged, and only those of a request that is itself a
+ * query; a mutation or anything unrecognised is sent as it came.
  */
 
 /** A subgraph answer read whole, so that every waiter parses its own copy (nothing mutable is shared). */
@@ -32,6 +32,13 @@ interface Flight {
   waiters: number;
 }
 
+/**
+ * Set by the data source on the calls of a request that is not a query (the reads that follow a
+ * mutation's write included: they must see that write); such a call is never merged. Internal:
+ * the fetcher takes it off before the call is sent.
+ */
+export const SEND_ALONE_HEADER = 'x-frontera-send-alone';
+
 /** Headers that differ per call and are proved per call: never part of the key, never shared. */
 const PER_CALL_HEADERS = new Set(['x-request-id', 'x-frontera-call', 'traceparent', 'tracestate']);
 
@@ -45,7 +52,7 @@ const QUERY_BODY = /^\{"query":"(?:query\b|\{)/;
  * not a query, not a string body, or no subgraph token (no caller identity to key on).
  */
 export function coalescingKey(url: string, headers: Record<string, string> | undefined, body: unknown): string | null {
-  if (typeof body !== 'string' || !QUERY_BODY.test(body) || !headers?.authorization) return null;
+  if (typeof body !== 'string' || !QUERY_BODY.test(body) || !headers?.authorization || headers[SEND_ALONE_HEADER] !== undefined) return null;
   let key = url;
   // @apollo/gateway passes the headers as a plain object built from sorted, lower-case Headers.
   for (const name of Object.keys(headers).sort()) {

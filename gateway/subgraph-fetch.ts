@@ -12,7 +12,7 @@ import { bodyDigest, CALL_PROOF_HEADER, proveSubgraphCall, type GatewayKeyRing, 
 import { codedError, ErrorCode, unauthenticated } from '../platform/errors';
 import type { Logger } from '../platform/logger';
 import { inSpan, injectTraceContext, SpanKind } from '../platform/tracing';
-import { coalescingKey, inflightCalls } from './inflight';
+import { coalescingKey, inflightCalls, SEND_ALONE_HEADER } from './inflight';
 
 /** Why a subgraph call failed, as metrics count it. */
 export type SubgraphFailure = 'timeout' | 'network' | 'http_4xx' | 'http_5xx';
@@ -263,11 +263,15 @@ export function subgraphFetchers(options: SubgraphFetcherOptions): (subgraph: st
         }
       });
     };
-    if (!options.coalesce) return send as unknown as Fetcher;
-    const inflight = inflightCalls(() => options.onCoalesced?.(subgraph));
+    const inflight = options.coalesce ? inflightCalls(() => options.onCoalesced?.(subgraph)) : null;
     return ((url: string, init?: RequestInit) => {
-      const key = coalescingKey(url, init?.headers as Record<string, string> | undefined, init?.body);
-      if (key === null) return send(url, init);
+      const headers = init?.headers as Record<string, string> | undefined;
+      if (headers?.[SEND_ALONE_HEADER] !== undefined) {
+        const { [SEND_ALONE_HEADER]: _marker, ...sent } = headers;
+        return send(url, { ...init, headers: sent });
+      }
+      const key = inflight && coalescingKey(url, headers, init?.body);
+      if (!key) return send(url, init);
       return inflight.run(
         key,
         (init?.signal as AbortSignal | null | undefined) ?? undefined,
@@ -320,12 +324,17 @@ export class SubgraphDataSource<Context extends SubgraphCallContext> extends Rem
     super(options);
   }
 
-  override async willSendRequest({ request, context }: Parameters<NonNullable<RemoteGraphQLDataSource<Context>['willSendRequest']>>[0]): Promise<void> {
+  override async willSendRequest(options: Parameters<NonNullable<RemoteGraphQLDataSource<Context>['willSendRequest']>>[0]): Promise<void> {
+    const { request, context } = options;
     const { principal, bearer, record } = context;
     if (!principal || !bearer) throw unauthenticated('no caller identity to forward');
     const token = await this.mint(bearer, { audience: this.subgraph, principal, purpose: context.purpose });
     request.http?.headers.set('authorization', `Bearer ${token}`);
     request.http?.headers.set('x-request-id', record.requestId);
+    // A mutation's calls, its reads after the write included, are never merged with another request's.
+    if ('incomingRequestContext' in options && options.incomingRequestContext.operation?.operation !== 'query') {
+      request.http?.headers.set(SEND_ALONE_HEADER, '1');
+    }
     record.calledSubgraph(this.subgraph);
   }
 
