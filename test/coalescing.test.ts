@@ -11,7 +11,8 @@ import { slowSubgraph } from './slow-subgraph';
 // subgraph sits behind a proxy that holds each call, so concurrent requests are surely in flight
 // together, and counts the calls it really received.
 
-const HOLD_MS = 400;
+// Long enough for every request of a batch to reach the gateway's fetcher on a loaded machine.
+const HOLD_MS = 1_000;
 const HITS = `{ hits(first: 100) { edges { node { id checkpoint { country } } } } }`;
 /** A bureau analyst of Thailand: sees hits on its own records only, fewer than an administrator. */
 const analystTha: Caller = { organisation: 'ncb-tha', roles: [Role.NCB_ANALYST], clearance: Classification.CONFIDENTIAL };
@@ -77,7 +78,11 @@ describe('SUBGRAPH_DEDUP=on (the default)', () => {
   });
 
   test('two callers with different releasability asking the same at once each get their own answer, in two subgraph calls', async () => {
-    const [analyst, hubAdmin] = await together(HITS, [analystTha, callers.hubAdmin]);
+    const both = together(HITS, [analystTha, callers.hubAdmin]);
+    // Both calls were in flight at once (neither let through yet): they could have been merged, and were not.
+    await proxy.holding(2);
+    expect(proxy.released).toBe(0);
+    const [analyst, hubAdmin] = await both;
     expect(proxy.held).toBe(2);
     const analystIds: string[] = analyst.body.data.hits.edges.map((e: any) => e.node.id);
     const adminIds: string[] = hubAdmin.body.data.hits.edges.map((e: any) => e.node.id);
@@ -87,7 +92,10 @@ describe('SUBGRAPH_DEDUP=on (the default)', () => {
   });
 
   test('the same caller with two purposes, or two variables, is never merged', async () => {
-    await together(HITS, [analystTha, analystTha], {}, ['case 1', 'case 2']);
+    const purposes = together(HITS, [analystTha, analystTha], {}, ['case 1', 'case 2']);
+    await proxy.holding(2);
+    expect(proxy.released).toBe(0);
+    await purposes;
     expect(proxy.held).toBe(2);
     proxy.reset();
     const page = `query($first: Int!) { hits(first: $first) { edges { node { id } } } }`;
