@@ -72,13 +72,6 @@ export interface SubgraphFetcherOptions {
   onCoalesced?(subgraph: string): void;
 }
 
-/**
- * A merged call's waiter that joined late and whose own time is not spent when the shared call
- * times out tries alone with what is left, if at least this much is: the first caller's timeout
- * never cuts a later caller short by more than this.
- */
-const LEAST_OWN_ATTEMPT_MS = 100;
-
 function isTimeout(error: unknown): boolean {
   return error instanceof GraphQLError && error.extensions.code === ErrorCode.SUBGRAPH_TIMEOUT;
 }
@@ -277,9 +270,12 @@ export function subgraphFetchers(options: SubgraphFetcherOptions): (subgraph: st
         (init?.signal as AbortSignal | null | undefined) ?? undefined,
         // The shared call is aborted only once every waiter has gone, not with its first caller.
         (signal) => send(url, { ...init, signal: signal as RequestInit['signal'] }),
+        // A waiter that joined late has its own SUBGRAPH_TIMEOUT_MS: when the shared call times
+        // out before that is spent, it tries alone with the time it has left, as it would have
+        // without merging, so the first caller's deadline never cuts a later one short.
         (error, joinedAt) => {
           const left = Math.floor(timeoutMs - (performance.now() - joinedAt));
-          return isTimeout(error) && left >= LEAST_OWN_ATTEMPT_MS ? send(url, init, left) : null;
+          return isTimeout(error) && left >= 1 ? send(url, init, left) : null;
         },
       );
     }) as unknown as Fetcher;
