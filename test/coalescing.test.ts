@@ -77,6 +77,26 @@ describe('SUBGRAPH_DEDUP=on (the default)', () => {
     expect(answers[1].body.data.hits.edges).toHaveLength(ids.length);
   });
 
+  test('in a join, each request gets the records of every subgraph in its own event', async () => {
+    const join = `{ operation(code: "ANCHOR-III") { id code frontex { riskAnalyses { id title } } } }`;
+    const answers = await together(join, Array(4).fill(callers.hubAdmin));
+    expect(proxy.held).toBe(1);
+    const { operation } = answers[0].body.data;
+    expect(operation.frontex.riskAnalyses.length).toBeGreaterThan(0);
+    const ids = [operation.id, ...operation.frontex.riskAnalyses.map((r: any) => r.id)].sort();
+    const recordsOf = async (requestId: string) => {
+      const event = await eventOf(requestId);
+      expect(event.subgraphs.sort()).toEqual(['frontex', 'operations']);
+      return event.records.map((r: any) => `${r.type}:${r.id}`).sort();
+    };
+    const first = await recordsOf(answers[0].id);
+    expect(first.map((key: string) => key.split(':')[1])).toEqual(expect.arrayContaining(ids));
+    for (const answer of answers) {
+      expect(answer.body).toEqual(answers[0].body);
+      expect(await recordsOf(answer.id)).toEqual(first);
+    }
+  });
+
   test('two callers with different releasability asking the same at once each get their own answer, in two subgraph calls', async () => {
     const both = together(HITS, [analystTha, callers.hubAdmin]);
     // Both calls were in flight at once (neither let through yet): they could have been merged, and were not.
