@@ -63,6 +63,7 @@ export interface GatewayEvents {
   onRateLimited?(refusal: RateLimitRefusal): void;
   onBreakerStateChange?(subgraph: string, state: BreakerState): void;
   onRetry?(subgraph: string): void;
+  onCoalesced?(subgraph: string): void;
   onReload?(outcome: ReloadOutcome): void;
 }
 
@@ -177,6 +178,8 @@ export async function createGatewayServer(
     onBreakerStateChange: options.events?.onBreakerStateChange,
     onRetry: options.events?.onRetry,
     observe: options.metrics?.subgraphCall,
+    coalesce: config.SUBGRAPH_DEDUP,
+    onCoalesced: options.events?.onCoalesced,
   });
   const limits = limitsFromConfig(config);
   const servesConsole = consoleEnabled(config);

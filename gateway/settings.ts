@@ -111,6 +111,12 @@ export const gatewaySettings = {
   SUBGRAPH_BREAKER_OPEN_MS: limit(100, 600_000, 10_000),
   /** Retries of a failed subgraph query call (connection refused or reset, HTTP 502/503/504); mutations are never retried. */
   SUBGRAPH_RETRIES: limit(0, 5, 1),
+  /**
+   * `on`: identical in-flight query calls to a subgraph (same caller token as signed for it,
+   * purpose, document, variables) are sent once and each request gets its own copy of the answer
+   * (README, "Coalescing of subgraph calls"); `off`: every call is sent.
+   */
+  SUBGRAPH_DEDUP: z.enum(['on', 'off']).default('on').transform((value) => value === 'on'),
   /** Retries per subgraph may add at most this share of its calls (plus 10 in reserve), so retries never multiply an outage's load. */
   SUBGRAPH_RETRY_BUDGET: z.coerce.number().min(0).max(1).default(0.1),
 };
