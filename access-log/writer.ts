@@ -171,13 +171,18 @@ export async function createAuditWriter(options: AuditWriterOptions): Promise<Au
     connectionTimeoutMillis: statementTimeout,
     statement_timeout: statementTimeout,
     query_timeout: statementTimeout * 2,
-    idleTimeoutMillis: 30_000,
+    // The one connection is never closed for idleness: it holds the writer's name (see claimName).
+    idleTimeoutMillis: 0,
+    keepAlive: true,
     // "Committed" must mean durable, whatever the server's default.
     options: '-c synchronous_commit=on',
   };
   const pool = new Pool(poolConfig);
   // An idle connection killed by the server (restart, pg_terminate_backend) is dropped and replaced on next use.
   pool.on('error', (error) => log.warn({ err: error }, 'audit store connection lost'));
+  // The connection is checked out for each write (see writeBatch), when the pool does not listen
+  // to it: a server stopping mid-write must fail that write, not crash the process.
+  pool.on('connect', (client) => client.on('error', (error) => log.debug({ err: error }, 'audit store connection ended during a write')));
   const sql = insertStatement(AUDIT_SCHEMA);
   const writerTail = `select chain_id, seq::text as seq, hash, sealed from ${ident(AUDIT_SCHEMA)}.writer_tail($1)`;
   const ensurePartitions = `select ${ident(AUDIT_SCHEMA)}.ensure_event_partitions($1::timestamptz)`;
