@@ -103,6 +103,16 @@ test('getters of the entity class work on plain rows', async () => {
   expect(checkpoint.location).toEqual(hydratedCheckpoint.location);
 });
 
+test('an entity any ORM filter applies to is never read plain', () => {
+  const em = fork('operations');
+  em.addFilter('test-only', { code: { $ne: null } }, Operation.name);
+  // The verdict is kept per entity for the process, so ask on a copy of the metadata.
+  const meta = em.getMetadata().get(Operation.name);
+  const copy = Object.assign(Object.create(Object.getPrototypeOf(meta)), meta);
+  jest.spyOn(em.getMetadata(), 'get').mockReturnValueOnce(copy);
+  expect(plainRows(em, Operation)).toBeNull();
+});
+
 test('entities with handling (releasability) are never read plain: em.find applies the filter', () => {
   expect(plainRows(fork('operations'), DocumentAlert)).toBeNull();
   expect(plainRows(fork('training'), Participant)).toBeNull();

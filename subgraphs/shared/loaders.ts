@@ -44,6 +44,19 @@ export interface PlainRows<T> {
 
 const plainRowsCache = new WeakMap<EntityMetadata, PlainRows<any> | null>();
 
+type FilterDefinitions = Record<string, { entity?: string[] }>;
+
+/**
+ * Whether any ORM filter (of the configuration, of the entity manager, as `installReleasability`
+ * adds them, or of the entity) can apply to `meta`'s rows: a filter without an entity list applies
+ * to all. The plain reads by key are plain SQL, which no filter reaches.
+ */
+function filtered(em: EntityManager, meta: EntityMetadata): boolean {
+  const managerFilters = (em as unknown as { filters?: FilterDefinitions }).filters ?? {};
+  const all = [em.config.get('filters') as FilterDefinitions, managerFilters, meta.filters as FilterDefinitions];
+  return all.some((filters) => Object.values(filters ?? {}).some((filter) => !filter.entity || filter.entity.includes(meta.className)));
+}
+
 /**
  * The plain reader of `entity`, or `null` when its rows must be hydrated: a collection or an
  * embedded value (which the result mapper does not build) or an entity filter. The releasability
@@ -56,7 +69,7 @@ export function plainRows<T extends object>(em: EntityManager, entity: EntityNam
   const props = meta.props.filter((prop) => prop.persist !== false);
   const references = props.filter((prop) => prop.kind === ReferenceKind.MANY_TO_ONE || (prop.kind === ReferenceKind.ONE_TO_ONE && prop.owner));
   const readable =
-    Object.keys(meta.filters ?? {}).length === 0 &&
+    !filtered(em, meta) &&
     props.every((prop) => prop.kind === ReferenceKind.SCALAR || references.includes(prop)) &&
     props.every((prop) => prop.fieldNames?.length === 1);
   let reader: PlainRows<T> | null = null;
