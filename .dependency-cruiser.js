@@ -6,7 +6,9 @@
  *              the named policies
  *   gateway | subgraphs   the two sides, which never import each other
  *   root       the composition root: start-up, catalogue, CLIs, schema composition
- * Tests, fixtures and the benchmark sit above everything and nothing imports them.
+ * Tests, fixtures, the benchmark and the deployment checks (deploy/) sit above everything and nothing imports them.
+ * The web console (console/) is a client of the API like any other: it imports only itself and
+ * npm packages, and nothing imports it (the gateway serves its build, never its source).
  */
 const PLATFORM = '^platform/';
 const CONTRACTS = '^(identity/(?!cli/)|access-log/[^/]+$|authorization/[^/]+$)';
@@ -14,7 +16,8 @@ const GATEWAY = '^(gateway/|access-log/gateway/|authorization/gateway/)';
 const SUBGRAPHS = '^(subgraphs/|access-log/read-api/|authorization/subgraph/)';
 const ROOT = '^(hub/|identity/cli/|access-log/cli/|schema/)';
 const TESTS = '(^test/|\\.test\\.ts$|\\.fixture\\.ts$)';
-const LAYERED = `${PLATFORM}|${CONTRACTS}|${GATEWAY}|${SUBGRAPHS}|${ROOT}|${TESTS}|^bench/`;
+const CONSOLE = '^console/';
+const LAYERED = `${PLATFORM}|${CONTRACTS}|${GATEWAY}|${SUBGRAPHS}|${ROOT}|${TESTS}|^bench/|^deploy/|${CONSOLE}`;
 /** The repository's own configuration files (jest, this file). */
 const TOOLING = '^[^/]+\\.js$';
 
@@ -33,12 +36,20 @@ module.exports = {
     layer('gateway-not-on-subgraphs', GATEWAY, [PLATFORM, CONTRACTS, GATEWAY]),
     layer('subgraphs-not-on-gateway', SUBGRAPHS, [PLATFORM, CONTRACTS, SUBGRAPHS]),
     layer('root-not-on-tests', ROOT, [PLATFORM, CONTRACTS, GATEWAY, SUBGRAPHS, ROOT]),
+    layer('console-is-a-client', CONSOLE, [CONSOLE]),
+    {
+      name: 'nothing-imports-the-console',
+      severity: 'error',
+      comment: 'the console is a separate client built by Vite: the hub serves its build, never imports its source',
+      from: { pathNot: CONSOLE },
+      to: { path: CONSOLE },
+    },
     {
       name: 'nothing-imports-tests-or-bench',
       severity: 'error',
-      comment: 'tests, fixtures and the benchmark are leaves: production code never imports them',
-      from: { pathNot: `${TESTS}|^bench/` },
-      to: { path: `${TESTS}|^bench/` },
+      comment: 'tests, fixtures, the benchmark and the deployment checks are leaves: production code never imports them',
+      from: { pathNot: `${TESTS}|^bench/|^deploy/` },
+      to: { path: `${TESTS}|^bench/|^deploy/` },
     },
     {
       name: 'no-cycles',

@@ -56,6 +56,8 @@ export class RequestRecord {
   private readonly event: AccessEvent;
   private readonly startedAt: number;
   private committed: Promise<void> | null = null;
+  /** `type:id` of every record in the event, once the first subgraph answer reported any. */
+  private seenRecords: Set<string> | undefined;
 
   /**
    * Starts the record of a request received by `receivedBy` (the gateway, or a subgraph called
@@ -125,7 +127,8 @@ export class RequestRecord {
 
   /** Records a subgraph reported returning (see records.ts); each record counted once. */
   returned(records: readonly ReturnedRecord[]): void {
-    const seen = new Set(this.event.records.map((r) => `${r.type}:${r.id}`));
+    // Kept across calls: a join reports hundreds of records over several subgraph answers.
+    const seen = (this.seenRecords ??= new Set());
     for (const record of records) {
       const key = `${record.type}:${record.id}`;
       if (seen.has(key)) continue;

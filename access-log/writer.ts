@@ -1,4 +1,4 @@
-import { Pool, type PoolConfig } from 'pg';
+import { Pool, type PoolClient, type PoolConfig } from 'pg';
 import type { Logger } from '../platform/logger';
 import { ident } from '../platform/database';
 import { extendChain, GENESIS_HASH, newChain, type ChainedEvent, type ChainHead } from './chain';
@@ -15,6 +15,17 @@ export class AuditUnavailableError extends Error {
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.name = 'AuditUnavailableError';
+  }
+}
+
+/** The advisory-lock class of writer names (the second key is the name's hash), apart from other locks. */
+const WRITER_LOCK_CLASS = 0x46524f4e;
+
+/** Another live process writes under this writer's name (`AUDIT_WRITER_ID`). */
+export class WriterNameInUseError extends Error {
+  constructor(writer: string) {
+    super(`audit writer "${writer}" is already running in another process (AUDIT_WRITER_ID must be unique per writing process)`);
+    this.name = 'WriterNameInUseError';
   }
 }
 
@@ -170,6 +181,20 @@ export async function createAuditWriter(options: AuditWriterOptions): Promise<Au
   const sql = insertStatement(AUDIT_SCHEMA);
   const writerTail = `select chain_id, seq::text as seq, hash, sealed from ${ident(AUDIT_SCHEMA)}.writer_tail($1)`;
   const ensurePartitions = `select ${ident(AUDIT_SCHEMA)}.ensure_event_partitions($1::timestamptz)`;
+  /**
+   * The connection that holds this writer's name: a session advisory lock, taken before anything
+   * reads or writes the writer's chains. A second process started with the same AUDIT_WRITER_ID
+   * would otherwise seal the live writer's open chain as `recovered` and interleave openings;
+   * it is refused instead. The lock lives and dies with the connection (a crash frees it), so a
+   * replaced connection takes it again before its first write.
+   */
+  const holdsName = new WeakSet<PoolClient>();
+  async function claimName(client: PoolClient): Promise<void> {
+    if (holdsName.has(client)) return;
+    const { rows } = await client.query<{ held: boolean }>('select pg_try_advisory_lock($1::int, hashtext($2)) as held', [WRITER_LOCK_CLASS, options.writer]);
+    if (!rows[0]?.held) throw new WriterNameInUseError(options.writer);
+    holdsName.add(client);
+  }
 
   let queue: Pending[] = [];
   let inFlight: Promise<void> | null = null;
@@ -202,8 +227,8 @@ export async function createAuditWriter(options: AuditWriterOptions): Promise<Au
    * the opening links to the witnessed position instead, so that `audit:verify` reports the loss
    * even without the witness, and nothing is sealed over it.
    */
-  async function readPrevious(): Promise<void> {
-    const { rows } = await pool.query<{ chain_id: string; seq: string; hash: string; sealed: boolean }>(writerTail, [options.writer]);
+  async function readPrevious(client: PoolClient): Promise<void> {
+    const { rows } = await client.query<{ chain_id: string; seq: string; hash: string; sealed: boolean }>(writerTail, [options.writer]);
     const tail = rows[0];
     const witnessed = options.witness?.lastHead() ?? null;
     if (witnessed && (!tail || (tail.chain_id === witnessed.chainId && Number(tail.seq) < witnessed.seq))) {
@@ -256,21 +281,27 @@ export async function createAuditWriter(options: AuditWriterOptions): Promise<Au
     const { links, head: next } = extendChain(head, batch.map((p) => p.event), recordedAt);
     const heads: SignedHead[] = [...seals];
     const due = next.seq - signedSeq >= signEvery || (next.seq > signedSeq && (forceHead || now - lastSignedAt >= signIntervalMs));
+    let client: PoolClient | null = null;
     try {
-      if (!previousKnown) await readPrevious();
+      client = await pool.connect();
+      await claimName(client);
+      if (!previousKnown) await readPrevious(client);
       heads.push(...seals.slice(heads.length));
       if (!genesisWritten) heads.push(await signHead(options.signer, { chainId: head.chainId, seq: 0, hash: GENESIS_HASH, signedAt: recordedAt, writer: options.writer, previous }));
       if (closing && queue.length === 0) heads.push(await signHead(options.signer, { ...next, signedAt: recordedAt, sealed: 'closed' }));
       else if (due) heads.push(await signHead(options.signer, { ...next, signedAt: recordedAt }));
       if (ensuredMonth !== monthOf(recordedAt)) {
         // The default partition takes any month without its own, so a failure here only costs tidiness.
-        await pool.query(ensurePartitions, [recordedAt]).catch((error: unknown) => {
+        await client.query(ensurePartitions, [recordedAt]).catch((error: unknown) => {
           if (isHealthy) log.warn({ err: error }, 'could not create the monthly audit partitions');
         });
         ensuredMonth = monthOf(recordedAt);
       }
-      await pool.query(sql, [JSON.stringify(links.map(eventRow)), JSON.stringify(heads.map(headRow))]);
+      await client.query(sql, [JSON.stringify(links.map(eventRow)), JSON.stringify(heads.map(headRow))]);
+      client.release();
     } catch (error) {
+      // A connection in an unknown state is dropped, not reused (and its lock goes with it).
+      client?.release(error instanceof Error ? error : true);
       stats.failedTransactions += 1;
       lastFailure = error;
       ensuredMonth = null;

@@ -10,7 +10,7 @@ import { gatewayCallHeaders, signSubgraphToken, type HubInternalKey, type Princi
 const RESIGN_EVERY_MS = 60_000;
 const TOKEN_TTL_SECONDS = 300;
 
-/** A running bare gateway. */
+/** A running peer gateway (bare @apollo/gateway or Hive Gateway). */
 export interface BareGateway {
   url: string;
   stop(): Promise<void>;
@@ -36,19 +36,23 @@ class StaticTokenDataSource extends RemoteGraphQLDataSource {
   }
 }
 
-/**
- * The baseline of the race: @apollo/gateway inside @apollo/server on its standalone HTTP server,
- * with their default settings (default data source and fetcher, default plan cache, no auth, no
- * audit, no plugins), planning over the same supergraph (security links stripped, as @apollo/gateway
- * refuses them) and calling the same subgraphs as `principal`.
- */
-export async function startBareGateway(options: {
+/** One pre-signed token per subgraph for `principal`, re-signed by a timer (never in the request path). */
+export interface StaticSubgraphTokens {
+  get(subgraph: string): string;
+  stop(): void;
+}
+
+/** What a peer gateway of the bench (bare @apollo/gateway, Hive Gateway) is started with. */
+export interface PeerGatewayOptions {
   supergraphSdl: string;
   subgraphUrls: Record<string, string>;
   internalKey: HubInternalKey;
   principal: Principal;
   purpose: string;
-}): Promise<BareGateway> {
+}
+
+/** Signs one token per subgraph now and every {@link RESIGN_EVERY_MS}, as the peer gateways of the bench present them. */
+export async function staticSubgraphTokens(options: PeerGatewayOptions): Promise<StaticSubgraphTokens> {
   const tokens = new Map<string, string>();
   const sign = async () => {
     await Promise.all(
@@ -66,13 +70,23 @@ export async function startBareGateway(options: {
   await sign();
   const timer = setInterval(() => void sign(), RESIGN_EVERY_MS);
   timer.unref();
+  return { get: (name) => tokens.get(name)!, stop: () => clearInterval(timer) };
+}
 
+/**
+ * The baseline of the race: @apollo/gateway inside @apollo/server on its standalone HTTP server,
+ * with their default settings (default data source and fetcher, default plan cache, no auth, no
+ * audit, no plugins), planning over the same supergraph (security links stripped, as @apollo/gateway
+ * refuses them) and calling the same subgraphs as `principal`.
+ */
+export async function startBareGateway(options: PeerGatewayOptions): Promise<BareGateway> {
+  const tokens = await staticSubgraphTokens(options);
   const gateway = createApolloGateway({
     supergraphSdl: stripSecurityLinks(options.supergraphSdl),
     buildService: ({ name, url }) => {
       const target = options.subgraphUrls[name] ?? url;
       if (!target) throw new Error(`bare gateway: no URL for subgraph ${name}`);
-      return new StaticTokenDataSource(() => tokens.get(name)!, target, options.internalKey, name);
+      return new StaticTokenDataSource(() => tokens.get(name), target, options.internalKey, name);
     },
   });
   const server = new ApolloServer({ gateway });
@@ -80,7 +94,7 @@ export async function startBareGateway(options: {
   return {
     url,
     async stop() {
-      clearInterval(timer);
+      tokens.stop();
       await server.stop();
     },
   };

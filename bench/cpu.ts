@@ -86,3 +86,13 @@ export function cpuMeter(stackProcesses: { name: string; pid: number }[], postma
 }
 
 export type CpuMeter = ReturnType<typeof cpuMeter>;
+
+/** Resident memory of a process in MiB (Linux /proc), `null` elsewhere or once it has exited. */
+export function residentMiB(pid: number): number | null {
+  try {
+    const kib = /^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+    return kib ? Number(kib) / 1024 : null;
+  } catch {
+    return null;
+  }
+}

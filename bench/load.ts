@@ -10,7 +10,8 @@ export interface Workload {
 
 /** A target of one measured run. */
 export interface Target {
-  url: string;
+  /** Several URLs (gateway processes of one layout): the connections are spread evenly across them. */
+  url: string | string[];
   headers: Record<string, string>;
   /** Headers that depend on the body, added per request (a direct subgraph call's proof). */
   signFor?: (body: string) => Record<string, string>;
@@ -57,10 +58,12 @@ export async function measure(target: Target, workload: Workload, options: { sec
   const audit0 = (await options.probes?.auditEvents()) ?? null;
   let sample: string | undefined;
   const cpu0 = options.cpu?.snapshot() ?? null;
-  const instance = autocannon({
-    url: target.url,
+  const urls = typeof target.url === 'string' ? [target.url] : target.url;
+  const instances = urls.map((url, i) => autocannon({
+    url,
     method: 'POST',
-    connections: options.connections,
+    // Spread evenly: the first `connections % urls` URLs take one more.
+    connections: Math.floor(options.connections / urls.length) + (i < options.connections % urls.length ? 1 : 0),
     duration: options.seconds,
     timeout: 10,
     headers: { 'content-type': 'application/json', ...target.headers },
@@ -82,8 +85,20 @@ export async function measure(target: Target, workload: Workload, options: { sec
       sample ??= body.slice(0, 600);
       return false;
     },
-  });
-  const result = await instance;
+  }));
+  const results = await Promise.all(instances);
+  const sum = (pick: (r: (typeof results)[number]) => number) => results.reduce((total, r) => total + pick(r), 0);
+  const answered = sum((r) => r.requests.total);
+  // Several URLs: autocannon keeps no shared histogram, so p50 is the mean weighted by answers and p99 the worst.
+  const result = {
+    duration: Math.max(...results.map((r) => r.duration)),
+    requests: { total: answered, sent: sum((r) => r.requests.sent) },
+    latency: { p50: answered ? sum((r) => r.latency.p50 * r.requests.total) / answered : 0, p99: Math.max(...results.map((r) => r.latency.p99)) },
+    errors: sum((r) => r.errors),
+    timeouts: sum((r) => r.timeouts),
+    non2xx: sum((r) => r.non2xx),
+    mismatches: sum((r) => r.mismatches),
+  };
   const cpu = options.cpu?.split(cpu0, options.cpu.snapshot()) ?? null;
   // Requests in flight when the run stopped are still executed (and audited): the counters are read,
   // and the next run starts, only once the stack is idle again.

@@ -2,7 +2,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { openSync, closeSync } from 'node:fs';
 import path from 'node:path';
 import type { DatabaseServer } from '../platform/database';
-import type { BareIdentity, FromStack, LOG_LEVELS, StackServices, ToStack } from './protocol';
+import type { BareIdentity, FromStack, LOG_LEVELS, PeerGateway, StackServices, ToStack } from './protocol';
 
 type Reply<T extends FromStack['type']> = Extract<FromStack, { type: T }>;
 
@@ -12,8 +12,10 @@ export interface StackClient {
   /** The Frontera gateway's URL, `null` in a process that runs only subgraphs. */
   gatewayUrl: string | null;
   subgraphUrls: Record<string, string>;
-  /** Starts a bare gateway acting as `identity` in the child; resolves to its URL. */
-  startBare(identity: BareIdentity, organisation?: string): Promise<string>;
+  /** Keys of `env` the process's hub did not know (and so ignored). */
+  ignoredEnv: string[];
+  /** Starts a peer gateway (bare @apollo/gateway by default) acting as `identity` in the child; resolves to its URL. */
+  startBare(identity: BareIdentity, organisation?: string, gateway?: PeerGateway): Promise<string>;
   /** Waits until the child is idle (at most `timeoutMs`); false when it never was. */
   waitIdle(timeoutMs?: number): Promise<boolean>;
   /** SQL statements the child's subgraphs have run so far. */
@@ -25,68 +27,42 @@ export interface StackClient {
   stop(timeoutMs?: number): Promise<void>;
 }
 
-interface StackOptions {
+/** How to start one process of a stack under test. */
+export interface StackOptions {
   database: DatabaseServer;
   secretsDir: string;
   logLevel: (typeof LOG_LEVELS)[number];
   logFile: string;
+  /** What the process runs: everything (as `npm start`), only the subgraphs, or only the gateways. */
+  services: StackServices;
+  /** Where the subgraphs are, for a process that runs only the gateways. */
+  subgraphUrls?: Record<string, string>;
+  /** Extra hub settings (see protocol.ts). */
+  env?: Record<string, string>;
+  /** The compiled stack script to fork: this tree's by default, a baseline worktree's for the race against it. */
+  script?: string;
   execArgv?: string[];
   startTimeoutMs?: number;
 }
 
-/** The stack under test as one or two processes: who runs the gateways and who runs the subgraphs. */
-export interface Stack {
-  /** Runs the Frontera gateway and the bare gateways. */
-  gateways: StackClient & { gatewayUrl: string };
-  /** Runs every subgraph (the same client as `gateways` in the single-process topology). */
-  subgraphs: StackClient;
-  /** Each distinct process once, for idle waits, CPU accounting and profiles. */
-  processes: { name: 'gateways' | 'subgraphs' | 'stack'; client: StackClient }[];
-  stop(): Promise<void>;
-}
+/** A stack process that runs a Frontera gateway. */
+export type GatewayProcess = StackClient & { gatewayUrl: string };
 
-/**
- * Starts the stack: `single`, one process running everything (as `npm start` does);
- * `split`, the subgraphs in one process and the gateways in another (HUB_SERVICES), as a
- * deployment on two cores runs them. Either way both gateways share the same processes.
- */
-export async function startStacks(topology: 'single' | 'split', options: StackOptions): Promise<Stack> {
-  if (topology === 'single') {
-    const all = await startStack({ ...options, services: 'all' });
-    return { gateways: withGateway(all), subgraphs: all, processes: [{ name: 'stack', client: all }], stop: () => all.stop() };
-  }
-  const subgraphs = await startStack({ ...options, services: 'subgraphs' });
-  try {
-    const gateways = withGateway(await startStack({ ...options, services: 'gateways', subgraphUrls: subgraphs.subgraphUrls }));
-    return {
-      gateways,
-      subgraphs,
-      processes: [{ name: 'gateways', client: gateways }, { name: 'subgraphs', client: subgraphs }],
-      stop: async () => {
-        await gateways.stop();
-        await subgraphs.stop();
-      },
-    };
-  } catch (error) {
-    await subgraphs.stop();
-    throw error;
-  }
-}
-
-function withGateway(client: StackClient): StackClient & { gatewayUrl: string } {
+/** Narrows a started process to one that runs the Frontera gateway (throws when it does not). */
+export function withGateway(client: StackClient): GatewayProcess {
   if (!client.gatewayUrl) throw new Error('the stack process that should run the gateway has none');
-  return client as StackClient & { gatewayUrl: string };
+  return client as GatewayProcess;
 }
 
 /**
- * Forks bench/stack.ts with its output appended to `logFile` (so its request log costs what it
+ * Forks bench/stack.ts (or `options.script`) with its output appended to `logFile` (so its request log costs what it
  * costs in production and never reaches the terminal) and waits until every server listens.
  */
-async function startStack(options: StackOptions & { services: StackServices; subgraphUrls?: Record<string, string> }): Promise<StackClient> {
+export async function startStack(options: StackOptions): Promise<StackClient> {
   const out = openSync(options.logFile, 'a');
   let child: ChildProcess;
   try {
-    child = fork(path.join(__dirname, 'stack.js'), [], { stdio: ['ignore', out, out, 'ipc'], execArgv: options.execArgv ?? [], env: { ...process.env, NODE_ENV: 'production' } });
+    child = fork(options.script ?? path.join(__dirname, 'stack.js'), [], { stdio: ['ignore', out, out, 'ipc'], execArgv: options.execArgv ?? [], env: { ...process.env, NODE_ENV: 'production' } });
   } finally {
     closeSync(out);
   }
@@ -140,7 +116,7 @@ async function startStack(options: StackOptions & { services: StackServices; sub
       clearTimeout(timer);
       resolve(message);
     };
-    child.send({ type: 'start', database, secretsDir: options.secretsDir, logLevel: options.logLevel, services: options.services, subgraphUrls: options.subgraphUrls } satisfies ToStack);
+    child.send({ type: 'start', database, secretsDir: options.secretsDir, logLevel: options.logLevel, services: options.services, subgraphUrls: options.subgraphUrls, ...(options.env ? { env: options.env } : {}) } satisfies ToStack);
   }).catch(async (error: unknown) => {
     child.kill('SIGKILL');
     throw error;
@@ -155,7 +131,8 @@ async function startStack(options: StackOptions & { services: StackServices; sub
     pid: ready.pid,
     gatewayUrl: ready.gatewayUrl,
     subgraphUrls: ready.subgraphUrls,
-    startBare: async (identity, organisation) => (await request<'bare'>({ type: 'bare', identity, organisation })).url,
+    ignoredEnv: ready.ignoredEnv ?? [],
+    startBare: async (identity, organisation, gateway) => (await request<'bare'>({ type: 'bare', identity, organisation, ...(gateway ? { gateway } : {}) })).url,
     waitIdle: async (timeoutMs = 20_000) => (await request<'idle'>({ type: 'idle', timeoutMs }, timeoutMs + 5_000)).idle,
     sqlTotal: async () => (await request<'sql'>({ type: 'sql' }, 10_000)).total,
     startProfile: async () => void (await request<'profile'>({ type: 'profile', action: 'start' })),

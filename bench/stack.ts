@@ -13,13 +13,14 @@ import { LOCAL_ISSUER_PRODUCTION_ACK } from '../identity/settings';
 import { SUPERGRAPH_PATH } from '../gateway/server';
 import { sqlStatementTotal } from '../subgraphs/shared/orm';
 import { startBareGateway, type BareGateway } from './bare-gateway';
+import { startHiveGateway } from './hive-gateway';
 import { BENCH_PURPOSE, borderOfficer, HUB_ADMIN, principalOf } from './identities';
 import type { FromStack, ToStack } from './protocol';
 
 /**
  * One process of the stack under test, forked by run.ts so the load generator never shares its
  * event loop. It runs, through startHub as `npm start` does, every subgraph, or the Frontera
- * gateway plus the bare gateways (started on demand), or all of them, on free ports of 127.0.0.1.
+ * gateway plus the peer gateways (bare @apollo/gateway, Hive Gateway; started on demand), or all of them, on free ports of 127.0.0.1.
  * Driven over IPC (protocol.ts).
  */
 
@@ -36,7 +37,9 @@ let profiler: Session | null = null;
 let stopping = false;
 
 async function start(message: Extract<ToStack, { type: 'start' }>): Promise<void> {
+  // The hub's schema drops settings it does not know (`ignoredEnv` in the ready message says which).
   const config = loadConfig({
+    ...message.env,
     NODE_ENV: 'production',
     HOST: '127.0.0.1',
     PUBLIC_HOST: '127.0.0.1',
@@ -56,14 +59,15 @@ async function start(message: Extract<ToStack, { type: 'start' }>): Promise<void
   const internalKey = await loadOrCreateHubInternalKey(config.SECRETS_DIR);
   const supergraphSdl = readFileSync(SUPERGRAPH_PATH, 'utf8');
 
-  if (message.services !== 'subgraphs') handlers.bare = async ({ id, identity, organisation }) => {
-    if (identity === 'officer' && !organisation) throw new Error('a bare gateway acting as an officer needs the officer\'s organisation');
+  if (message.services !== 'subgraphs') handlers.bare = async ({ id, identity, organisation, gateway = 'bare' }) => {
+    if (identity === 'officer' && !organisation) throw new Error('a peer gateway acting as an officer needs the officer\'s organisation');
     const caller = identity === 'admin' ? HUB_ADMIN : borderOfficer(organisation!);
-    const bare = await startBareGateway({ supergraphSdl, subgraphUrls, internalKey, principal: principalOf(caller), purpose: BENCH_PURPOSE });
-    bares.push(bare);
-    send({ type: 'bare', id, url: bare.url });
+    const options = { supergraphSdl, subgraphUrls, internalKey, principal: principalOf(caller), purpose: BENCH_PURPOSE };
+    const peer = gateway === 'bare' ? await startBareGateway(options) : await startHiveGateway({ ...options, deduplicateInflightRequests: gateway === 'hive' });
+    bares.push(peer);
+    send({ type: 'bare', id, url: peer.url });
   };
-  send({ type: 'ready', gatewayUrl: hub.gatewayUrl, subgraphUrls, pid: process.pid });
+  send({ type: 'ready', gatewayUrl: hub.gatewayUrl, subgraphUrls, pid: process.pid, ignoredEnv: Object.keys(message.env ?? {}).filter((key) => !(key in config)) });
 }
 
 const post = <T>(session: Session, method: string, params?: object) =>

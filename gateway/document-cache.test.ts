@@ -1,5 +1,5 @@
 import { parse } from 'graphql';
-import { perDocument, perDocumentAnd } from './document-cache';
+import { perDocument, perDocumentAnd, perDocumentText } from './document-cache';
 
 describe('perDocument', () => {
   it('computes once per document object, and again for another document of the same text', () => {
@@ -39,5 +39,23 @@ describe('perDocumentAnd', () => {
     value(document, 'zzz');
     value(document, 'x');
     expect(seen).toEqual(['x', 'yy', 'zzz', 'x']);
+  });
+});
+
+describe('perDocumentText', () => {
+  it('computes once per exact text, and keeps at most maxChars of text', () => {
+    const seen: string[] = [];
+    const value = perDocumentText((text) => {
+      seen.push(text);
+      return text.toUpperCase();
+    }, 2 * (64 + 5));
+    expect(value('{ a }')).toBe('{ A }');
+    value('{ a }');
+    value('{ a}');
+    expect(seen).toEqual(['{ a }', '{ a}']);
+    // A third text pushes out the least recently used one.
+    value('{ b }');
+    value('{ a }');
+    expect(seen).toEqual(['{ a }', '{ a}', '{ b }', '{ a }']);
   });
 });

@@ -37,3 +37,20 @@ export function perDocumentAnd<T extends {}, Args extends unknown[] = []>(
     return value;
   };
 }
+
+/**
+ * Memoises work on a document's text itself (its hash, say), for what is needed whether or not
+ * the document parsed: keyed by the exact text, so two texts never share a value. Bounded by the
+ * total length of the texts kept (`maxChars`), since a client may send large, ever-new documents.
+ */
+export function perDocumentText<T extends {}>(compute: (text: string) => T, maxChars = 4_000_000): (text: string) => T {
+  const cache = new LRUCache<string, T>({ maxSize: maxChars, sizeCalculation: (_value, text) => text.length + 64 });
+  return (text) => {
+    let value = cache.get(text);
+    if (value === undefined) {
+      value = compute(text);
+      cache.set(text, value);
+    }
+    return value;
+  };
+}

@@ -41,6 +41,7 @@ export function gatewayMetrics(options: { maxOperationNames: number }) {
     events: {
       onBreakerStateChange: (subgraph: string, state: BreakerState) => metrics.subgraphBreakerOpen.set({ subgraph }, state === 'open' ? 1 : state === 'half-open' ? 0.5 : 0),
       onRetry: (subgraph: string) => metrics.subgraphRetries.inc({ subgraph }),
+      onCoalesced: (subgraph: string) => metrics.subgraphCoalesced.inc({ subgraph }),
       onRateLimited: (refusal: RateLimitRefusal) => metrics.rateLimited.inc({ organisation: organisations.of(refusal.organisation), limit: refusal.limit }),
       onReload: (outcome: { result: string }) => metrics.supergraphReloads.inc({ result: outcome.result }),
     },

@@ -75,11 +75,12 @@ export function jsonRequestErrorStatusPlugin<Context extends BaseContext>(): Apo
     return code === ErrorCode.BAD_USER_INPUT && original !== undefined && isVariableCoercion(original);
   };
   return {
-    async requestDidStart({ request }) {
-      if (!prefersLegacyJson(request.http?.headers.get('accept'))) return;
+    async requestDidStart() {
       return {
-        async willSendResponse({ response, errors }: GraphQLRequestContext<Context>) {
+        async willSendResponse({ request, response, errors }: GraphQLRequestContext<Context>) {
           if (response.http.status !== 400 || response.body?.kind !== 'single') return;
+          // Read only for a 400: most answers are not, and need no parse of the Accept header.
+          if (!prefersLegacyJson(request.http?.headers.get('accept'))) return;
           const result = response.body.singleResult;
           const formatted: readonly GraphQLFormattedError[] = result.errors ?? [];
           if (result.data !== undefined || formatted.length === 0 || formatted.length !== (errors?.length ?? 0)) return;

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
@@ -18,7 +18,9 @@ import { subgraphTokenMinter } from '../identity/subgraph-token';
 import type { HubSecurity } from '../identity/trust';
 import { identifyCaller } from '../identity/verifier';
 import { repoRoot } from '../platform/config';
-import type { GatewayConfig } from './settings';
+import { consoleEnabled, type GatewayConfig } from './settings';
+import { CONSOLE_CLIENT_NAME, CONSOLE_PATH, consoleManifest, consoleRoutes } from './console';
+import type { LocalIssuer } from '../identity';
 import { auditUnavailable, ErrorCode, unauthenticated } from '../platform/errors';
 import { sendJson, serveGraphQL, type HttpService } from '../platform/http';
 import type { Logger } from '../platform/logger';
@@ -61,6 +63,7 @@ export interface GatewayEvents {
   onRateLimited?(refusal: RateLimitRefusal): void;
   onBreakerStateChange?(subgraph: string, state: BreakerState): void;
   onRetry?(subgraph: string): void;
+  onCoalesced?(subgraph: string): void;
   onReload?(outcome: ReloadOutcome): void;
 }
 
@@ -148,6 +151,8 @@ export async function createGatewayServer(
     metrics?: ReturnType<typeof gatewayMetrics>;
     /** Continue the trace a client's `traceparent` names (TRACES_HONOUR_TRACEPARENT) instead of starting one per request. */
     honourTraceparent?: boolean;
+    /** The local issuer, when the console may mint development tokens with it (outside production, LOCAL_ISSUER on). */
+    developmentIssuer?: LocalIssuer | null;
   },
 ): Promise<GatewayService> {
   const log = options.log.child({ service: 'gateway' });
@@ -173,14 +178,28 @@ export async function createGatewayServer(
     onBreakerStateChange: options.events?.onBreakerStateChange,
     onRetry: options.events?.onRetry,
     observe: options.metrics?.subgraphCall,
+    coalesce: config.SUBGRAPH_DEDUP,
+    onCoalesced: options.events?.onCoalesced,
   });
   const limits = limitsFromConfig(config);
+  const servesConsole = consoleEnabled(config);
+  /**
+   * The console's build registers its own operations: its manifest is read with
+   * TRUSTED_DOCUMENTS_DIR's, at each load, once built (unbuilt, the console itself says so).
+   */
+  const registeredByHub = (): Record<string, string> => {
+    const manifest = consoleManifest(config.CONSOLE_DIR);
+    if (!servesConsole) return {};
+    if (existsSync(manifest)) return { [CONSOLE_CLIENT_NAME]: manifest };
+    log.warn({ manifest }, 'the console is on but not built (npm run console:build): its operations are not registered');
+    return {};
+  };
   const documents = documentLimits(limits, { blockFieldSuggestions: production });
   /** Everything a supergraph brings, checked; throws the first reason it cannot serve. */
   const prepare = (sdl: string): SchemaState => {
     const apiSchema = apiSchemaOf(sdl);
     const rules = loadAccessRules(sdl);
-    const trusted = config.TRUSTED_DOCUMENTS === 'enforce' ? loadTrustedDocuments(config.TRUSTED_DOCUMENTS_DIR, { schema: apiSchema, limits }) : null;
+    const trusted = config.TRUSTED_DOCUMENTS === 'enforce' ? loadTrustedDocuments(config.TRUSTED_DOCUMENTS_DIR, { schema: apiSchema, limits, manifests: registeredByHub() }) : null;
     return { sdl, id: sdlId(sdl), apiSchema, rules, trusted };
   };
   let state = prepare(readSupergraph());
@@ -263,7 +282,7 @@ export async function createGatewayServer(
       // Same supergraph: only the manifests may have changed, and they switch alone.
       if (config.TRUSTED_DOCUMENTS !== 'enforce') return { result: 'unchanged', supergraph: state.id };
       try {
-        state = { ...state, trusted: loadTrustedDocuments(config.TRUSTED_DOCUMENTS_DIR, { schema: state.apiSchema, limits }) };
+        state = { ...state, trusted: loadTrustedDocuments(config.TRUSTED_DOCUMENTS_DIR, { schema: state.apiSchema, limits, manifests: registeredByHub() }) };
       } catch (error) {
         return { result: 'refused', supergraph: state.id, reason: (error as Error).message };
       }
@@ -350,6 +369,7 @@ export async function createGatewayServer(
       ...healthRoutes(options.subgraphUrls, { keys: gatewayKeys, fetcherFor }, audit),
       ...Object.fromEntries(Object.entries(options.publicDocuments ?? {}).map(([path, document]) => [path, (_req: IncomingMessage, res: ServerResponse) => sendJson(res, 200, document)])),
     },
+    sites: servesConsole ? { [CONSOLE_PATH]: consoleRoutes({ dir: config.CONSOLE_DIR, developmentIssuer: options.developmentIssuer ?? null, log }) } : {},
     cors: config.CORS_ORIGINS.length ? { origins: config.CORS_ORIGINS, maxAgeSeconds: config.CORS_MAX_AGE_SECONDS } : undefined,
     onFinished: (req) => {
       finished.add(req);

@@ -95,15 +95,36 @@ export const gatewaySettings = {
         return z.NEVER;
       }
     }),
+  /**
+   * Serve the web console at `/console` (and register its trusted documents under
+   * TRUSTED_DOCUMENTS=enforce). Default: on, except with NODE_ENV=production; see `consoleEnabled`.
+   */
+  CONSOLE: z
+    .enum(['true', 'false'])
+    .optional()
+    .transform((v) => (v === undefined ? undefined : v === 'true')),
+  /** The console's build (`npm run console:build`): its files and its persisted-query manifest. */
+  CONSOLE_DIR: z.string().min(1).default(path.join(repoRoot, 'dist', 'console')),
   /** Consecutive failed calls (network error, timeout, HTTP 5xx) that open a subgraph's circuit breaker. */
   SUBGRAPH_BREAKER_FAILURES: limit(1, 1_000, 5),
   /** How long an open breaker fails calls at once before one trial call is let through, in ms. */
   SUBGRAPH_BREAKER_OPEN_MS: limit(100, 600_000, 10_000),
   /** Retries of a failed subgraph query call (connection refused or reset, HTTP 502/503/504); mutations are never retried. */
   SUBGRAPH_RETRIES: limit(0, 5, 1),
+  /**
+   * `on`: identical in-flight query calls to a subgraph (same caller token as signed for it,
+   * purpose, document, variables) are sent once and each request gets its own copy of the answer
+   * (README, "Coalescing of subgraph calls"); `off`: every call is sent.
+   */
+  SUBGRAPH_DEDUP: z.enum(['on', 'off']).default('on').transform((value) => value === 'on'),
   /** Retries per subgraph may add at most this share of its calls (plus 10 in reserve), so retries never multiply an outage's load. */
   SUBGRAPH_RETRY_BUDGET: z.coerce.number().min(0).max(1).default(0.1),
 };
+
+/** CONSOLE's default: on for development and tests, off in production unless set. */
+export function consoleEnabled(config: Pick<GatewayConfig, 'CONSOLE' | 'NODE_ENV'>): boolean {
+  return config.CONSOLE ?? config.NODE_ENV !== 'production';
+}
 
 /** Checks between gateway settings, for the one `superRefine` of the whole configuration. */
 export function checkGatewaySettings(config: GatewaySettings, ctx: z.RefinementCtx): void {

@@ -12,6 +12,7 @@ import { bodyDigest, CALL_PROOF_HEADER, proveSubgraphCall, type GatewayKeyRing, 
 import { codedError, ErrorCode, unauthenticated } from '../platform/errors';
 import type { Logger } from '../platform/logger';
 import { inSpan, injectTraceContext, SpanKind } from '../platform/tracing';
+import { coalescingKey, inflightCalls, SEND_ALONE_HEADER } from './inflight';
 
 /** Why a subgraph call failed, as metrics count it. */
 export type SubgraphFailure = 'timeout' | 'network' | 'http_4xx' | 'http_5xx';
@@ -62,6 +63,17 @@ export interface SubgraphFetcherOptions {
   onRetry?(subgraph: string): void;
   /** Told of every call's duration and failure (metrics). */
   observe?: SubgraphCallObserver;
+  /**
+   * Merge identical in-flight query calls (same subgraph, token, headers and body; see
+   * gateway/inflight.ts) into one: `SUBGRAPH_DEDUP`. Off by default here, on in the gateway.
+   */
+  coalesce?: boolean;
+  /** Called for each call that joined an identical one in flight instead of being sent (a hook for metrics). */
+  onCoalesced?(subgraph: string): void;
+}
+
+function isTimeout(error: unknown): boolean {
+  return error instanceof GraphQLError && error.extensions.code === ErrorCode.SUBGRAPH_TIMEOUT;
 }
 
 /** Retries any subgraph may spend before its budget counts: a few failures after a quiet spell are always retried. */
@@ -191,10 +203,10 @@ export function subgraphFetchers(options: SubgraphFetcherOptions): (subgraph: st
   };
   return (subgraph) => {
     // One attempt, in a client span whose context the subgraph continues (W3C `traceparent`).
-    const once = (url: string, init: RequestInit | undefined, mayRetry: () => boolean) =>
+    const once = (url: string, init: RequestInit | undefined, mayRetry: () => boolean, budgetMs: number) =>
       inSpan(`subgraph ${subgraph}`, { 'frontera.subgraph': subgraph, 'http.request.method': init?.method ?? 'POST', 'url.full': spanUrl(url) }, async (span) => {
         const started = performance.now();
-        const timeout = AbortSignal.timeout(timeoutMs);
+        const timeout = AbortSignal.timeout(budgetMs);
         const request = keys ? withCallProof(keys, subgraph, init) : init;
         const headers = { ...(request?.headers as Record<string, string> | undefined) };
         injectTraceContext(headers);
@@ -223,8 +235,9 @@ export function subgraphFetchers(options: SubgraphFetcherOptions): (subgraph: st
         return response;
       }, { kind: SpanKind.CLIENT, requireParent: true });
     const policy = policiesOf(subgraph);
-    return (async (url: string, init?: RequestInit) => {
-      if (!policy) return lastOutcome(() => once(url, init, () => false));
+    /** One call as its caller sees it: attempts through the breaker and retries, each with `budgetMs`. */
+    const send = async (url: string, init?: RequestInit, budgetMs = timeoutMs): Promise<Response> => {
+      if (!policy) return lastOutcome(() => once(url, init, () => false, budgetMs));
       policy.budget.called();
       let query: boolean | undefined;
       let failed = 0;
@@ -234,7 +247,7 @@ export function subgraphFetchers(options: SubgraphFetcherOptions): (subgraph: st
       return lastOutcome(async () => {
         try {
           // Each attempt gets its own proof (a fresh nonce): a subgraph refuses a proof twice.
-          return await policy.execute(() => once(url, init, mayRetry));
+          return await policy.execute(() => once(url, init, mayRetry, budgetMs));
         } catch (error) {
           if (error instanceof BrokenCircuitError) {
             throw codedError(ErrorCode.SUBGRAPH_UNAVAILABLE, `The ${subgraph} service is unavailable: its last ${resilience!.breakerFailures} calls failed, so its calls fail at once for up to ${Math.ceil(resilience!.breakerOpenMs / 1000)} s; retry later`);
@@ -242,6 +255,29 @@ export function subgraphFetchers(options: SubgraphFetcherOptions): (subgraph: st
           throw error;
         }
       });
+    };
+    const inflight = options.coalesce ? inflightCalls(() => options.onCoalesced?.(subgraph)) : null;
+    return ((url: string, init?: RequestInit) => {
+      const headers = init?.headers as Record<string, string> | undefined;
+      if (headers?.[SEND_ALONE_HEADER] !== undefined) {
+        const { [SEND_ALONE_HEADER]: _marker, ...sent } = headers;
+        return send(url, { ...init, headers: sent });
+      }
+      const key = inflight && coalescingKey(url, headers, init?.body);
+      if (!key) return send(url, init);
+      return inflight.run(
+        key,
+        (init?.signal as AbortSignal | null | undefined) ?? undefined,
+        // The shared call is aborted only once every waiter has gone, not with its first caller.
+        (signal) => send(url, { ...init, signal: signal as RequestInit['signal'] }),
+        // A waiter that joined late has its own SUBGRAPH_TIMEOUT_MS: when the shared call times
+        // out before that is spent, it tries alone with the time it has left, as it would have
+        // without merging, so the first caller's deadline never cuts a later one short.
+        (error, joinedAt) => {
+          const left = Math.floor(timeoutMs - (performance.now() - joinedAt));
+          return isTimeout(error) && left >= 1 ? send(url, init, left) : null;
+        },
+      );
     }) as unknown as Fetcher;
   };
 }
@@ -284,12 +320,17 @@ export class SubgraphDataSource<Context extends SubgraphCallContext> extends Rem
     super(options);
   }
 
-  override async willSendRequest({ request, context }: Parameters<NonNullable<RemoteGraphQLDataSource<Context>['willSendRequest']>>[0]): Promise<void> {
+  override async willSendRequest(options: Parameters<NonNullable<RemoteGraphQLDataSource<Context>['willSendRequest']>>[0]): Promise<void> {
+    const { request, context } = options;
     const { principal, bearer, record } = context;
     if (!principal || !bearer) throw unauthenticated('no caller identity to forward');
     const token = await this.mint(bearer, { audience: this.subgraph, principal, purpose: context.purpose });
     request.http?.headers.set('authorization', `Bearer ${token}`);
     request.http?.headers.set('x-request-id', record.requestId);
+    // A mutation's calls, its reads after the write included, are never merged with another request's.
+    if ('incomingRequestContext' in options && options.incomingRequestContext.operation?.operation !== 'query') {
+      request.http?.headers.set(SEND_ALONE_HEADER, '1');
+    }
     record.calledSubgraph(this.subgraph);
   }
 

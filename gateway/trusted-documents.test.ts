@@ -128,3 +128,19 @@ describe('admission', () => {
     expect(error?.extensions).toEqual({ code: 'OPERATION_NOT_TRUSTED', http: { status: 400 } });
   });
 });
+
+test('a manifest the hub registers itself (the console) is admitted for its client, and may not be in the folder too', () => {
+  const own = mkdtempSync(path.join(os.tmpdir(), 'frontera-console-build-'));
+  try {
+    writeFileSync(path.join(own, 'console.json'), manifest([entry(operations)]));
+    write('web.json', manifest([entry(operations)]));
+    const trusted = loadTrustedDocuments(dir, { schema, limits, manifests: { console: path.join(own, 'console.json') } });
+    expect(trusted.clients().sort()).toEqual(['console', 'web']);
+    expect(trusted.admit('console', post({ extensions: { persistedQuery: { version: 1, sha256Hash: sha(operations) } } })).name).toBe('Operations');
+
+    write('console.json', manifest([entry(operations)]));
+    expect(() => loadTrustedDocuments(dir, { schema, limits, manifests: { console: path.join(own, 'console.json') } })).toThrow(/console\.json: the hub registers this client's manifest itself/);
+  } finally {
+    rmSync(own, { recursive: true, force: true });
+  }
+});

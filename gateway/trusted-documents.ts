@@ -110,7 +110,15 @@ function checkManifest(file: string, raw: unknown, check: ManifestCheck): { oper
  * @throws TrustedDocumentsError listing every unreadable file and invalid entry, each entry with
  * its file, index, name and id, and for an operation that cannot run, the first reason.
  */
-export function loadTrustedDocuments(dir: string, options: { schema: GraphQLSchema; limits: OperationLimits }): TrustedDocuments {
+export function loadTrustedDocuments(
+  dir: string,
+  options: {
+    schema: GraphQLSchema;
+    limits: OperationLimits;
+    /** Manifests registered by the hub itself besides `dir`'s, by client name (the web console's build). */
+    manifests?: Record<string, string>;
+  },
+): TrustedDocuments {
   const { maxTokens } = options.limits;
   const check: ManifestCheck = {
     ...options,
@@ -119,15 +127,19 @@ export function loadTrustedDocuments(dir: string, options: { schema: GraphQLSche
   const problems: string[] = [];
   const byClient = new Map<string, { byId: Map<string, TrustedOperation>; byBody: Map<string, TrustedOperation> }>();
   if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new TrustedDocumentsError([`TRUSTED_DOCUMENTS_DIR ${dir} is not a folder of <client name>.json manifests`]);
-  for (const file of readdirSync(dir).filter((f) => f.endsWith('.json')).sort()) {
-    const client = file.slice(0, -'.json'.length);
+  const files = readdirSync(dir).filter((f) => f.endsWith('.json')).sort().map((f) => ({ file: f, client: f.slice(0, -'.json'.length), where: path.join(dir, f) }));
+  for (const [client, where] of Object.entries(options.manifests ?? {})) {
+    if (files.some((f) => f.client === client)) problems.push(`${client}.json: the hub registers this client's manifest itself (${where}); remove it from TRUSTED_DOCUMENTS_DIR`);
+    else files.push({ file: where, client, where });
+  }
+  for (const { file, client, where } of files) {
     if (!CLIENT_NAME.test(client)) {
       problems.push(`${file}: the file name must be the client's name (letters, digits, _ . -)`);
       continue;
     }
     let raw: unknown;
     try {
-      raw = JSON.parse(readFileSync(path.join(dir, file), 'utf8'));
+      raw = JSON.parse(readFileSync(where, 'utf8'));
     } catch (error) {
       problems.push(`${file}: not valid JSON (${(error as Error).message})`);
       continue;

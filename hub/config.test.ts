@@ -6,7 +6,8 @@ import { temporaryDir } from '../identity/identity.fixture';
 import { LOCAL_ISSUER_PRODUCTION_ACK } from '../identity/settings';
 import { loadSecurity } from '../identity/trust';
 import { createLogger } from '../platform/logger';
-import { ConfigError, loadConfig } from './config';
+import { ConfigError, loadClusterConfig, loadConfig } from './config';
+import { drainLeadMs, haproxyConfig, HEALTH_CHECK } from './load-balancer';
 
 // The demo issuer lets whoever can read SECRETS_DIR mint any token. Outside production it is on by
 // default (npm start just works); in production it is off unless two settings say otherwise.
@@ -104,5 +105,47 @@ describe('the issuers a production hub trusts', () => {
     const security = await loadSecurity(loadConfig({ SECRETS_DIR: secrets.dir }), log());
     expect(await security.verifier.verify(await demoToken())).toMatchObject({ ok: true });
     expect(lines.join('')).not.toMatch(/LOCAL ISSUER/);
+  });
+});
+
+describe('the cluster and its drain', () => {
+  const clusterProblemsOf = (env: Record<string, string>): string[] => {
+    try {
+      loadClusterConfig(env);
+    } catch (error) {
+      if (error instanceof ConfigError) return error.problems;
+      throw error;
+    }
+    return [];
+  };
+
+  test('DRAIN_LEAD_MS is part of the drain, and HUB_LAYOUT=processes runs every service', () => {
+    expect(problemsOf({ DRAIN_LEAD_MS: '15000' })).toEqual([expect.stringMatching(/^DRAIN_LEAD_MS: must be below DRAIN_TIMEOUT_MS \(15000\)/)]);
+    expect(problemsOf({ DRAIN_LEAD_MS: '1600' })).toEqual([]);
+    expect(problemsOf({ HUB_LAYOUT: 'processes', HUB_SERVICES: 'gateway' })).toEqual([expect.stringMatching(/^HUB_LAYOUT: processes starts every service in a process of its own/)]);
+    expect(problemsOf({ HUB_LAYOUT: 'threads' })[0]).toMatch(/^HUB_LAYOUT: /);
+  });
+
+  test('the cluster names every bad setting: replica count, ports, the HAProxy program', () => {
+    const problems = clusterProblemsOf({ CLUSTER_GATEWAYS: '0', HAPROXY_BIN: '/nonexistent/haproxy', GATEWAY_PORT: '4101', CLUSTER_GATEWAY_PORT_BASE: '4100' });
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^CLUSTER_GATEWAYS: /),
+        expect.stringMatching(/^HAPROXY_BIN: must name the HAProxy program/),
+      ]),
+    );
+    expect(clusterProblemsOf({ GATEWAY_PORT: '4101', CLUSTER_GATEWAY_PORT_BASE: '4100', HAPROXY_BIN: process.execPath })).toEqual([expect.stringMatching(/^CLUSTER_GATEWAY_PORT_BASE: the replicas' ports \(4100–4101\) must not include GATEWAY_PORT/)]);
+    expect(loadClusterConfig({ HAPROXY_BIN: process.execPath })).toMatchObject({ CLUSTER_GATEWAYS: 2, CLUSTER_GATEWAY_PORT_BASE: 4100, GATEWAY_PORT: 4000 });
+  });
+
+  test('HAProxy checks readiness fast enough for the lead a draining gateway is given', () => {
+    const text = haproxyConfig({ host: '127.0.0.1', port: 4000, replicas: [{ name: 'gateway-1', host: '127.0.0.1', port: 4100 }, { name: 'gateway-2', host: '127.0.0.1', port: 4101 }] });
+    expect(text).not.toMatch(/\{\{\w+\}\}/);
+    expect(text).toContain('option httpchk GET /health/ready');
+    expect(text).toContain('server gateway-2 127.0.0.1:4101 check');
+    // The worst case for `fall` failed checks after the drain began fits in the lead, twice over.
+    const { interMs, fastInterMs, fall } = HEALTH_CHECK;
+    expect(drainLeadMs()).toBeGreaterThanOrEqual(2 * (interMs + (fall - 1) * fastInterMs));
+    expect(drainLeadMs()).toBeLessThan(15_000);
   });
 });

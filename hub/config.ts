@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { auditSettings } from '../access-log/settings';
 import { checkGatewaySettings, gatewaySettings } from '../gateway/settings';
 import { checkIdentitySettings, identitySettings, resolveIdentitySettings } from '../identity/settings';
+import { accessSync, constants } from 'node:fs';
 import { checkPlatformSettings, flag, limit, platformSettings, port, readConfig } from '../platform/config';
 import { notificationSettings } from '../subgraphs/operations/notifications/settings';
 import { telemetrySettings } from '../platform/telemetry-settings';
@@ -45,14 +46,65 @@ const hubSettings = {
    * (and recorded as cut); above SUBGRAPH_TIMEOUT_MS so a slow subgraph call can still answer.
    */
   DRAIN_TIMEOUT_MS: limit(0, 600_000, 15_000),
+  /**
+   * On SIGTERM, how long the gateway keeps serving new requests after its readiness turned 503, in
+   * ms, so that a load balancer checking readiness takes it out before it refuses anything (see
+   * README, "Replicas behind a load balancer"); then new requests get SHUTTING_DOWN. Counts within
+   * DRAIN_TIMEOUT_MS. 0: refused at once (one process, nothing in front).
+   */
+  DRAIN_LEAD_MS: limit(0, 60_000, 0),
+  /**
+   * `single`: every service in this one process (unless HUB_SERVICES says otherwise). `processes`:
+   * `npm start` supervises each subgraph and the gateway in a process of its own, as `npm run
+   * cluster` does with one gateway and no load balancer (see README, "Deployment").
+   */
+  HUB_LAYOUT: z.enum(['single', 'processes']).default('single'),
 };
 
+/** `npm run cluster`: how many gateway replicas, where they listen, and the load balancer in front. */
+const clusterSettings = {
+  /** Gateway processes behind HAProxy. */
+  CLUSTER_GATEWAYS: limit(1, 32, 2),
+  /** Port of the first gateway replica (HAProxy listens on GATEWAY_PORT); each next replica takes the next port. */
+  CLUSTER_GATEWAY_PORT_BASE: port.refine((p) => p !== 0, 'must be a fixed port: HAProxy is configured with it').default(4100),
+  /** The HAProxy binary (Debian's package: `apt-get install haproxy`). */
+  HAPROXY_BIN: z
+    .string()
+    .default('/usr/sbin/haproxy')
+    .refine((file) => {
+      try {
+        accessSync(file, constants.X_OK);
+        return true;
+      } catch {
+        return false;
+      }
+    }, 'must name the HAProxy program, executable (Debian: apt-get install haproxy, then /usr/sbin/haproxy)'),
+  /** HAProxy prints one JSON line per request (replica, status, time) on the cluster's stdout. */
+  CLUSTER_ACCESS_LOG: flag(false),
+};
+
+const settings = { ...platformSettings, ...identitySettings, ...auditSettings, ...gatewaySettings, ...notificationSettings, ...telemetrySettings, ...hubSettings };
+
+/** The name of every variable the hub reads (deployment files are checked against it). */
+export const CONFIG_KEYS: readonly string[] = Object.keys(settings);
+
+/** Checks between the hub's settings, for the one `superRefine` of each configuration. */
+function checkHubSettings(config: z.infer<z.ZodObject<typeof settings>>, ctx: z.RefinementCtx): void {
+  checkPlatformSettings(config, ctx);
+  checkIdentitySettings(config, ctx);
+  checkGatewaySettings(config, ctx);
+  if (config.HUB_LAYOUT === 'processes' && config.HUB_SERVICES.join(',') !== 'all') {
+    ctx.addIssue({ code: 'custom', path: ['HUB_LAYOUT'], message: `processes starts every service in a process of its own: leave HUB_SERVICES unset (it is ${config.HUB_SERVICES.join(',')})` });
+  }
+  if (config.DRAIN_LEAD_MS >= config.DRAIN_TIMEOUT_MS && config.DRAIN_LEAD_MS > 0) {
+    ctx.addIssue({ code: 'custom', path: ['DRAIN_LEAD_MS'], message: `must be below DRAIN_TIMEOUT_MS (${config.DRAIN_TIMEOUT_MS}): the lead is part of the drain, and requests in flight need the rest` });
+  }
+}
+
 const schema = z
-  .object({ ...platformSettings, ...identitySettings, ...auditSettings, ...gatewaySettings, ...notificationSettings, ...telemetrySettings, ...hubSettings })
+  .object(settings)
   .superRefine((config, ctx) => {
-    checkPlatformSettings(config, ctx);
-    checkIdentitySettings(config, ctx);
-    checkGatewaySettings(config, ctx);
+    checkHubSettings(config, ctx);
   })
   .transform(resolveIdentitySettings);
 
@@ -65,4 +117,24 @@ export type Config = z.infer<typeof schema>;
  */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   return readConfig(schema, env);
+}
+
+const clusterSchema = z
+  .object({ ...settings, ...clusterSettings })
+  .superRefine((config, ctx) => {
+    checkHubSettings(config, ctx);
+    const replicaPorts = Array.from({ length: config.CLUSTER_GATEWAYS }, (_, i) => config.CLUSTER_GATEWAY_PORT_BASE + i);
+    if (replicaPorts.includes(config.GATEWAY_PORT)) {
+      ctx.addIssue({ code: 'custom', path: ['CLUSTER_GATEWAY_PORT_BASE'], message: `the replicas' ports (${replicaPorts[0]}–${replicaPorts.at(-1)}) must not include GATEWAY_PORT (${config.GATEWAY_PORT}), where HAProxy listens` });
+    }
+    if (replicaPorts.at(-1)! > 65535) ctx.addIssue({ code: 'custom', path: ['CLUSTER_GATEWAY_PORT_BASE'], message: `leaves no room for ${config.CLUSTER_GATEWAYS} replicas below port 65536` });
+  })
+  .transform(resolveIdentitySettings);
+
+/** The configuration of `npm run cluster`: the hub's, and its replicas and load balancer. */
+export type ClusterConfig = z.infer<typeof clusterSchema>;
+
+/** Like {@link loadConfig}, with the cluster's settings (CLUSTER_*, HAPROXY_BIN) validated too. */
+export function loadClusterConfig(env: NodeJS.ProcessEnv = process.env): ClusterConfig {
+  return readConfig(clusterSchema, env);
 }

@@ -7,6 +7,7 @@ import { createLogger } from '../platform/logger';
 import { prepareDatabase, startHub, subgraphsRunHere } from './runtime';
 import { loadSecrets } from '../platform/secrets';
 import { stopTracing, tracingActive } from '../platform/tracing';
+import { READY_MESSAGE, supervise } from './supervisor';
 
 /**
  * `npm start`: the database (embedded unless DATABASE_URL is set), migrations and demo data, every
@@ -24,6 +25,11 @@ async function main(): Promise<void> {
     throw error;
   }
   const log = createLogger(config.LOG_LEVEL);
+  if (config.HUB_LAYOUT === 'processes') {
+    // The same supervisor as `npm run cluster`, with one gateway and nothing in front of it.
+    await supervise(config, { gateways: 1, loadBalancer: null }, log);
+    return;
+  }
   if (tracingActive()) log.info('tracing on: spans exported as the OTEL_* variables say');
   const secrets = loadSecrets(config.SECRETS_DIR);
   let database: DatabaseServer | null = null;
@@ -77,6 +83,8 @@ async function main(): Promise<void> {
   } else {
     log.info({ subgraphs: [...hub.subgraphs.keys()] }, 'subgraphs ready');
   }
+  // Started by the supervisor (hub/supervisor.ts): it waits for this.
+  process.send?.(READY_MESSAGE);
 }
 
 void main();

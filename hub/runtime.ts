@@ -17,6 +17,7 @@ import type { HttpService, TlsServerOptions } from '../platform/http';
 import type { Logger } from '../platform/logger';
 import { keyedHash, type HubSecrets } from '../platform/secrets';
 import { loadSecurity } from '../identity/trust';
+import { loadOrCreateLocalIssuer } from '../identity/local-issuer';
 import { startHitNotifier, type HitNotifier, type HitNotifierOptions } from '../subgraphs/operations/notifications/deliverer';
 import { readEndpointRegistry } from '../subgraphs/operations/notifications/endpoints';
 import { loadNotificationKey, NOTIFICATION_JWKS_PATH, notificationJwks } from '../subgraphs/operations/notifications/signature';
@@ -214,7 +215,7 @@ export async function startHub(
     const notifierStopped = notifier?.stop(force?.aborted ? 0 : deadlineMs);
     force?.addEventListener('abort', () => void notifier?.stop(0), { once: true });
     if (gateway) {
-      const cut = await gateway.drain(deadlineMs, force);
+      const cut = await gateway.drain(deadlineMs, force, config.DRAIN_LEAD_MS);
       if (cut.length) log.warn({ cut: cut.length }, 'drain deadline passed or forced: requests still running were cut and recorded as cut');
       await gateway.close();
       log.info('gateway stopped');
@@ -349,6 +350,7 @@ export async function startHub(
         metrics: observed,
         events: observed?.events,
         honourTraceparent: config.TRACES_HONOUR_TRACEPARENT,
+        developmentIssuer: config.LOCAL_ISSUER && config.NODE_ENV !== 'production' ? await loadOrCreateLocalIssuer(config.SECRETS_DIR) : null,
       });
     }
 

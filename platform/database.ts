@@ -297,10 +297,27 @@ export async function withProvisioningLock<T>(client: ClientBase, work: () => Pr
  * `create role` takes no bind parameters.
  */
 export async function upsertLoginRole(client: ClientBase, role: string, password: string, options: { inherit?: boolean } = {}): Promise<void> {
-  const exists = await client.query('select 1 from pg_roles where rolname = $1', [role]);
-  const verb = exists.rowCount === 0 ? 'create' : 'alter';
+  const found = await client.query<{ rolcanlogin: boolean; rolsuper: boolean; rolcreatedb: boolean; rolcreaterole: boolean; rolinherit: boolean }>(
+    'select rolcanlogin, rolsuper, rolcreatedb, rolcreaterole, rolinherit from pg_roles where rolname = $1',
+    [role],
+  );
   const inherit = options.inherit === false ? ' noinherit' : '';
-  await client.query(`${verb} role ${ident(role)} with login nosuperuser nocreatedb nocreaterole${inherit} password ${literal(password)}`);
+  const existing = found.rows[0];
+  if (!existing) {
+    await client.query(`create role ${ident(role)} with login nosuperuser nocreatedb nocreaterole${inherit} password ${literal(password)}`);
+    return;
+  }
+  // Only the attributes that differ: PostgreSQL 16+ refuses SUPERUSER or CREATEDB in an
+  // `alter role`, even unchanged, from a role without them, such as a managed database's owner
+  // with CREATEROLE (CloudNativePG's), which provisions the hub there on every start.
+  const changes = [
+    !existing.rolcanlogin && 'login',
+    existing.rolsuper && 'nosuperuser',
+    existing.rolcreatedb && 'nocreatedb',
+    existing.rolcreaterole && 'nocreaterole',
+    inherit && existing.rolinherit && 'noinherit',
+  ].filter(Boolean);
+  await client.query(`alter role ${ident(role)} with ${changes.join(' ')} password ${literal(password)}`);
 }
 
 /** Runs `work` on a short-lived connection. */

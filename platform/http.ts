@@ -36,6 +36,11 @@ export interface HttpServiceOptions<Context extends BaseContext> {
    */
   context(req: IncomingMessage, request: HTTPGraphQLRequest): Promise<Context>;
   routes?: Record<string, Route>;
+  /**
+   * Routes that answer every method at their path and every path under it (`/console` answers
+   * `/console/assets/…` too): a small site served beside the API (the web console).
+   */
+  sites?: Record<string, Route>;
   /** Serve HTTPS with this certificate instead of plain HTTP; with `clientCa`, require client certificates (mutual TLS). */
   tls?: TlsServerOptions;
   /** Keep the SHA-256 of each raw request body for {@link receivedBodyDigest} (subgraphs check it against the gateway's proof). */
@@ -97,14 +102,16 @@ export interface HttpService {
   port: number;
   /**
    * Stops taking requests and waits for those in flight: readiness (`/health/ready`) answers 503
-   * at once (the socket stays open so that load balancers read it), a new request gets 503
-   * `SHUTTING_DOWN` with `retry-after` (and is logged through `onRefused`), idle connections close
-   * and every response closes its connection. Resolves
+   * at once (the socket stays open so that load balancers read it), idle connections close and
+   * every response closes its connection; for `leadMs` new requests are still served (a balancer
+   * checking readiness takes this instance out meanwhile), then a new request gets 503
+   * `SHUTTING_DOWN` with `retry-after` (and is logged through `onRefused`). The lead counts
+   * within `deadlineMs`, and `force` ends it. Resolves
    * when nothing is in flight, or at `deadlineMs` or when `force` aborts, with the requests still
    * running then, once `onCut` has seen each and their connections are closed (nothing they
    * produce later reaches the client).
    */
-  drain(deadlineMs: number, force?: AbortSignal): Promise<IncomingMessage[]>;
+  drain(deadlineMs: number, force?: AbortSignal, leadMs?: number): Promise<IncomingMessage[]>;
   /** Stops Apollo Server and closes every connection (those of requests still running too). */
   close(): Promise<void>;
 }
@@ -199,7 +206,10 @@ export async function serveGraphQL<Context extends BaseContext>(
     )
     : http.createServer(timeouts, listener);
   server.keepAliveTimeout = 65_000;
+  /** Readiness answers 503 and connections close after each response. */
   let draining = false;
+  /** New requests are refused (`SHUTTING_DOWN`): from the end of the drain's lead on. */
+  let refusing = false;
   const inFlight = new Set<IncomingMessage>();
   /** Wakes `drain` each time a request ends. */
   let requestEnded: () => void = () => undefined;
@@ -212,6 +222,8 @@ export async function serveGraphQL<Context extends BaseContext>(
     }
     const route = options.routes?.[url.pathname];
     if (route && req.method === 'GET') return route(req, res);
+    const site = options.sites && Object.entries(options.sites).find(([prefix]) => url.pathname === prefix || url.pathname.startsWith(`${prefix}/`));
+    if (site) return site[1](req, res);
     if (url.pathname !== '/graphql') return sendError(res, 404, ErrorCode.NOT_FOUND, `No route ${url.pathname}: GraphQL is served at /graphql`);
     // A preflight carries no credentials and asks for no data: answered before anything else.
     if (options.cors && applyCors(req, res, options.cors) === 'preflight') return;
@@ -241,7 +253,7 @@ export async function serveGraphQL<Context extends BaseContext>(
     // The body is read (within the limit) before any other refusal, so none leaves an unbounded
     // body for Node to drain.
     let raw: string;
-    if (draining) {
+    if (refusing) {
       await readBody(req, options.maxBodyBytes).catch(() => undefined);
       return refuse(ErrorCode.SHUTTING_DOWN, 'This service is shutting down: retry, another instance will answer', { 'retry-after': '1' });
     }
@@ -310,13 +322,28 @@ export async function serveGraphQL<Context extends BaseContext>(
   const service: HttpService = {
     url: `${tls ? 'https' : 'http'}://${options.host === '0.0.0.0' ? 'localhost' : options.host}:${port}/graphql`,
     port,
-    async drain(deadlineMs, force) {
+    async drain(deadlineMs, force, leadMs = 0) {
+      const deadline = Date.now() + deadlineMs;
       if (!draining) {
         draining = true;
         // Idle keep-alive connections close now, busy ones after their response.
         server.closeIdleConnections();
+        const lead = Math.min(leadMs, deadlineMs);
+        if (lead > 0 && !force?.aborted) {
+          // Readiness says 503 from now on; requests that reach us before the balancer has seen
+          // it are still served rather than refused.
+          await new Promise<void>((resolve) => {
+            const timer = setTimeout(done, lead);
+            function done() {
+              clearTimeout(timer);
+              force?.removeEventListener('abort', done);
+              resolve();
+            }
+            force?.addEventListener('abort', done, { once: true });
+          });
+        }
+        refusing = true;
       }
-      const deadline = Date.now() + deadlineMs;
       const wake = () => requestEnded();
       force?.addEventListener('abort', wake, { once: true });
       while (inFlight.size && Date.now() < deadline && !force?.aborted) {

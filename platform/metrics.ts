@@ -169,6 +169,12 @@ export const metrics = {
     labelNames: ['subgraph'] as const,
     registers: [registry],
   }),
+  subgraphCoalesced: new Counter({
+    name: 'frontera_subgraph_fetches_coalesced_total',
+    help: 'Gateway query calls to a subgraph that joined an identical call in flight (same caller token, purpose, document and variables) instead of being sent.',
+    labelNames: ['subgraph'] as const,
+    registers: [registry],
+  }),
   rateLimited: new Counter({
     name: 'frontera_rate_limited_total',
     help: 'Requests refused with 429 RATE_LIMITED, by organisation and the limit that refused them.',

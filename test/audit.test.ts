@@ -91,6 +91,12 @@ function event(overrides: Partial<AccessEvent> = {}): AccessEvent {
   };
 }
 
+/** Ends the session holding a writer's name, as a crashed process would (see `claimName` in access-log/writer.ts). */
+async function dropWriterSession(writer: string): Promise<void> {
+  const { rows } = await admin((c) => c.query("select pg_terminate_backend(pid) as ended from pg_locks where locktype = 'advisory' and objid::int = hashtext($1)", [writer]));
+  expect(rows).toEqual([{ ended: true }]);
+}
+
 /** Verifies the chains named (all when omitted) in one snapshot, as `audit:verify` does. */
 function verify(only?: string[]) {
   return admin((client) => inSnapshot(client, () => verifyAuditLog(client, keys, only)));
@@ -249,6 +255,7 @@ describe('tampering is named by audit:verify', () => {
         await c.query('delete from audit.chain_head where chain_id = $1 and seq = 10', [lost]);
       });
       expect((await verify([lost])).ok).toBe(true); // what the store alone says about that chain
+      await dropWriterSession(id); // the crash: its connection, and the lock on its name, are gone
       const second = await startWriter({ writer: id, signEvery: 5, witness: await openWitness(witnessRoot, id) });
       await second.record(event());
       const report = await verify([lost, second.stats().chainId]);
@@ -417,6 +424,23 @@ describe('audit store outage: fail closed, recover without restart', () => {
   test('an unreachable store refuses to start the writer', async () => {
     const wrongPort = login.connectionString.replace(`:${server.port}/`, ':1/');
     await expect(createAuditWriter({ connectionString: wrongPort, auditKey, signer, log, writer: 'unreachable' })).rejects.toBeInstanceOf(AuditUnavailableError);
+  });
+
+  test('a second process with the same writer name is refused while the first lives, and never seals its open chain', async () => {
+    const name = `shared-name-${randomUUID().slice(0, 8)}`;
+    const first = await startWriter({ writer: name });
+    await first.record(event());
+    const second = createAuditWriter({ connectionString: login.connectionString, auditKey, signer, log, writer: name, retryIntervalMs: 50 });
+    await expect(second).rejects.toThrow(/audit writer "shared-name-[\w]+" is already running in another process/);
+    // The live writer's chain is still open and still its own: it goes on and closes cleanly.
+    await first.record(event());
+    expect((await verify([first.stats().chainId])).ok).toBe(true);
+    await first.close();
+    const next = await startWriter({ writer: name });
+    expect(next.stats().recovered).toBeNull();
+    await next.record(event());
+    const report = await verify([first.stats().chainId, next.stats().chainId]);
+    expect(report.ok).toBe(true);
   });
 });
 

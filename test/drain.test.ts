@@ -16,7 +16,8 @@ async function startDrainingHub(name: string, delayMs: number, drainMs: number) 
   // Only the gateway's fetches of frontex data are slow; readiness probes are not.
   const proxy = slowSubgraph(() => frontex, { holdMs: delayMs, holds: (body) => body.includes('_entities') });
   const writer = `drain-${randomUUID()}`;
-  const hub = await startTestHub({ SUBGRAPH_URLS: `frontex=${await proxy.listen()}`, DRAIN_TIMEOUT_MS: String(drainMs), AUDIT_WRITER_ID: writer }, server);
+  // Coalescing off: each request's own frontex call is held, so every one of them is in flight at the subgraph.
+  const hub = await startTestHub({ SUBGRAPH_URLS: `frontex=${await proxy.listen()}`, DRAIN_TIMEOUT_MS: String(drainMs), AUDIT_WRITER_ID: writer, SUBGRAPH_DEDUP: 'off' }, server);
   frontex = hub.hub.subgraphs.get('frontex')!.url;
   const admin = <T>(work: (client: Client) => Promise<T>) => withClient(databaseUrl(server), work);
   const events = async (ids: string[]) => (await admin((c) => c.query(`select event from audit.access_event where event->>'requestId' = any($1)`, [ids]))).rows.map((r) => r.event);

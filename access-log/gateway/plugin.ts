@@ -2,6 +2,7 @@ import { HeaderMap, type ApolloServerPlugin, type BaseContext, type GraphQLReque
 import type { DocumentNode, GraphQLFormattedError } from 'graphql';
 import { auditUnavailable, ErrorCode, REFUSAL_CODES } from '../../platform/errors';
 import { inSpan } from '../../platform/tracing';
+import { perDocumentText } from '../../gateway/document-cache';
 import { documentHash } from '../event';
 import type { Ending, RequestRecord } from '../recorder';
 import type { AuditWriter } from '../writer';
@@ -55,10 +56,12 @@ export function accessLogPlugin<Context extends AuditedContext>(
   audit: AuditWriter,
   options: { beforeRecording?: (context: Context, result: SingleResult) => void } = {},
 ): ApolloServerPlugin<Context> {
+  // Clients send the same few documents over and over: each text is hashed once.
+  const hashOf = perDocumentText(documentHash);
   /** What was sent and which operation it is, once the operation is known. */
   const describe = ({ contextValue, request, operation, operationName, document, schema }: GraphQLRequestContextWillSendResponse<Context> | GraphQLRequestContextResponseForOperation<Context>) => {
     const { record } = contextValue;
-    record.sent(request.query ? documentHash(request.query) : null, audit.hashVariables(request.variables ?? {}));
+    record.sent(request.query ? hashOf(request.query) : null, audit.hashVariables(request.variables ?? {}));
     if (operation) {
       // What the caller asked for, before the access layer removed anything.
       const asked = contextValue.access?.original ?? document!;

@@ -43,7 +43,9 @@ export function readRegistry(file = REGISTRY_PATH): { $comment?: string; partner
     if (seen.has(partner.code)) problems.push(`${partner.code}: listed twice`);
     seen.add(partner.code);
     if (partner.schema && !existsSync(path.join(repoRoot, partner.schema))) problems.push(`${partner.code}: schema file ${partner.schema} does not exist`);
-    if (!partner.schema && !existsSync(path.join(partnerFolder(partner.code), 'subgraph.ts')) && !existsSync(path.join(partnerFolder(partner.code), 'subgraph.js'))) {
+    // Where hub/catalog.ts will load it from: beside this module, as source or compiled (the
+    // container image holds only the compiled code, under dist/).
+    if (!partner.schema && !existsSync(path.join(__dirname, partner.code, 'subgraph.ts')) && !existsSync(path.join(__dirname, partner.code, 'subgraph.js'))) {
       problems.push(`${partner.code}: no folder subgraphs/partners/${partner.code}/ and no published schema file`);
     }
   }
