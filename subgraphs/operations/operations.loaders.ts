@@ -7,21 +7,28 @@ import { Operation } from './operation.entity';
 import { HitNotification } from './notifications/hit-notification.entity';
 import { OperationResults } from './results.type';
 
-// One statement for the results of a whole batch of operations; every figure is counted in SQL.
+// One statement for the results of a whole batch of operations, summed from the tally the writes
+// keep (migration 20261130180000-operation-tally): a few rows per operation, never its checks.
 // A public aggregate, declared so: every caller gets the same figures. Checks and hits carry no
 // handling (nothing for the release filter to apply to); these are the operation's headline
 // totals, broken down by database only, never by person, document, country or checkpoint; the
 // hits themselves, and the records they matched, stay behind their roles and releasability.
 const RESULTS_SQL = `
 select ids.id as operation_id,
-       (select count(*) from "check" c where c.operation_id = ids.id)::int as checks,
-       (select count(*) from hit h where h.operation_id = ids.id)::int as hits,
-       (select count(*) from hit h where h.operation_id = ids.id and h.status = 'CONFIRMED')::int as confirmed_hits,
-       (select count(*) from hit h where h.operation_id = ids.id and h.status = 'CONFIRMED' and h.action_taken = 'ARRESTED')::int as arrests,
-       (select count(*) from hit h where h.operation_id = ids.id and h.status = 'CONFIRMED' and h.action_taken = 'SEIZED')::int as seizures,
-       coalesce((select json_agg(json_build_object('database', d.database, 'hits', d.n) order by d.database)
-                   from (select h.database, count(*)::int as n from hit h where h.operation_id = ids.id group by h.database) d), '[]') as hits_by_database
-  from (select value::uuid as id from json_array_elements_text(?::json)) as ids`;
+       coalesce(sum(d.checks), 0)::int as checks,
+       coalesce(sum(d.hits), 0)::int as hits,
+       coalesce(sum(d.confirmed_hits), 0)::int as confirmed_hits,
+       coalesce(sum(d.arrests), 0)::int as arrests,
+       coalesce(sum(d.seizures), 0)::int as seizures,
+       coalesce(json_agg(json_build_object('database', d.database, 'hits', d.hits) order by d.database) filter (where d.hits > 0), '[]') as hits_by_database
+  from (select distinct value::uuid as id from json_array_elements_text(?::json)) as ids
+  left join lateral (
+        select t.database, sum(t.checks)::int as checks, sum(t.hits)::int as hits, sum(t.confirmed_hits)::int as confirmed_hits,
+               sum(t.arrests)::int as arrests, sum(t.seizures)::int as seizures
+          from operation_tally t
+         where t.operation_id = ids.id
+         group by t.database) d on true
+ group by ids.id`;
 
 type ResultsRow = {
   operation_id: string;

@@ -2,7 +2,7 @@ import type { EntityName, FilterQuery } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { ArgsType, Directive, Field, Int, ObjectType, type ClassType } from 'type-graphql';
 import { fail } from './errors';
-import { isUuid } from './loaders';
+import { findRows, isUuid } from './loaders';
 
 // Every subgraph returns connections: a value type defined in several subgraphs must be @shareable.
 @ObjectType({ description: 'Relay page information.' })
@@ -132,7 +132,7 @@ export function keysetPage<T extends object>(args: PageArgs, direction: 'asc' | 
     where,
     orderBy,
     connection: (rows) => toConnection(rows, limit, (row) => parts.map(([field, kind]) => KEY_KINDS[kind].write(row[field])).join(separator)),
-    find: (em, entity, conditions = []) => em.find(entity, { $and: [...conditions, where] } as FilterQuery<T>, { orderBy: orderBy as never, limit: limit + 1 }),
+    find: (em, entity, conditions = []) => findRows(em, entity, { $and: [...conditions, where] } as FilterQuery<T>, { orderBy, limit: limit + 1 }),
   };
 }
 

@@ -8,6 +8,7 @@ const schema = addFieldHooks(
     type Thing { id: ID! name: String }
     type ThingConnection { count: Int }
     type Query {
+      pair: [Thing]
       things(first: Int = 20, after: String): ThingConnection
       thing(id: ID!): Thing
       firstThing(first: Int): Thing
@@ -15,7 +16,9 @@ const schema = addFieldHooks(
   `),
   50,
 );
+const shared = { id: '9a1c2b3d-0c4d-4e57-9a8b-1d2e3f4a5b6c', name: 'shared' };
 const rootValue = {
+  pair: () => [shared, { id: '3f2b8c1e-0c4d-4e57-9a8b-1d2e3f4a5b6c', name: 'other' }, shared],
   things: () => ({ count: 1 }),
   thing: ({ id }: { id: string }) => ({ id, name: 'a thing' }),
   firstThing: () => ({ id: '3f2b8c1e-0c4d-4e57-9a8b-1d2e3f4a5b6c', name: 'first' }),
@@ -46,4 +49,16 @@ test('ids are checked, and records noted for types with an id', async () => {
   expect([...records.values()]).toEqual([{ type: 'Thing', id: '3f2b8c1e-0c4d-4e57-9a8b-1d2e3f4a5b6c', owner: null }]);
   const bad = await run('{ thing(id: "1 OR 1=1") { name } }');
   expect(bad.errors?.[0].extensions).toEqual({ code: 'BAD_USER_INPUT', field: 'id' });
+});
+
+test('each record is noted once per request, whatever the number of its fields, and in every request that returns it', async () => {
+  for (let request = 0; request < 2; request++) {
+    const records = new Map();
+    const result = await graphql({ schema, source: '{ pair { id name } }', rootValue, contextValue: { records } });
+    expect(result.errors).toBeUndefined();
+    expect([...records.values()]).toEqual([
+      { type: 'Thing', id: '9a1c2b3d-0c4d-4e57-9a8b-1d2e3f4a5b6c', owner: null },
+      { type: 'Thing', id: '3f2b8c1e-0c4d-4e57-9a8b-1d2e3f4a5b6c', owner: null },
+    ]);
+  }
 });

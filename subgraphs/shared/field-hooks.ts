@@ -22,6 +22,17 @@ export function addFieldHooks(schema: GraphQLSchema, maxPageSize: number): Graph
     if (!isObjectType(type) || type.name.startsWith('__')) continue;
     const fields = type.getFields();
     const holdsRecords = 'id' in fields;
+    // graphql-js resolves an object's fields one after another: the record is noted at its first
+    // field, and the others of the same object for the same request skip the look-up (holding on
+    // to the last object and its request's records only until the next one).
+    let lastRoot: unknown;
+    let lastRecords: SubgraphContext['records'];
+    const note = (root: unknown, records: SubgraphContext['records']) => {
+      if (root === lastRoot && records === lastRecords) return;
+      noteRecord(type.name, root, records);
+      lastRoot = root;
+      lastRecords = records;
+    };
     for (const field of Object.values(fields)) {
       const takesIds = field.args.some((arg) => mayHoldId(arg.type));
       const paged = getNamedType(field.type).name.endsWith('Connection') && field.args.some((arg) => arg.name === 'first');
@@ -30,7 +41,7 @@ export function addFieldHooks(schema: GraphQLSchema, maxPageSize: number): Graph
       field.resolve = (root, args, context: SubgraphContext, info) => {
         if (takesIds) checkIdArguments(field, args);
         if (paged) checkPageSize(args.first, maxPageSize);
-        if (holdsRecords) noteRecord(type.name, root, context.records);
+        if (holdsRecords) note(root, context.records);
         return resolve(root, args, context, info);
       };
     }

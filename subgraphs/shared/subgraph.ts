@@ -5,7 +5,7 @@ import { printSchemaWithDirectives } from '@graphql-tools/utils';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { MigrationObject } from '@mikro-orm/core';
 import { type GraphQLSchema, lexicographicSortSchema, parse } from 'graphql';
-import { buildSchema, createResolversMap, type NonEmptyArray } from 'type-graphql';
+import { buildSchema, createResolversMap, getMetadataStorage, type NonEmptyArray } from 'type-graphql';
 import { roleChecker } from '../../authorization/subgraph/releasability';
 import { addFieldHooks } from './field-hooks';
 import type { SubgraphContext, SubgraphTools } from './context';
@@ -73,10 +73,44 @@ async function buildTypeGraphQLSchema(definition: SubgraphDefinition<any>): Prom
   });
 }
 
+/**
+ * Fields, by object type name, that read a property of the same name and nothing else: no field
+ * resolver, no `@Authorized` roles, no middleware, in every class that declares a type of that
+ * name. type-graphql still gives each one a resolver that allocates its middleware data on every
+ * call; graphql-js's default resolver reads the same property without it.
+ */
+function propertyReads(): Map<string, Set<string>> {
+  const storage = getMetadataStorage();
+  const resolved = new Map<unknown, Set<string>>();
+  for (const resolver of storage.fieldResolvers) {
+    const target = resolver.getObjectType?.();
+    resolved.set(target, (resolved.get(target) ?? new Set()).add(resolver.methodName));
+  }
+  const reads = new Map<string, Set<string>>();
+  const notReads = new Set<string>();
+  for (const objectType of storage.objectTypes) {
+    for (const field of objectType.fields ?? []) {
+      const coordinate = `${objectType.name}.${field.schemaName}`;
+      const plain = field.name === field.schemaName && !field.roles?.length && !field.middlewares?.length && !resolved.get(field.target)?.has(field.name);
+      if (!plain) notReads.add(coordinate);
+      else if (!notReads.has(coordinate)) reads.set(objectType.name, (reads.get(objectType.name) ?? new Set()).add(field.schemaName));
+    }
+  }
+  for (const coordinate of notReads) {
+    const [typeName, fieldName] = coordinate.split('.');
+    reads.get(typeName)?.delete(fieldName);
+  }
+  return reads;
+}
+
 /** Builds the executable federated schema: type-graphql types, batched reference resolvers and the field hooks. */
 export async function buildFederatedSchema(definition: SubgraphDefinition<any>, limits: { maxPageSize: number }): Promise<GraphQLSchema> {
   const schema = await buildTypeGraphQLSchema(definition);
   const resolvers = createResolversMap(schema) as GraphQLResolverMap<unknown>;
+  for (const [typeName, fieldNames] of propertyReads()) {
+    const typeResolvers = resolvers[typeName] as Record<string, unknown> | undefined;
+    for (const fieldName of fieldNames) if (typeResolvers) delete typeResolvers[fieldName];
+  }
   for (const [typeName, resolveReference] of Object.entries(definition.references)) {
     resolvers[typeName] = { ...(resolvers[typeName] as object), __resolveReference: resolveReference } as never;
   }

@@ -79,8 +79,8 @@ export class WcoShareResolver {
   }
 
   @FieldResolver(() => Int, { description: 'How many seizures were made during the operation (the length of `seizures`).' })
-  async seizureCount(@Root() share: WcoShare, @Ctx() ctx: Context): Promise<number> {
-    return (await this.seizures(share, ctx)).length;
+  seizureCount(@Root() share: WcoShare, @Ctx() ctx: Context): Promise<number> {
+    return ctx.loaders.seizureCountByOperation.load(share.operationId);
   }
 
   @FieldResolver(() => [CommoditySeizures], { description: 'Seizures per commodity and unit, in the order of `SeizureCommodity`.' })
