@@ -140,6 +140,37 @@ describe('in-flight calls', () => {
     expect(received).toBe(2);
   });
 
+  test('a read sent after a write has ended never joins a call that started before it (a caller reads its own writes)', async () => {
+    const { fetch, coalesced } = fetcher();
+    delays = [400, 20, 50];
+    const mutation = JSON.stringify({ query: 'mutation M{createOperation(input:{}){code}}' });
+    const before = fetch(url, init(QUERY)); // call 1: a read in flight across the write
+    await sleep(50);
+    await fetch(url, init(mutation)); // call 2: the write, answered
+    const after = await fetch(url, init(QUERY)); // call 3: its own call, not call 1
+    expect(after.status).toBe(200);
+    expect(received).toBe(3);
+    expect((await before).status).toBe(200);
+    expect(coalesced()).toBe(0);
+  });
+
+  test('a caller already gone neither starts nor joins a call', async () => {
+    const { fetch } = fetcher();
+    delays = [200];
+    const gone = new AbortController();
+    gone.abort();
+    await expect(fetch(url, init(QUERY, gone.signal))).rejects.toMatchObject({ name: 'AbortError' });
+    // The next identical call is sent, and cancelling it (its only waiter) drops it.
+    const caller = new AbortController();
+    const call = fetch(url, init(QUERY, caller.signal));
+    await sleep(50);
+    caller.abort();
+    await expect(call).rejects.toMatchObject({ name: 'AbortError' });
+    await sleep(50);
+    expect(received).toBe(1);
+    expect(abandoned).toBe(1);
+  });
+
   test('identical mutations are each sent', async () => {
     const { fetch, coalesced } = fetcher();
     delays = [200, 200];

@@ -85,6 +85,12 @@ export interface InflightCalls {
     call: (signal: AbortSignal) => Promise<Response>,
     fallback?: (error: unknown, joinedAt: number) => Promise<Response> | null,
   ): Promise<Response>;
+  /**
+   * A write (a call of a mutation request) has ended: calls already in flight may have read
+   * before it, so none is joined from now on (their waiters keep them). A caller reads its own
+   * writes.
+   */
+  wrote(): void;
   /** Calls in flight (for tests). */
   readonly size: number;
 }
@@ -142,7 +148,12 @@ export function inflightCalls(onCoalesced?: () => void): InflightCalls {
     get size() {
       return flights.size;
     },
+    wrote() {
+      flights.clear();
+    },
     async run(key, signal, call, fallback) {
+      // A caller already gone neither starts nor joins a call (it would count as a waiter forever).
+      if (signal?.aborted) throw abortError(signal);
       let flight = flights.get(key);
       if (flight) onCoalesced?.();
       else flight = start(key, call);

@@ -259,12 +259,14 @@ export function subgraphFetchers(options: SubgraphFetcherOptions): (subgraph: st
     const inflight = options.coalesce ? inflightCalls(() => options.onCoalesced?.(subgraph)) : null;
     return ((url: string, init?: RequestInit) => {
       const headers = init?.headers as Record<string, string> | undefined;
+      // A call never merged may write: once it ends, later reads start afresh (see `wrote`).
+      const alone = (sent: RequestInit | undefined) => (inflight ? send(url, sent).finally(() => inflight.wrote()) : send(url, sent));
       if (headers?.[SEND_ALONE_HEADER] !== undefined) {
         const { [SEND_ALONE_HEADER]: _marker, ...sent } = headers;
-        return send(url, { ...init, headers: sent });
+        return alone({ ...init, headers: sent });
       }
       const key = inflight && coalescingKey(url, headers, init?.body);
-      if (!key) return send(url, init);
+      if (!key) return alone(init);
       return inflight.run(
         key,
         (init?.signal as AbortSignal | null | undefined) ?? undefined,
