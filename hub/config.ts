@@ -4,6 +4,7 @@ import { checkGatewaySettings, gatewaySettings } from '../gateway/settings';
 import { checkIdentitySettings, identitySettings, resolveIdentitySettings } from '../identity/settings';
 import { accessSync, constants } from 'node:fs';
 import { checkPlatformSettings, flag, limit, platformSettings, port, readConfig } from '../platform/config';
+import { drainLeadMs } from './load-balancer';
 import { notificationSettings } from '../subgraphs/operations/notifications/settings';
 import { telemetrySettings } from '../platform/telemetry-settings';
 
@@ -119,6 +120,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   return readConfig(schema, env);
 }
 
+/** Least time a cluster gateway's drain leaves for its requests in flight after its lead. */
+const DRAIN_MARGIN_MS = 1_000;
+
 const clusterSchema = z
   .object({ ...settings, ...clusterSettings })
   .superRefine((config, ctx) => {
@@ -126,6 +130,11 @@ const clusterSchema = z
     const replicaPorts = Array.from({ length: config.CLUSTER_GATEWAYS }, (_, i) => config.CLUSTER_GATEWAY_PORT_BASE + i);
     if (replicaPorts.includes(config.GATEWAY_PORT)) {
       ctx.addIssue({ code: 'custom', path: ['CLUSTER_GATEWAY_PORT_BASE'], message: `the replicas' ports (${replicaPorts[0]}–${replicaPorts.at(-1)}) must not include GATEWAY_PORT (${config.GATEWAY_PORT}), where HAProxy listens` });
+    }
+    // The cluster gives each gateway the drain lead HAProxy needs (DRAIN_LEAD_MS 0): the drain must leave time after it.
+    const lead = config.DRAIN_LEAD_MS || drainLeadMs();
+    if (config.DRAIN_TIMEOUT_MS < lead + DRAIN_MARGIN_MS) {
+      ctx.addIssue({ code: 'custom', path: ['DRAIN_TIMEOUT_MS'], message: `must be at least ${lead + DRAIN_MARGIN_MS} in the cluster: each gateway keeps serving for its drain lead (${lead} ms, DRAIN_LEAD_MS or HAProxy's check time) while HAProxy takes it out, and its requests in flight need at least ${DRAIN_MARGIN_MS} ms after that` });
     }
     if (replicaPorts.at(-1)! > 65535) ctx.addIssue({ code: 'custom', path: ['CLUSTER_GATEWAY_PORT_BASE'], message: `leaves no room for ${config.CLUSTER_GATEWAYS} replicas below port 65536` });
   })

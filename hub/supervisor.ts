@@ -2,15 +2,13 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { hostname } from 'node:os';
 import path from 'node:path';
-import { loadAuditKey, loadAuditSigningKey } from '../access-log';
 import { loadSecurity } from '../identity/trust';
 import { repoRoot } from '../platform/config';
 import { databaseUrl, externalDatabase, startEmbeddedDatabase, type DatabaseServer } from '../platform/database';
 import type { Logger } from '../platform/logger';
-import { loadSecrets } from '../platform/secrets';
-import { loadNotificationKey } from '../subgraphs/operations/notifications/signature';
 import { catalog } from './catalog';
 import type { Config } from './config';
+import { ensureKeyFiles } from './key-files';
 import { drainLeadMs, startLoadBalancer, type LoadBalancer } from './load-balancer';
 import { prepareDatabase } from './runtime';
 
@@ -24,6 +22,12 @@ import { prepareDatabase } from './runtime';
 
 /** What a child says once every service it runs is up. */
 export const READY_MESSAGE = 'frontera:ready';
+
+/** Longest a child may take from its start to READY (migrations are done before; a hung child must not block the cluster). */
+const READY_TIMEOUT_MS = 120_000;
+/** A child that dies this many times in a row, each within {@link QUICK_DEATH_MS} of its start, stops the cluster. */
+const MAX_QUICK_RESTARTS = 5;
+const QUICK_DEATH_MS = 60_000;
 
 export interface SupervisorOptions {
   gateways: number;
@@ -40,19 +44,15 @@ interface Child {
   restarts: number;
 }
 
-/** The host the supervisor reaches its children on (a wildcard bind is reached on loopback). */
-const reachable = (host: string) => (host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host);
-
 export async function supervise(config: Config, options: SupervisorOptions, log: Logger): Promise<void> {
   // Every key is made here, once, before any child reads SECRETS_DIR (creating them is safe
   // from several processes at once too: files are written whole and linked into place).
-  const secrets = loadSecrets(config.SECRETS_DIR);
+  const secrets = await ensureKeyFiles(config.SECRETS_DIR, { localIssuer: config.LOCAL_ISSUER });
   await loadSecurity(config, log);
-  loadAuditKey(config.SECRETS_DIR);
-  await loadAuditSigningKey(config.SECRETS_DIR);
-  await loadNotificationKey(config.SECRETS_DIR);
 
   let database: DatabaseServer | null = null;
+  /** PostgreSQL while it starts: a signal then must still stop it once it is up. */
+  let databaseStarting: Promise<DatabaseServer> | null = null;
   let balancer: LoadBalancer | null = null;
   const subgraphs: Child[] = [];
   const gateways: Child[] = [];
@@ -60,20 +60,36 @@ export async function supervise(config: Config, options: SupervisorOptions, log:
 
   const start = (child: Child): Promise<void> =>
     new Promise<void>((resolve, reject) => {
+      if (stopping) return reject(new Error(`${child.name} not started: the cluster is stopping`));
       const entry = path.join(__dirname, `main${path.extname(__filename)}`);
-      const current = fork(entry, [], { env: child.env, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+      // A process group of its own (detached): a terminal's Ctrl-C reaches the supervisor alone,
+      // which passes it on in order (gateways first); each child stops by itself when the
+      // supervisor dies (the IPC channel closes: hub/main.ts).
+      const current = fork(entry, [], { env: child.env, stdio: ['ignore', 'inherit', 'inherit', 'ipc'], detached: true });
       const startedAt = Date.now();
       child.process = current;
       child.exited = new Promise((done) => current.once('exit', () => done()));
+      const readyTimer = setTimeout(() => {
+        reject(new Error(`${child.name} was not ready within ${READY_TIMEOUT_MS / 1000} s: killed`));
+        current.kill('SIGKILL');
+      }, READY_TIMEOUT_MS);
       current.on('message', (message) => {
-        if (message === READY_MESSAGE) resolve();
+        if (message !== READY_MESSAGE) return;
+        clearTimeout(readyTimer);
+        resolve();
       });
       current.once('exit', (code, signal) => {
+        clearTimeout(readyTimer);
         reject(new Error(`${child.name} exited during start-up (${code ?? signal})`));
         if (stopping) return;
         // A child that dies while the cluster runs is started again, later each time it keeps dying
-        // (one that had run for a minute starts the count afresh).
-        if (Date.now() - startedAt > 60_000) child.restarts = 0;
+        // (one that had run for a minute starts the count afresh); one that keeps dying stops the cluster.
+        if (Date.now() - startedAt > QUICK_DEATH_MS) child.restarts = 0;
+        if (child.restarts >= MAX_QUICK_RESTARTS) {
+          log.fatal({ child: child.name, code, signal }, `${child.name} died ${MAX_QUICK_RESTARTS + 1} times in a row, each within ${QUICK_DEATH_MS / 1000} s of its start: stopping the cluster`);
+          shutdown('SIGTERM', 1);
+          return;
+        }
         const delayMs = Math.min(30_000, 1_000 * 2 ** Math.min(child.restarts, 5));
         child.restarts += 1;
         log.error({ child: child.name, code, signal, restartInMs: delayMs }, 'a hub process exited: starting it again');
@@ -91,9 +107,10 @@ export async function supervise(config: Config, options: SupervisorOptions, log:
     };
     await stopChildren(gateways);
     await Promise.all([balancer?.stop(), stopChildren(subgraphs)]);
+    database ??= await databaseStarting?.catch(() => null) ?? null;
     await database?.stop().catch((error: unknown) => log.error({ err: error }, 'stopping PostgreSQL failed'));
   };
-  const shutdown = (signal: NodeJS.Signals) => {
+  const shutdown = (signal: NodeJS.Signals, exitCode = 0) => {
     if (stopping) {
       // A second signal: the gateways cut what they are still waiting for.
       log.warn({ signal }, 'second signal: passing it on');
@@ -108,7 +125,7 @@ export async function supervise(config: Config, options: SupervisorOptions, log:
     }, 2 * (config.DRAIN_TIMEOUT_MS + 15_000)).unref();
     void stopAll(signal).then(() => {
       log.info('stopped');
-      process.exit(0);
+      process.exit(exitCode);
     });
   };
   process.on('SIGINT', () => shutdown('SIGINT'));
@@ -119,9 +136,10 @@ export async function supervise(config: Config, options: SupervisorOptions, log:
   });
 
   try {
-    database = config.DATABASE_URL
-      ? externalDatabase(config.DATABASE_URL)
-      : await startEmbeddedDatabase({ dataDir: config.EMBEDDED_PG_DIR, port: config.EMBEDDED_PG_PORT, database: 'frontera' }, secrets, log);
+    databaseStarting = config.DATABASE_URL
+      ? Promise.resolve(externalDatabase(config.DATABASE_URL))
+      : startEmbeddedDatabase({ dataDir: config.EMBEDDED_PG_DIR, port: config.EMBEDDED_PG_PORT, database: 'frontera' }, secrets, log);
+    database = await databaseStarting;
     await prepareDatabase(database, secrets, { seed: config.SEED, log });
 
     // Children get the supervisor's environment, the database as DATABASE_URL (prepared: no seed)
@@ -145,10 +163,12 @@ export async function supervise(config: Config, options: SupervisorOptions, log:
           `gateway-${i + 1}`,
           childEnv('gateway', {
             GATEWAY_PORT: String(lb ? lb.gatewayPortBase + i : config.GATEWAY_PORT),
+            // Behind HAProxy, its only client: on loopback, so the replicas' ports do not bypass it.
+            ...(lb ? { HOST: '127.0.0.1' } : {}),
             // One chain per gateway process, stable across its restarts.
             AUDIT_WRITER_ID: `${writerPrefix}-gateway-${i + 1}`,
             // Behind HAProxy, a draining gateway serves until HAProxy's checks have taken it out.
-            DRAIN_LEAD_MS: String(lb && config.DRAIN_LEAD_MS === 0 ? Math.min(drainLeadMs(), config.DRAIN_TIMEOUT_MS - 1) : config.DRAIN_LEAD_MS),
+            DRAIN_LEAD_MS: String(lb && config.DRAIN_LEAD_MS === 0 ? drainLeadMs() : config.DRAIN_LEAD_MS),
           }),
         ),
       );
@@ -163,7 +183,7 @@ export async function supervise(config: Config, options: SupervisorOptions, log:
         {
           host: config.HOST,
           port: config.GATEWAY_PORT,
-          replicas: gateways.map((g) => ({ name: g.name, host: reachable(config.HOST), port: Number(g.env.GATEWAY_PORT) })),
+          replicas: gateways.map((g) => ({ name: g.name, host: g.env.HOST!, port: Number(g.env.GATEWAY_PORT) })),
           statsSocket: path.join(runDir, 'haproxy.sock'),
           accessLog: lb.accessLog,
         },
@@ -178,11 +198,14 @@ export async function supervise(config: Config, options: SupervisorOptions, log:
       log.info({ configFile: balancer.configFile, replicas: gateways.length }, 'HAProxy in front of the gateways');
     }
   } catch (error) {
+    // A signal during start-up: shutdown() stops what was started.
+    if (stopping) return;
     log.fatal({ err: error }, 'cluster start-up failed');
     stopping = true;
     await stopAll('SIGTERM');
     process.exit(1);
   }
+  if (stopping) return;
   const where = `http://${config.PUBLIC_HOST}:${config.GATEWAY_PORT}/graphql`;
   process.stdout.write(balancer ? `Frontera gateway ready at ${where} (${gateways.length} gateway processes behind HAProxy, ${subgraphs.length} subgraph processes)\n` : `Frontera gateway ready at ${where} (${subgraphs.length} subgraph processes)\n`);
 }

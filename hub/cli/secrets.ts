@@ -1,13 +1,8 @@
 import { readdirSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { loadAuditKey } from '../../access-log/audit-key';
-import { loadAuditSigningKey } from '../../access-log/signing';
-import { loadOrCreateHubInternalKey } from '../../identity/gateway-keys';
-import { loadOrCreateLocalIssuer } from '../../identity/local-issuer';
 import { runCli, UsageError } from '../../platform/cli';
-import { loadSecrets } from '../../platform/secrets';
-import { loadNotificationKey } from '../../subgraphs/operations/notifications/signature';
 import { loadConfig } from '../config';
+import { ensureKeyFiles } from '../key-files';
 
 export const USAGE = `Usage: npm run secrets:init -- [--local-issuer]
 
@@ -22,12 +17,7 @@ Prints the folder and the files it holds.`;
 
 /** Creates the key files missing from `dir` (each loader keeps an existing file); returns the folder's files. */
 export async function initSecrets(dir: string, options: { localIssuer: boolean }): Promise<string[]> {
-  loadSecrets(dir);
-  loadAuditKey(dir);
-  await loadAuditSigningKey(dir);
-  await loadOrCreateHubInternalKey(dir);
-  await loadNotificationKey(dir);
-  if (options.localIssuer) await loadOrCreateLocalIssuer(dir);
+  await ensureKeyFiles(dir, options);
   return readdirSync(dir).sort();
 }
 
