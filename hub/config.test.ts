@@ -138,6 +138,16 @@ describe('the cluster and its drain', () => {
     expect(loadClusterConfig({ HAPROXY_BIN: process.execPath })).toMatchObject({ CLUSTER_GATEWAYS: 2, CLUSTER_GATEWAY_PORT_BASE: 4100, GATEWAY_PORT: 4000 });
   });
 
+  test('in the cluster, DRAIN_TIMEOUT_MS leaves time to drain after the lead (HAProxy\'s, or DRAIN_LEAD_MS)', () => {
+    const lead = drainLeadMs();
+    for (const timeout of ['0', '100', String(lead)]) {
+      expect(clusterProblemsOf({ HAPROXY_BIN: process.execPath, DRAIN_TIMEOUT_MS: timeout })).toEqual([expect.stringMatching(new RegExp(`^DRAIN_TIMEOUT_MS: must be at least ${lead + 1000} in the cluster: each gateway keeps serving for its drain lead \\(${lead} ms`))]);
+    }
+    expect(clusterProblemsOf({ HAPROXY_BIN: process.execPath, DRAIN_TIMEOUT_MS: String(lead + 1000) })).toEqual([]);
+    expect(clusterProblemsOf({ HAPROXY_BIN: process.execPath, DRAIN_TIMEOUT_MS: '1500', DRAIN_LEAD_MS: '500' })).toEqual([]);
+    expect(clusterProblemsOf({ HAPROXY_BIN: process.execPath, DRAIN_TIMEOUT_MS: '1200', DRAIN_LEAD_MS: '500' })[0]).toMatch(/^DRAIN_TIMEOUT_MS: must be at least 1500/);
+  });
+
   test('HAProxy checks readiness fast enough for the lead a draining gateway is given', () => {
     const text = haproxyConfig({ host: '127.0.0.1', port: 4000, replicas: [{ name: 'gateway-1', host: '127.0.0.1', port: 4100 }, { name: 'gateway-2', host: '127.0.0.1', port: 4101 }] });
     expect(text).not.toMatch(/\{\{\w+\}\}/);
