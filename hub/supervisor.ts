@@ -151,12 +151,13 @@ export async function supervise(config: Config, options: SupervisorOptions, log:
       return env;
     };
     const child = (name: string, env: NodeJS.ProcessEnv): Child => ({ name, env, process: null, exited: Promise.resolve(), restarts: 0 });
-    subgraphs.push(...catalog.map((definition) => child(definition.name, childEnv(definition.name))));
+    // One audit chain per process, named after the operator's AUDIT_WRITER_ID (which no two processes may share) or the host.
+    const writerPrefix = (config.AUDIT_WRITER_ID ?? hostname()).replace(/[^\w.-]/g, '_').slice(0, 80);
+    subgraphs.push(...catalog.map((definition) => child(definition.name, childEnv(definition.name, { AUDIT_WRITER_ID: `${writerPrefix}-${definition.name}` }))));
     await Promise.all(subgraphs.map(start));
     log.info({ subgraphs: subgraphs.map((s) => s.name) }, 'subgraph processes ready');
 
     const lb = options.loadBalancer;
-    const writerPrefix = (config.AUDIT_WRITER_ID ?? hostname()).replace(/[^\w.-]/g, '_').slice(0, 80);
     for (let i = 0; i < options.gateways; i += 1) {
       gateways.push(
         child(

@@ -5,6 +5,8 @@
  *
  *   node test/faults/launch.js hub/main.ts            the hub, configured by its environment
  *   node -r ./test/faults/skew-clock.js test/faults/launch.js hub/main.ts   the same, clock offset
+ *   node -r /abs/path/test/faults/launch.js hub/cluster.ts   preloaded: the processes it forks
+ *                                                            (which inherit `-r`) compile too
  */
 const fs = require('node:fs');
 const path = require('node:path');
@@ -25,6 +27,9 @@ require.extensions['.ts'] = function compile(module, filename) {
   const { code } = transformSync(fs.readFileSync(filename, 'utf8'), { ...options, filename });
   module._compile(code, filename);
 };
+
+// Preloaded (`-r`): compiling is all it does; node runs the module named on the command line.
+if (require.main !== module) return;
 
 const target = process.argv[2];
 if (!target) {
