@@ -11,7 +11,8 @@ import { checkAccessLog, OPERATIONS_QUERY, readiness, secretsDir, sendRequest, s
 // processes behind HAProxy against a scratch database. A query answers through HAProxy; a
 // SIGKILLed gateway is started again; Ctrl-C (SIGINT to the supervisor's process group, as a
 // terminal sends it) stops everything in order: each gateway drains once (no second signal cuts
-// it), seals its chain `closed`, and no process of the cluster is left.
+// it), seals its chain `closed`, and no process of the cluster is left. A supervisor SIGKILLed
+// leaves nothing running either.
 
 const LAUNCH = path.join(__dirname, 'faults', 'launch.js');
 const WRITER = 'cluster-test';
@@ -72,9 +73,14 @@ afterAll(async () => {
   if (witnessDir) rmSync(witnessDir, { recursive: true, force: true });
 }, 60_000);
 
-test('npm run cluster: answers through HAProxy, restarts a killed gateway, and Ctrl-C stops every process with the gateways drained and their chains closed', async () => {
+beforeAll(async () => {
   db = await startFaultDatabase('cluster');
   witnessDir = mkdtempSync(path.join(os.tmpdir(), 'frontera-cluster-witness-'));
+}, 180_000);
+
+/** `npm run cluster` with two gateways on free ports, chains named `<writer>-…`; resolves once it says it is ready. */
+async function startCluster(writer: string): Promise<{ gatewayPort: number; replicaPort: (n: number) => number; exit: Promise<number | null> }> {
+  output = '';
   const base = await freePortBlock([...Array.from({ length: 16 }, (_, i) => i), GATEWAY_OFFSET, GATEWAY_OFFSET + 1, GATEWAY_OFFSET + 2], 15_000, 32_000);
   const gatewayPort = base + GATEWAY_OFFSET;
   const replicaPort = (n: number) => gatewayPort + n;
@@ -85,7 +91,7 @@ test('npm run cluster: answers through HAProxy, restarts a killed gateway, and C
     DATABASE_URL: db.adminUrl,
     SECRETS_DIR: secretsDir(),
     AUDIT_WITNESS_DIR: witnessDir,
-    AUDIT_WRITER_ID: WRITER,
+    AUDIT_WRITER_ID: writer,
     SEED: 'false',
     HOST: '127.0.0.1',
     PUBLIC_HOST: '127.0.0.1',
@@ -101,10 +107,18 @@ test('npm run cluster: answers through HAProxy, restarts a killed gateway, and C
   supervisor = spawn(process.execPath, ['-r', LAUNCH, 'hub/cluster.ts'], { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   supervisor.stdout!.on('data', (chunk) => (output += chunk));
   supervisor.stderr!.on('data', (chunk) => (output += chunk));
-  const supervisorExit = new Promise<number | null>((resolve) => supervisor.once('exit', (code) => resolve(code)));
-
+  const exit = new Promise<number | null>((resolve) => supervisor.once('exit', (code) => resolve(code)));
   await waitFor(() => output.includes('gateway processes behind HAProxy') || supervisor.exitCode !== null, { timeoutMs: 120_000, what: `the cluster to be ready\n${output}` });
   expect(output).toContain('(2 gateway processes behind HAProxy');
+  return { gatewayPort, replicaPort, exit };
+}
+
+/** Each chain's seals, by the writer that opened it. */
+const sealsOf = (writer: string) =>
+  db.query<{ writer: string; sealed: string }>(`select o.writer, h.sealed from audit.chain_head h join audit.chain_head o on o.chain_id = h.chain_id and o.writer is not null where o.writer like $1 and h.sealed is not null order by o.writer, h.sealed`, [`${writer}-%`]);
+
+test('npm run cluster: answers through HAProxy, restarts a killed gateway, and Ctrl-C stops every process with the gateways drained and their chains closed', async () => {
+  const { gatewayPort, replicaPort, exit: supervisorExit } = await startCluster(WRITER);
   const url = `http://127.0.0.1:${gatewayPort}/graphql`;
   const admin = await tokenFor({ organisation: 'hub', roles: [Role.HUB_ADMIN], clearance: Classification.CONFIDENTIAL });
   const ask = () => sendRequest(url, 'operations', 'query', { token: admin, query: OPERATIONS_QUERY, variables: {}, purpose: 'cluster test' } as never);
@@ -129,17 +143,29 @@ test('npm run cluster: answers through HAProxy, restarts a killed gateway, and C
   expect(output).not.toMatch(/second signal/);
 
   // Each gateway sealed its last chain `closed` (gateway-2's first, killed, chain sealed `recovered` by its restart).
-  const seals = await db.query<{ writer: string; sealed: string }>(`select o.writer, h.sealed from audit.chain_head h join audit.chain_head o on o.chain_id = h.chain_id and o.writer is not null where o.writer like $1 and h.sealed is not null order by o.writer, h.sealed`, [`${WRITER}-%`]);
+  const seals = await sealsOf(WRITER);
   expect(seals.filter((s) => s.writer.startsWith(`${WRITER}-gateway-`))).toEqual([
     { writer: `${WRITER}-gateway-1`, sealed: 'closed' },
     { writer: `${WRITER}-gateway-2`, sealed: 'closed' },
     { writer: `${WRITER}-gateway-2`, sealed: 'recovered' },
   ]);
   // The subgraph processes that wrote a chain (a chain each, named after AUDIT_WRITER_ID) closed it too.
-  expect(seals.filter((s) => !s.writer.startsWith(`${WRITER}-gateway-`)).map((s) => s.sealed)).toEqual(expect.arrayContaining(['closed']));
   expect(new Set(seals.filter((s) => !s.writer.startsWith(`${WRITER}-gateway-`)).map((s) => s.sealed))).toEqual(new Set(['closed']));
   const log = await checkAccessLog(db, [first, second]);
   expect(log.eventsLost).toEqual([]);
   expect(log.verify.problems).toEqual([]);
   expect(log.verify.open.filter((o) => o.writer?.startsWith(WRITER))).toEqual([]);
+}, 180_000);
+
+test('a supervisor SIGKILLed takes its children and HAProxy with it: each stops as on SIGTERM, chains closed', async () => {
+  await startCluster('cluster-orphan');
+  const processes = descendants(supervisor.pid!);
+  supervisor.kill('SIGKILL');
+  await waitFor(() => processes.filter(alive).length === 0, { timeoutMs: 40_000, what: 'every child gone after the supervisor was SIGKILLed' });
+  const seals = await sealsOf('cluster-orphan');
+  expect(seals.filter((s) => s.writer.startsWith('cluster-orphan-gateway-'))).toEqual([
+    { writer: 'cluster-orphan-gateway-1', sealed: 'closed' },
+    { writer: 'cluster-orphan-gateway-2', sealed: 'closed' },
+  ]);
+  expect(new Set(seals.map((s) => s.sealed))).toEqual(new Set(['closed']));
 }, 180_000);
