@@ -118,7 +118,7 @@ describe('the console', () => {
     expect((await mint({ origin: origin(t) })).status).toBe(200);
     const crossOrigin = await mint({ origin: 'https://evil.example' });
     expect(crossOrigin.status).toBe(403);
-    expect((await crossOrigin.json()).message).toMatch(/another origin/);
+    expect(((await crossOrigin.json()) as { errors: { message: string; extensions: { code: string } }[] }).errors[0]).toEqual({ message: expect.stringMatching(/another origin/), extensions: { code: 'FORBIDDEN' } });
     expect((await mint({ 'sec-fetch-site': 'cross-site' })).status).toBe(403);
     // The test hub binds 127.0.0.1 only, so another host's address is checked on the function.
     const from = (remoteAddress: string, headers: Record<string, string> = {}) => developmentSignInRefusal({ socket: { remoteAddress } as never, headers: { host: 'localhost:4000', ...headers } });
