@@ -189,6 +189,9 @@ describe('the console', () => {
     await page.getByRole('heading', { name: 'WCO shares' }).waitFor();
     expect(await page.locator('[role="alert"]').count()).toBe(0);
     await screenshot(page, 'liaison-operation');
+    // An operation that does not exist is said so; null for a withheld field or an error is not.
+    await page.goto(`${origin(t)}/console/#/operations/NO-SUCH-OP`);
+    await page.getByText('No operation NO-SUCH-OP.').waitFor();
     await context.close();
   }, 60_000);
 
