@@ -99,14 +99,42 @@ const clearances = Object.values(Classification);
  */
 const signInOptions = (development: boolean): Route => (_req, res) => sendJson(res, 200, { developmentIssuer: development ? { organisations, roles, clearances } : null });
 
+const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
+
+/**
+ * Why a development sign-in request is refused, or `null`: it mints any role, so only a caller
+ * on this machine (not another host that reaches the port) and only the console's own page (not a
+ * page of another origin posting through the user's browser) may use it.
+ */
+export function developmentSignInRefusal(req: Pick<IncomingMessage, 'headers' | 'socket'>): string | null {
+  if (!LOOPBACK.has(req.socket.remoteAddress ?? '')) {
+    return 'The development sign-in answers callers on the hub’s own machine only; elsewhere get a token with npm run token (or from your organisation’s issuer) and paste it';
+  }
+  const origin = req.headers.origin;
+  let sameOrigin = origin === undefined;
+  try {
+    sameOrigin ||= new URL(String(origin)).host === req.headers.host;
+  } catch {
+    sameOrigin = false;
+  }
+  const site = req.headers['sec-fetch-site'];
+  if (!sameOrigin || (site !== undefined && site !== 'same-origin' && site !== 'none')) {
+    return 'The development sign-in answers the console’s own page only, not a request from another origin';
+  }
+  return null;
+}
+
 /**
  * The development sign-in, `POST {organisation, role, clearance}` to `/console/dev-token`: a
  * token from the local issuer. Only wired when the hub runs outside production with its local
- * issuer on, so the bundle holds no secret and a production hub mints nothing.
+ * issuer on, so the bundle holds no secret and a production hub mints nothing; and only for
+ * loopback, same-origin callers (see `developmentSignInRefusal`).
  */
-function developmentSignIn(issuer: LocalIssuer): Route {
+function developmentSignIn(issuer: LocalIssuer, log: Logger): Route {
   return async (req, res) => {
     if (req.method !== 'POST') return sendError(res, 405, ErrorCode.METHOD_NOT_ALLOWED, 'POST {organisation, role, clearance}');
+    const refusal = developmentSignInRefusal(req);
+    if (refusal) return sendError(res, 403, ErrorCode.FORBIDDEN, refusal);
     // A page of another origin could post here but never read the answer (no CORS): still, only JSON bodies.
     if (!String(req.headers['content-type'] ?? '').startsWith('application/json')) return sendError(res, 415, ErrorCode.UNSUPPORTED_MEDIA_TYPE, 'Send application/json');
     let body: { organisation?: unknown; role?: unknown; clearance?: unknown };
@@ -128,6 +156,8 @@ function developmentSignIn(issuer: LocalIssuer): Route {
       clearance: body.clearance,
       ttlSeconds: DEVELOPMENT_TOKEN_SECONDS,
     });
+    // Who was handed which role, never the token.
+    log.info({ organisation, role, clearance: body.clearance }, 'development sign-in: token minted for the console');
     res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
     res.end(JSON.stringify({ token }));
   };
@@ -141,7 +171,7 @@ function developmentSignIn(issuer: LocalIssuer): Route {
 export function consoleRoutes(options: { dir: string; developmentIssuer: LocalIssuer | null; log: Logger }): Route {
   const files = readBuild(options.dir);
   if (!files.size) options.log.warn({ dir: options.dir }, 'the console is on but not built: run npm run console:build');
-  const signIn = options.developmentIssuer ? developmentSignIn(options.developmentIssuer) : null;
+  const signIn = options.developmentIssuer ? developmentSignIn(options.developmentIssuer, options.log) : null;
   const howToSignIn = signInOptions(signIn !== null);
   return (req, res) => {
     const { pathname } = new URL(req.url ?? '/', 'http://local');

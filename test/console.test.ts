@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { developmentSignInRefusal } from '../gateway/console';
 import { repoRoot } from '../platform/config';
 import { callers, startTestHub, useTestHub, type TestHub } from './harness';
 
@@ -110,6 +111,26 @@ describe('the console', () => {
     expect(Math.min(...timings)).toBeLessThan(5_000);
   }, 60_000);
 
+  test('the development sign-in answers loopback, same-origin callers only', async () => {
+    const mint = (headers: Record<string, string>) =>
+      fetch(`${origin(t)}/console/dev-token`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ organisation: 'hub', role: 'HUB_ADMIN', clearance: 'CONFIDENTIAL' }) });
+    expect((await mint({})).status).toBe(200);
+    expect((await mint({ origin: origin(t) })).status).toBe(200);
+    const crossOrigin = await mint({ origin: 'https://evil.example' });
+    expect(crossOrigin.status).toBe(403);
+    expect(((await crossOrigin.json()) as { errors: { message: string; extensions: { code: string } }[] }).errors[0]).toEqual({ message: expect.stringMatching(/another origin/), extensions: { code: 'FORBIDDEN' } });
+    expect((await mint({ 'sec-fetch-site': 'cross-site' })).status).toBe(403);
+    // The test hub binds 127.0.0.1 only, so another host's address is checked on the function.
+    const from = (remoteAddress: string, headers: Record<string, string> = {}) => developmentSignInRefusal({ socket: { remoteAddress } as never, headers: { host: 'localhost:4000', ...headers } });
+    expect(from('127.0.0.1')).toBeNull();
+    expect(from('::1', { origin: 'http://localhost:4000', 'sec-fetch-site': 'same-origin' })).toBeNull();
+    expect(from('::ffff:127.0.0.1')).toBeNull();
+    expect(from('10.0.0.7')).toMatch(/npm run token/);
+    expect(from('::ffff:192.168.1.20')).toMatch(/own machine only/);
+    expect(from('127.0.0.1', { origin: 'http://localhost:4001' })).toMatch(/another origin/);
+    expect(from('127.0.0.1', { origin: 'null' })).toMatch(/another origin/);
+  });
+
   test('an auditor filters events, opens one, and sees who accessed its record', async () => {
     // Events of the customs liaison for the filter to find.
     await t.ok(`{ operation(code: "ANCHOR-III") { code wco { seizures { id } } } }`, {}, { as: callers.wcoLiaison, purpose: 'ANCHOR-III console test' });
@@ -168,6 +189,9 @@ describe('the console', () => {
     await page.getByRole('heading', { name: 'WCO shares' }).waitFor();
     expect(await page.locator('[role="alert"]').count()).toBe(0);
     await screenshot(page, 'liaison-operation');
+    // An operation that does not exist is said so; null for a withheld field or an error is not.
+    await page.goto(`${origin(t)}/console/#/operations/NO-SUCH-OP`);
+    await page.getByText('No operation NO-SUCH-OP.').waitFor();
     await context.close();
   }, 60_000);
 

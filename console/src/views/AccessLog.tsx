@@ -2,6 +2,7 @@ import { useApolloClient, useQuery } from '@apollo/client/react';
 import { useMemo, useState, type FormEvent, type ReactNode } from 'react';
 import { AccessEventsQuery, AuditSampleQuery, WhoAccessedQuery } from '../api/operations';
 import type { AccessEventFilter, AccessOutcome, ConsoleAccessEventsQuery } from '../gql/graphql';
+import { problemsOf } from '../api/errors';
 import { BarChart, countBy, formatTime, Loading, Problems, Value, Withheld } from '../ui/common';
 
 type AccessEvent = ConsoleAccessEventsQuery['accessEvents']['edges'][number]['node'];
@@ -249,8 +250,8 @@ const SAMPLE = 100;
 /** Charts over the newest events of the current filter (the API has no aggregates over the log: a bounded sample, counted here). */
 function Charts({ filter }: { filter: AccessEventFilter }) {
   const { data, error } = useQuery(AuditSampleQuery, { variables: { filter, first: SAMPLE } });
-  if (error) return <Problems error={error} />;
-  if (!data) return null;
+  // A partial answer (withheld fields, a slow subgraph) is still charted, its problems beside it.
+  if (!data) return <Problems error={error} />;
   const events = data.accessEvents.edges.map((e) => e.node);
   const days = [...new Set(events.map((e) => e.time.slice(0, 10)))].sort();
   const organisations = countBy(events.map((e) => e.principal?.organisation ?? 'anonymous'), 12).map(([o]) => o);
@@ -259,6 +260,7 @@ function Charts({ filter }: { filter: AccessEventFilter }) {
       <h3 id="charts-title">
         The newest {events.length} of {data.accessEvents.totalCount} matching events
       </h3>
+      <Problems error={error} />
       <DayGrid days={days} organisations={organisations} count={(o, d) => events.filter((e) => (e.principal?.organisation ?? 'anonymous') === o && e.time.startsWith(d)).length} />
       <BarChart title="Refusals by code" data={countBy(events.flatMap((e) => (e.refusalCode ? [e.refusalCode] : [])))} />
       <BarChart title="Top accessed record types" data={countBy(events.flatMap((e) => e.records.map((r) => r.type)))} />
@@ -338,6 +340,8 @@ function DayGrid({ days, organisations, count }: { days: string[]; organisations
 }
 
 const EXPORT_LIMIT = 1000;
+/** Pages read at most when role or refusal code (filtered here, not by the API) are set: each page is an audited request. */
+const EXPORT_PAGES = 20;
 const CSV_COLUMNS = ['time', 'request_id', 'subject', 'organisation', 'roles', 'client_name', 'purpose', 'operation_name', 'operation_type', 'outcome', 'refusal_code', 'duration_ms', 'field_coordinates', 'denied', 'records', 'chain_id', 'seq', 'hash'];
 
 const csvCell = (value: string | number | null | undefined) => {
@@ -360,12 +364,18 @@ function Export({ filter, filters }: { filter: AccessEventFilter; filters: Filte
     setStatus('Exporting…');
     const events: AccessEvent[] = [];
     let after: string | null | undefined = null;
+    let pages = 0;
     do {
       const { data, error }: { data?: ConsoleAccessEventsQuery; error?: Error } = await client.query({ query: AccessEventsQuery, variables: { filter, first: 100, after }, fetchPolicy: 'network-only' });
+      // Withheld fields are part of the caller's complete answer; any other problem (a timeout, a
+      // refusal) means the page is incomplete, and an export must not pass it off as complete.
       if (!data) return setStatus(`Export failed: ${error?.message ?? 'no answer'}`);
+      const problems = problemsOf(error);
+      if (problems.length) return setStatus(`Export stopped, nothing downloaded: a page came back incomplete (${problems[0].code}: ${problems[0].message}). Retry, or narrow the filter.`);
       events.push(...data.accessEvents.edges.map((e) => e.node).filter(matchesLocally(filters)));
       after = data.accessEvents.pageInfo.hasNextPage ? data.accessEvents.pageInfo.endCursor : null;
-    } while (after && events.length < EXPORT_LIMIT);
+      pages += 1;
+    } while (after && events.length < EXPORT_LIMIT && (pages < EXPORT_PAGES || !(filters.role || filters.refusalCode)));
     const text =
       format === 'json'
         ? JSON.stringify(events, null, 2)
@@ -375,7 +385,8 @@ function Export({ filter, filters }: { filter: AccessEventFilter; filters: Filte
     link.download = `access-events.${format}`;
     link.click();
     URL.revokeObjectURL(link.href);
-    setStatus(`Exported ${events.length} events${after ? ` (the first ${EXPORT_LIMIT})` : ''}.`);
+    const cut = !after ? '' : events.length >= EXPORT_LIMIT ? ` (the first ${EXPORT_LIMIT})` : ` with this role and refusal code among the newest ${pages * 100} of the filter (the API does not filter on them; narrow the time range for the rest)`;
+    setStatus(`Exported ${events.length} events${cut}.`);
   };
   const range = [filter.from && `--from ${filter.from}`, filter.to && `--to ${filter.to}`].filter(Boolean).join(' ');
   return (

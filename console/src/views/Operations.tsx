@@ -1,5 +1,5 @@
 import { useQuery } from '@apollo/client/react';
-import { withheldPaths } from '../api/errors';
+import { problemsOf, withheldPaths } from '../api/errors';
 import { OperationPageQuery, OperationsQuery } from '../api/operations';
 import { Loading, Problems, Value, Withheld } from '../ui/common';
 
@@ -43,7 +43,11 @@ export function OperationPage({ code }: { code: string }) {
   const held = (path: string) => withheld.has(`operation.${path}`);
   if (loading && !data) return <Loading label={`Loading ${code}`} />;
   const o = data?.operation;
-  if (!o) return (<><Problems error={error} />{data && <p>No operation {code}.</p>}</>);
+  if (!o) {
+    // Null is "no such operation" only when the answer says nothing else about it.
+    const why = withheld.has('operation') ? <p>Operation {code} is <Withheld />.</p> : problemsOf(error).length ? <p>Operation {code} could not be loaded.</p> : <p>No operation {code}.</p>;
+    return (<><Problems error={error} />{data && why}</>);
+  }
   return (
     <section aria-labelledby="operation-title" className="operation">
       <h2 id="operation-title">
