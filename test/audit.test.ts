@@ -645,6 +645,10 @@ describe('the audit subgraph', () => {
     expect(await only({ decision: 'DENIED' })).toEqual([e3.requestId, e2.requestId]);
     expect(await only({ decision: 'ALLOWED' })).toEqual([e1.requestId]);
     expect(await only({ outcome: 'REFUSED' })).toEqual([e3.requestId]);
+    expect(await only({ role: 'BORDER_OFFICER' })).toEqual([e1.requestId]); // e3 was anonymous
+    expect(await only({ role: 'PARTNER_LIAISON' })).toEqual([e2.requestId]);
+    expect(await only({ refusalCode: 'UNAUTHENTICATED' })).toEqual([e3.requestId]);
+    expect(await only({ refusalCode: 'RATE_LIMITED' })).toEqual([]);
     expect(await only({ from: at(0.5).toISOString(), to: at(1.5).toISOString() })).toEqual([e2.requestId]);
 
     const node = all.data.accessEvents.edges[1].node;

@@ -39,7 +39,7 @@ function filterConditions(scope: Exclude<AuditScope, { kind: 'none' }>, filter: 
   if (scope.kind === 'organisation') {
     const refused = refusedOwnerFilters(filter);
     if (refused.length) {
-      throw codedError(ErrorCode.FORBIDDEN, `a data owner may filter only on what it sees (organisation, from, to, entity, purposeCode, receivedBy), not on ${refused.map((key) => `filter.${key}`).join(', ')}`, { field: `filter.${refused[0]}` });
+      throw codedError(ErrorCode.FORBIDDEN, `a data owner may filter only on what it sees (organisation, role, from, to, entity, purposeCode, receivedBy), not on ${refused.map((key) => `filter.${key}`).join(', ')}`, { field: `filter.${refused[0]}` });
     }
   }
   const conditions: Condition[] = [];
@@ -58,6 +58,8 @@ function filterConditions(scope: Exclude<AuditScope, { kind: 'none' }>, filter: 
     // The same rule as `purposeCode`: the whole purpose, or its first word before a space.
     conditions.push({ sql: `(purpose = ? or starts_with(purpose, ?))`, bindings: [code, `${code} `] });
   }
+  if (filter.role != null) conditions.push(contains({ principal: { roles: [text('filter.role', filter.role, 40)] } }));
+  if (filter.refusalCode != null) conditions.push(contains({ refusalCode: text('filter.refusalCode', filter.refusalCode, 200) }));
   if (filter.outcome) conditions.push({ sql: 'outcome = ?', bindings: [filter.outcome] });
   if (filter.decision) conditions.push({ sql: filter.decision === AccessDecision.DENIED ? 'denied' : 'not denied', bindings: [] });
   if (filter.fieldCoordinate != null) conditions.push(contains({ fieldCoordinates: [text('filter.fieldCoordinate', filter.fieldCoordinate)] }));

@@ -11,7 +11,7 @@ export class AccessedRecordInput {
 }
 
 @InputType({
-  description: 'Which access events to list; all given conditions must hold. A data owner may filter only on what it sees: `organisation`, `from`, `to`, `entity` (its own records), `purposeCode` and `receivedBy`; any other condition is refused with FORBIDDEN.',
+  description: 'Which access events to list; all given conditions must hold. A data owner may filter only on what it sees: `organisation`, `role`, `from`, `to`, `entity` (its own records), `purposeCode` and `receivedBy`; any other condition is refused with FORBIDDEN.',
 })
 export class AccessEventFilter {
   @Field({ nullable: true, description: 'Only requests by callers of this organisation (code, such as `ncb-fra`).' })
@@ -43,6 +43,12 @@ export class AccessEventFilter {
 
   @Field({ nullable: true, description: 'Only requests that declared this purpose, in full. Auditors only.' })
   purpose?: string;
+
+  @Field({ nullable: true, description: 'Only requests by callers holding this role (such as `NCB_ANALYST`).' })
+  role?: string;
+
+  @Field({ nullable: true, description: 'Only requests refused or failed with this code (see `AccessEvent.refusalCode`), such as `UNAUTHENTICATED` or `RATE_LIMITED`. Auditors only.' })
+  refusalCode?: string;
 
   @Field({ nullable: true, description: 'Only requests whose purpose starts with this operation code (see `AccessEvent.purposeCode`), such as `ANCHOR-III`.' })
   purposeCode?: string;

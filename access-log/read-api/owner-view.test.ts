@@ -72,6 +72,8 @@ test('filters on withheld fields are named; those on what the owner sees, or lef
   expect(refusedOwnerFilters({ organisation: 'hub', from: new Date(), entity: { type: 'Seizure', id: '1' }, purposeCode: 'ANCHOR-III', receivedBy: 'gateway' })).toEqual([]);
   expect(refusedOwnerFilters({ subject: undefined, purpose: null as never })).toEqual([]);
   expect(refusedOwnerFilters({ organisation: 'hub', subject: 's', purpose: 'p', fieldCoordinate: 'Query.x' })).toEqual(['subject', 'purpose', 'fieldCoordinate']);
+  // Roles are in the owner's view, refusal codes only on its notifications: the first may be filtered on, not the second.
+  expect(refusedOwnerFilters({ role: 'NCB_ANALYST', refusalCode: 'UNAUTHENTICATED' })).toEqual(['refusalCode']);
 });
 
 test("of the hub's own notification tries, the owner also sees whether each reached its endpoint and why not", () => {

@@ -19,7 +19,7 @@ export const OWNER_PRINCIPAL_VIEW: ReadonlySet<keyof AccessPrincipal> = new Set<
  * question about something withheld (a filter on `subject`, `purpose` or `fieldCoordinate` would
  * confirm a guessed value through the events it keeps or drops). `entity` matches its own records only.
  */
-export const OWNER_FILTERS: ReadonlySet<keyof AccessEventFilter> = new Set<keyof AccessEventFilter>(['organisation', 'from', 'to', 'entity', 'purposeCode', 'receivedBy']);
+export const OWNER_FILTERS: ReadonlySet<keyof AccessEventFilter> = new Set<keyof AccessEventFilter>(['organisation', 'role', 'from', 'to', 'entity', 'purposeCode', 'receivedBy']);
 
 /** `value` with every field outside `shown` withheld: `null`, or an empty list for a list. */
 function withhold<T extends object>(value: T, shown: ReadonlySet<keyof T>): T {

@@ -11,7 +11,7 @@ export type AccessDecision =
   /** At least one selection was denied, or the whole request was refused. */
   | 'DENIED';
 
-/** Which access events to list; all given conditions must hold. A data owner may filter only on what it sees: `organisation`, `from`, `to`, `entity` (its own records), `purposeCode` and `receivedBy`; any other condition is refused with FORBIDDEN. */
+/** Which access events to list; all given conditions must hold. A data owner may filter only on what it sees: `organisation`, `role`, `from`, `to`, `entity` (its own records), `purposeCode` and `receivedBy`; any other condition is refused with FORBIDDEN. */
 export type AccessEventFilter = {
   /** Only requests where something was (DENIED) or nothing was (ALLOWED) refused. Auditors only. */
   decision?: AccessDecision | null | undefined;
@@ -33,6 +33,10 @@ export type AccessEventFilter = {
   purposeCode?: string | null | undefined;
   /** Only requests received there: `gateway`, a subgraph name for the direct calls it refused, or `notifier` for the hub's hit notification tries. */
   receivedBy?: string | null | undefined;
+  /** Only requests refused or failed with this code (see `AccessEvent.refusalCode`), such as `UNAUTHENTICATED` or `RATE_LIMITED`. Auditors only. */
+  refusalCode?: string | null | undefined;
+  /** Only requests by callers holding this role (such as `NCB_ANALYST`). */
+  role?: string | null | undefined;
   /** Only requests by this subject. Auditors only. */
   subject?: string | null | undefined;
   /** Only requests received before this time. */
