@@ -171,6 +171,18 @@ describe('in-flight calls', () => {
     expect(abandoned).toBe(1);
   });
 
+  test('the caller that started a call does not try again alone when it times out, even on a timer that fired early', async () => {
+    const { fetch } = fetcher(400);
+    delays = [2_000, 2_000];
+    // A busy event loop: timers started now count from the loop's clock, 150 ms behind, so the
+    // call's timeout fires ~150 ms early by the wall clock.
+    const spinUntil = performance.now() + 150;
+    while (performance.now() < spinUntil);
+    expect(await fetch(url, init(QUERY)).catch((error: unknown) => error)).toMatchObject({ extensions: { code: 'SUBGRAPH_TIMEOUT' } });
+    await sleep(50);
+    expect(received).toBe(1);
+  });
+
   test('identical mutations are each sent', async () => {
     const { fetch, coalesced } = fetcher();
     delays = [200, 200];

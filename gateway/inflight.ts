@@ -154,9 +154,10 @@ export function inflightCalls(onCoalesced?: () => void): InflightCalls {
     async run(key, signal, call, fallback) {
       // A caller already gone neither starts nor joins a call (it would count as a waiter forever).
       if (signal?.aborted) throw abortError(signal);
-      let flight = flights.get(key);
-      if (flight) onCoalesced?.();
-      else flight = start(key, call);
+      const existing = flights.get(key);
+      const joined = existing !== undefined;
+      if (joined) onCoalesced?.();
+      const flight = existing ?? start(key, call);
       flight.waiters++;
       const joinedAt = performance.now();
       let answer: ReadAnswer;
@@ -164,7 +165,11 @@ export function inflightCalls(onCoalesced?: () => void): InflightCalls {
         answer = await wait(flight, key, signal);
       } catch (error) {
         if (signal?.aborted) throw error;
-        const alone = fallback?.(error, joinedAt);
+        // Only a waiter that joined a call already under way may try alone: the one that started
+        // it spent its own budget (a timer can fire before its nominal time by the wall clock, so
+        // its "time left" is not always zero), and a second try would count against the breaker
+        // twice.
+        const alone = joined ? fallback?.(error, joinedAt) : null;
         if (alone) return alone;
         throw ownError(error);
       }
