@@ -326,8 +326,6 @@ export async function serveGraphQL<Context extends BaseContext>(
       const deadline = Date.now() + deadlineMs;
       if (!draining) {
         draining = true;
-        // Idle keep-alive connections close now, busy ones after their response.
-        server.closeIdleConnections();
         const lead = Math.min(leadMs, deadlineMs);
         if (lead > 0 && !force?.aborted) {
           // Readiness says 503 from now on; requests that reach us before the balancer has seen
@@ -343,6 +341,11 @@ export async function serveGraphQL<Context extends BaseContext>(
           });
         }
         refusing = true;
+        // Idle keep-alive connections close now, busy ones after their response. Not during the
+        // lead: a balancer may be sending a request on an idle connection just as it closes, a
+        // request it cannot safely send again (it may be a write); those are served instead, and
+        // every response meanwhile closes its connection.
+        server.closeIdleConnections();
       }
       const wake = () => requestEnded();
       force?.addEventListener('abort', wake, { once: true });

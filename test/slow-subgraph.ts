@@ -8,6 +8,8 @@ export interface SlowSubgraph {
   /** How long each held call waits now, in ms (changeable between cases). */
   holdMs: number;
   readonly held: number;
+  /** Distinct requests (`x-request-id`) among the held calls: a request may make several. */
+  readonly heldRequests: number;
   readonly released: number;
   /** Resolves once `count` calls are held: their requests are surely in flight. */
   holding(count: number, timeoutMs?: number): Promise<void>;
@@ -23,6 +25,7 @@ export interface SlowSubgraph {
  */
 export function slowSubgraph(target: () => string, options: { holdMs: number; holds(body: Buffer): boolean }): SlowSubgraph {
   let held = 0;
+  const heldRequests = new Set<string>();
   let released = 0;
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -30,7 +33,10 @@ export function slowSubgraph(target: () => string, options: { holdMs: number; ho
     req.on('end', () => {
       const body = Buffer.concat(chunks);
       const hold = req.method === 'POST' && options.holds(body);
-      if (hold) held += 1;
+      if (hold) {
+        held += 1;
+        heldRequests.add(String(req.headers['x-request-id']));
+      }
       setTimeout(async () => {
         try {
           const headers = Object.fromEntries(Object.entries(req.headers).filter(([name]) => !['host', 'connection', 'content-length'].includes(name))) as Record<string, string>;
@@ -49,6 +55,9 @@ export function slowSubgraph(target: () => string, options: { holdMs: number; ho
     get held() {
       return held;
     },
+    get heldRequests() {
+      return heldRequests.size;
+    },
     get released() {
       return released;
     },
@@ -65,6 +74,7 @@ export function slowSubgraph(target: () => string, options: { holdMs: number; ho
     },
     reset() {
       held = 0;
+      heldRequests.clear();
       released = 0;
     },
     async close() {

@@ -102,7 +102,7 @@ test('a second SIGTERM cuts the drain short: requests still running are recorded
   let exitCode: number | null = null;
   let stoppedMs = 0;
   try {
-    await waitFor(() => slow.held >= 4, { timeoutMs: 20_000, what: '4 calls held by the slow subgraph' });
+    await waitFor(() => slow.heldRequests >= 4, { timeoutMs: 20_000, what: '4 requests held by the slow subgraph' });
     const gateway = hub.process('gateway');
     const signalledAt = Date.now();
     const exited = gateway.kill('SIGTERM');
