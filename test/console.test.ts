@@ -100,11 +100,21 @@ describe('the console', () => {
     const auditor = await openConsole(t);
     await signIn(auditor.page, { organisation: 'hub', role: 'AUDITOR', clearance: 'CONFIDENTIAL' }, 'console test timing');
     const timings: number[] = [];
+    const stalled: string[] = [];
     for (let i = 0; i < 5; i++) {
       await auditor.page.reload();
-      await auditor.page.locator('.timeline li').first().waitFor();
+      const shown = await auditor.page.locator('.timeline li').first().waitFor({ timeout: 15_000 }).then(() => true, () => false);
+      // A reload that shows no events is named with what the page showed instead (seen rarely in
+      // CI, cause not found yet), and tried once more; a second stall fails the test.
+      if (!shown) {
+        stalled.push((await auditor.page.locator('main').textContent().catch(() => null))?.slice(0, 300) ?? '(no main)');
+        await auditor.page.reload();
+        await auditor.page.locator('.timeline li').first().waitFor();
+      }
       timings.push(await auditor.page.evaluate(() => performance.now()));
     }
+    if (stalled.length) console.log(`console reloads that showed no events within 15 s: ${JSON.stringify(stalled)}`);
+    expect(stalled.length).toBeLessThanOrEqual(1);
     await auditor.context.close();
     const median = [...timings].sort((a, b) => a - b)[2];
     console.log(`console bundle: ${(raw / 1024).toFixed(1)} KiB raw, ${(gzip / 1024).toFixed(1)} KiB gzip (${assets.length} files); time to first view (auditor's timeline, 5 reloads): median ${Math.round(median)} ms (${timings.map((ms) => Math.round(ms)).join(', ')} ms)`);
