@@ -1,7 +1,8 @@
 // First: tracing must be set up before `pg` (and the rest) load.
 import './instrumentation';
 import 'reflect-metadata';
-import { ConfigError, loadClusterConfig } from './config';
+import { loadClusterConfig } from './config';
+import { configOrExit } from '../platform/config';
 import { createLogger } from '../platform/logger';
 import { supervise } from './supervisor';
 
@@ -11,16 +12,7 @@ import { supervise } from './supervisor';
  * balancer"). SIGTERM or Ctrl-C stops it all in order: the gateways drain first.
  */
 async function main(): Promise<void> {
-  let config;
-  try {
-    config = loadClusterConfig();
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      process.stderr.write(`${error.message}\nNothing was started.\n`);
-      process.exit(1);
-    }
-    throw error;
-  }
+  const config = configOrExit(loadClusterConfig);
   const log = createLogger(config.LOG_LEVEL);
   await supervise(config, {
     gateways: config.CLUSTER_GATEWAYS,

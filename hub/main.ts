@@ -1,7 +1,8 @@
 // First: tracing must be set up before `pg` (and the rest) load.
 import './instrumentation';
 import 'reflect-metadata';
-import { ConfigError, loadConfig } from './config';
+import { loadConfig } from './config';
+import { configOrExit } from '../platform/config';
 import { externalDatabase, startEmbeddedDatabase, type DatabaseServer } from '../platform/database';
 import { createLogger } from '../platform/logger';
 import { prepareDatabase, startHub, subgraphsRunHere } from './runtime';
@@ -14,16 +15,7 @@ import { READY_MESSAGE, supervise } from './supervisor';
  * subgraph and the gateway, in one process that shuts all of them down on SIGINT/SIGTERM.
  */
 async function main(): Promise<void> {
-  let config;
-  try {
-    config = loadConfig();
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      process.stderr.write(`${error.message}\nNothing was started.\n`);
-      process.exit(1);
-    }
-    throw error;
-  }
+  const config = configOrExit(loadConfig);
   const log = createLogger(config.LOG_LEVEL);
   if (config.HUB_LAYOUT === 'processes') {
     // The same supervisor as `npm run cluster`, with one gateway and nothing in front of it.

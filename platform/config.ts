@@ -116,6 +116,20 @@ export class ConfigError extends Error {
 }
 
 /**
+ * A start-up's configuration, or the process ends (exit 1) with every bad value listed and
+ * "Nothing was started.": the one way `npm start` and `npm run cluster` refuse a configuration.
+ */
+export function configOrExit<T>(load: () => T): T {
+  try {
+    return load();
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    process.stderr.write(`${error.message}\nNothing was started.\n`);
+    process.exit(1);
+  }
+}
+
+/**
  * Validates `env` against `schema` and reports all bad values together, each with the variable's
  * name and what it accepts.
  */
